@@ -1,0 +1,9 @@
+// oclif's explicit command strategy: one registry instead of a directory scan, so the CLI can
+// be bundled into a single executable and starts without globbing the file system.
+// Command modules import only oclif and flag definitions at top level; each loads its domain
+// code from src/ inside run(), so `--help` and offline commands never load the cluster client.
+import List from './list.js';
+
+export const COMMANDS = {
+  list: List,
+};

@@ -1,0 +1,51 @@
+// The cluster an end-to-end test runs against: our in-process test API server by default, or a
+// real cluster when KUBECTL_SECRET_E2E_KUBECONFIG points at one (kind, k3d, minikube…).
+// Tests that need the test server's knobs (faults, deny rules, rollout control) call
+// `needsTestServer(t, env)` and are skipped on a real cluster.
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import type {TestContext} from 'node:test';
+import {startTestServer, type StartOptions, type TestServer} from '../server/index.js';
+import {runCli, type CliOptions} from './cli.js';
+
+export interface E2EEnv {
+  kubeconfig: string;
+  /** The test server, absent on a real cluster. */
+  server?: TestServer;
+  real: boolean;
+  dir: string;
+  /** Runs the CLI with this environment's kubeconfig. */
+  cli(args: string[], o?: CliOptions): ReturnType<typeof runCli>;
+  close(): Promise<void>;
+}
+
+export async function e2eEnv(opts: StartOptions & {namespace?: string} = {}): Promise<E2EEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-e2e-'));
+  const realKubeconfig = process.env.KUBECTL_SECRET_E2E_KUBECONFIG;
+  let server: TestServer | undefined;
+  let kubeconfig: string;
+  if (realKubeconfig) {
+    kubeconfig = realKubeconfig;
+  } else {
+    server = await startTestServer(opts);
+    kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'), {namespace: opts.namespace});
+  }
+  return {
+    kubeconfig,
+    server,
+    real: Boolean(realKubeconfig),
+    dir,
+    cli: (args, o = {}) => runCli(args, {...o, env: {HOME: dir, KUBECONFIG: kubeconfig, ...o.env}}),
+    close: async () => {
+      await server?.close();
+      rmSync(dir, {recursive: true, force: true});
+    },
+  };
+}
+
+/** Skips the test on a real cluster; returns the test server otherwise. */
+export function needsTestServer(t: TestContext, env: E2EEnv): TestServer | undefined {
+  if (!env.server) t.skip('needs the test server (fault injection, deny rules or rollout control)');
+  return env.server;
+}
