@@ -74,3 +74,9 @@ export abstract class ClusterCommand extends BaseCommand {
 
 export const outputFlag = (def: 'table' | 'yaml' | 'json', options: string[] = ['table', 'yaml', 'json']) =>
   Flags.string({char: 'o', description: `Output format: ${options.join('|')}.`, options, default: def});
+
+/** -f/-R as kubectl spells them, for commands that can read objects from manifests instead of the cluster. */
+export const filenameFlags = {
+  filename: Flags.string({char: 'f', description: 'Read objects from these manifest files or folders instead of the cluster (repeatable).', multiple: true}),
+  recursive: Flags.boolean({char: 'R', description: 'Process the folders given with -f recursively.', default: false}),
+};

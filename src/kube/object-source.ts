@@ -1,0 +1,114 @@
+// Where commands that read many objects (who-can, consumers, audit) get them: the live cluster
+// (one paginated list per kind and namespace, never one request per object) or manifest files
+// given with -f (files or folders, -R to recurse, as kubectl reads them).
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {extname, join} from 'node:path';
+import {InputError} from '../errors.js';
+import {parseManifests, type KubeObject, type SourcedObject} from '../manifests/parse.js';
+import {resourceFor} from './resources.js';
+import type {Cluster} from './cluster.js';
+
+export interface ObjectSource {
+  /** Objects of a kind; `namespace` undefined means every namespace. */
+  list(kind: string, namespace?: string): Promise<KubeObject[]>;
+  /** Things we could not read (e.g. a 403 on a list): the answer may be incomplete. */
+  readonly warnings: string[];
+  readonly live: boolean;
+}
+
+const MANIFEST_EXT = new Set(['.yaml', '.yml', '.json']);
+
+/** Expands -f paths into manifest files, as kubectl does: folders list their .yaml/.yml/.json files, -R recurses. */
+export function manifestFiles(paths: string[], recursive: boolean): string[] {
+  const out: string[] = [];
+  const visit = (p: string, top: boolean) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new InputError(`the path "${p}" does not exist`, 'check the -f/--filename argument');
+    }
+    if (st.isDirectory()) {
+      if (!top && !recursive) return;
+      for (const name of readdirSync(p).sort()) {
+        const child = join(p, name);
+        if (statSync(child).isDirectory()) {
+          if (recursive) visit(child, false);
+        } else if (MANIFEST_EXT.has(extname(name).toLowerCase())) out.push(child);
+      }
+    } else out.push(p);
+  };
+  for (const p of paths) visit(p, true);
+  return out;
+}
+
+/** Reads and parses manifests; objects without a namespace get `defaultNamespace` for namespaced kinds. */
+export function loadManifests(paths: string[], recursive: boolean, defaultNamespace?: string): SourcedObject[] {
+  const objects: SourcedObject[] = [];
+  for (const file of manifestFiles(paths, recursive)) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    for (const o of parseManifests(text, file)) {
+      if (defaultNamespace && o.object.metadata && !o.object.metadata.namespace && isNamespaced(o.object.kind, o.object.apiVersion)) {
+        o.object.metadata.namespace = defaultNamespace;
+      }
+      objects.push(o);
+    }
+  }
+  return objects;
+}
+
+function isNamespaced(kind?: string, apiVersion?: string): boolean {
+  if (!kind) return false;
+  try {
+    const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
+    return resourceFor(kind, group).namespaced;
+  } catch {
+    return true;
+  }
+}
+
+export function fileSource(paths: string[], recursive: boolean, defaultNamespace?: string): ObjectSource {
+  const all = loadManifests(paths, recursive, defaultNamespace).map((o) => o.object);
+  const byKind = new Map<string, KubeObject[]>();
+  for (const o of all) {
+    if (!o.kind) continue;
+    if (!byKind.has(o.kind)) byKind.set(o.kind, []);
+    byKind.get(o.kind)!.push(o);
+  }
+  return {
+    live: false,
+    warnings: [],
+    async list(kind, namespace) {
+      const items = byKind.get(kind) ?? [];
+      return namespace === undefined ? items : items.filter((o) => (o.metadata?.namespace ?? '') === namespace || !isNamespaced(o.kind, o.apiVersion));
+    },
+  };
+}
+
+export function liveSource(cluster: Cluster, opts: {tolerateForbidden?: boolean} = {}): ObjectSource {
+  const cache = new Map<string, Promise<KubeObject[]>>();
+  const warnings: string[] = [];
+  return {
+    live: true,
+    warnings,
+    list(kind, namespace) {
+      const r = resourceFor(kind);
+      const key = `${kind}/${r.namespaced ? namespace ?? '*' : ''}`;
+      if (!cache.has(key)) {
+        cache.set(key, cluster.list(r, r.namespaced && namespace !== undefined ? namespace : null).catch((error) => {
+          if (opts.tolerateForbidden && (error as {status?: number}).status === 403) {
+            warnings.push(`cannot list ${r.plural}${r.namespaced && namespace ? ` in namespace "${namespace}"` : ''} (forbidden): the answer may be incomplete`);
+            return [];
+          }
+          throw error;
+        }));
+      }
+      return cache.get(key)!;
+    },
+  };
+}
