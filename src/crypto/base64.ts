@@ -1,0 +1,14 @@
+// Node's base64 decoder skips anything it does not understand; a sealed value that is not
+// exactly canonical padded base64 is damaged, and we would rather say so than decrypt garbage.
+import {CryptoError} from './errors.js';
+
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function decodeBase64Strict(text: string, what: string): Buffer {
+  const s = text.trim();
+  if (s.length === 0) throw new CryptoError('malformed', `${what} is empty`);
+  if (s.length % 4 !== 0 || !B64.test(s)) throw new CryptoError('malformed', `${what} is not valid base64`);
+  const bytes = Buffer.from(s, 'base64');
+  if (bytes.toString('base64') !== s) throw new CryptoError('malformed', `${what} is not valid base64`);
+  return bytes;
+}
