@@ -97,7 +97,7 @@ export function parseSealingCert(pem: string, now: Date = new Date()): ParsedCer
   }
   const publicKey = cert.publicKey;
   if (publicKey.asymmetricKeyType !== 'rsa') {
-    throw new CryptoError('not-rsa', `the certificate holds a ${keyTypeName(publicKey)} key; sealed-secrets needs an RSA certificate`);
+    throw new CryptoError('not-rsa', `the certificate's key is ${keyTypeName(publicKey)}; sealed-secrets needs an RSA certificate`);
   }
   const notBefore = cert.validFromDate;
   const notAfter = cert.validToDate;
@@ -174,7 +174,7 @@ export function detectKeyKind(text: string): CertKind {
       throw new CryptoError('bad-key', 'the PEM "CERTIFICATE" could not be parsed');
     }
     if (cert.publicKey.asymmetricKeyType === 'rsa') return 'rsa-cert';
-    throw new CryptoError('not-rsa', `the certificate holds a ${keyTypeName(cert.publicKey)} key; sealed-secrets needs an RSA certificate`);
+    throw new CryptoError('not-rsa', `the certificate's key is ${keyTypeName(cert.publicKey)}; sealed-secrets needs an RSA certificate`);
   }
   const pub = blocks.find((b) => b.type === 'PUBLIC KEY');
   if (pub) {
