@@ -2,8 +2,14 @@
 // be bundled into a single executable and starts without globbing the file system.
 // Command modules import only oclif and flag definitions at top level; each loads its domain
 // code from src/ inside run(), so `--help` and offline commands never load the cluster client.
+import Consumers from './consumers.js';
 import List from './list.js';
+import Restart from './restart.js';
+import Seal from './seal.js';
 
 export const COMMANDS = {
+  consumers: Consumers,
   list: List,
+  restart: Restart,
+  seal: Seal,
 };
