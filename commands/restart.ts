@@ -1,0 +1,46 @@
+import {Args, Flags} from '@oclif/core';
+import {ClusterCommand} from './_base.js';
+
+/** The flags `restart` and `rotate` share, so both behave the same. */
+export const restartFlags = {
+  wait: Flags.boolean({description: 'Follow each rollout until complete, as `kubectl rollout status` does (--no-wait to skip).', default: true, allowNo: true}),
+  timeout: Flags.string({description: 'How long to wait for each rollout, e.g. 90s, 5m.', default: '5m'}),
+  force: Flags.boolean({description: 'Restart workloads already running the current version of the Secret.', default: false}),
+  selector: Flags.string({char: 'l', description: 'Only workloads with these labels, e.g. app=api,tier!=db.'}),
+  concurrency: Flags.integer({description: 'Workloads patched at once.', default: 4, min: 1}),
+  'delete-pods': Flags.boolean({description: 'Delete bare Pods (not owned by a workload) that use the Secret.', default: false}),
+  'dry-run': Flags.boolean({description: 'Print what would be restarted and why; change nothing.', default: false}),
+};
+
+export default class Restart extends ClusterCommand {
+  static override summary = 'Restart every workload that uses a Secret, once per version of the Secret.';
+  static override description = 'Patches the pod template as `kubectl rollout restart` does, plus an annotation with the Secret\'s uid/resourceVersion so a second run skips workloads already restarted for it. CronJobs and Jobs pick up the value on their next run; bare Pods restart only when deleted (--delete-pods).';
+  static override examples = [
+    '<%= config.bin %> restart db-credentials -n payments',
+    '<%= config.bin %> restart db-credentials -n payments --dry-run',
+    '<%= config.bin %> restart tls-cert -l app=api --timeout 10m',
+  ];
+  static override args = {name: Args.string({description: 'The Secret name.', required: true})};
+  static override flags = restartFlags;
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Restart);
+    const [{restartConsumers}, {restartView, incompleteSummary}, {parseDuration}, {IncompleteError}] = await Promise.all([
+      import('../src/workloads/restart.js'), import('../src/workloads/restart-view.js'), import('../src/duration.js'), import('../src/errors.js'),
+    ]);
+    const timeoutMs = parseDuration(flags.timeout, '--timeout');
+    const cluster = await this.cluster(flags);
+    const view = restartView(process.stdout, {dryRun: flags['dry-run']});
+    const report = await restartConsumers(cluster, args.name, cluster.namespace, {
+      dryRun: flags['dry-run'], force: flags.force, selector: flags.selector, concurrency: flags.concurrency,
+      deletePods: flags['delete-pods'], wait: flags.wait, timeoutMs,
+    }, (e) => view.onEvent(e));
+    if (report.results.length === 0) {
+      process.stderr.write(`No workloads in namespace ${cluster.namespace} use Secret "${args.name}"${flags.selector ? ` (with -l ${flags.selector})` : ''}.\n`);
+    }
+    if (flags['dry-run']) process.stdout.write('(dry run: nothing was changed)\n');
+    if (report.incomplete.length > 0) {
+      throw new IncompleteError(incompleteSummary(report), 'fix the cause shown above, then run the command again: workloads already restarted are skipped');
+    }
+  }
+}

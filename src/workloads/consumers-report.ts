@@ -1,0 +1,127 @@
+// The edge of `consumers`: reads workloads, ServiceAccounts, the Secret and SealedSecrets from
+// an ObjectSource (live or -f files), runs the pure finder, and shapes the answer for the
+// table and for -o json|yaml.
+import type {Cluster} from '../kube/cluster.js';
+import type {ObjectSource} from '../kube/object-source.js';
+import {KS_SEALED_SECRET, resourceFor} from '../kube/resources.js';
+import type {KubeObject} from '../manifests/parse.js';
+import {WORKLOAD_KINDS, findConsumers, findSealedSecretOwner, isTopLevelWorkload, type ConsumerRef, type SealedSecretOwner} from './consumers.js';
+
+export interface ConsumerInputs {
+  workloads: KubeObject[];
+  serviceAccounts: KubeObject[];
+}
+
+/** One list per workload kind and one for ServiceAccounts, in parallel. */
+export async function loadConsumerInputs(source: ObjectSource, namespace?: string): Promise<ConsumerInputs> {
+  const [serviceAccounts, ...lists] = await Promise.all([source.list('ServiceAccount', namespace), ...WORKLOAD_KINDS.map((k) => source.list(k, namespace))]);
+  return {workloads: lists.flat(), serviceAccounts};
+}
+
+export interface ConsumersReport {
+  secret: string;
+  /** The namespaces searched (several only for -f without -n). */
+  namespaces: string[];
+  consumers: ConsumerRef[];
+  sealedSecret?: SealedSecretOwner;
+  warnings: string[];
+}
+
+/**
+ * Finds the consumers of Secret `secretName`. `namespace` undefined (files without -n) searches
+ * every namespace the files name, each for its own Secret of that name.
+ */
+export async function consumersReport(source: ObjectSource, secretName: string, namespace: string | undefined, cluster?: Cluster): Promise<ConsumersReport> {
+  const inputs = await loadConsumerInputs(source, namespace);
+  const namespaces = namespace !== undefined
+    ? [namespace]
+    : [...new Set(inputs.workloads.filter(isTopLevelWorkload).map((w) => w.metadata?.namespace ?? ''))].sort();
+  const consumers = namespaces.flatMap((ns) => findConsumers(secretName, ns, inputs));
+  const warnings = [...source.warnings];
+  let sealedSecret: SealedSecretOwner | undefined;
+  for (const ns of namespace !== undefined ? [namespace] : [...new Set([...namespaces, ...consumers.map((c) => c.namespace)])]) {
+    sealedSecret = await sealedSecretOwner(source, secretName, ns, cluster, warnings);
+    if (sealedSecret) break;
+  }
+  return {secret: secretName, namespaces, consumers, ...(sealedSecret ? {sealedSecret} : {}), warnings};
+}
+
+async function sealedSecretOwner(source: ObjectSource, name: string, namespace: string, cluster: Cluster | undefined, warnings: string[]): Promise<SealedSecretOwner | undefined> {
+  if (!source.live || !cluster) {
+    const [secrets, sealedSecrets] = await Promise.all([source.list('Secret', namespace), source.list('SealedSecret', namespace)]);
+    return findSealedSecretOwner(name, namespace, {secret: secrets.find((s) => s.metadata?.name === name), sealedSecrets});
+  }
+  // Reading the Secret is only for its ownerReferences; a caller who may not read Secrets
+  // still gets the same-name match.
+  const secret = await cluster.get(resourceFor('Secret'), name, namespace).catch((error) => {
+    if (status(error) === 403) return undefined;
+    throw error;
+  });
+  const lists = await Promise.all([resourceFor('SealedSecret', 'bitnami.com'), KS_SEALED_SECRET].map((r) =>
+    cluster.list(r, namespace).catch((error) => {
+      // 404: that SealedSecret CRD is not installed; 403: we may not list it.
+      if (status(error) === 403) warnings.push(`cannot list ${r.plural}.${r.group} in namespace "${namespace}" (forbidden): the owning SealedSecret may be missing`);
+      if (status(error) === 404 || status(error) === 403) return [];
+      throw error;
+    })));
+  return findSealedSecretOwner(name, namespace, {secret, sealedSecrets: lists.flat()});
+}
+
+function status(error: unknown): number | undefined {
+  return (error as {status?: number})?.status;
+}
+
+/** The -o json|yaml entry: exactly the documented fields, optional ones only when they apply. */
+export interface ConsumerJson {
+  kind: string;
+  name: string;
+  namespace: string;
+  container?: string;
+  via: ConsumerRef['via'];
+  key?: string;
+  mountPath?: string;
+  optional: boolean;
+}
+
+export function consumerJson(r: ConsumerRef): ConsumerJson {
+  return {
+    kind: r.kind,
+    name: r.name,
+    namespace: r.namespace,
+    ...(r.container !== undefined ? {container: r.container} : {}),
+    via: r.via,
+    ...(r.via === 'env' && r.key !== undefined ? {key: r.key} : {}),
+    ...(r.mountPath !== undefined ? {mountPath: r.mountPath} : {}),
+    optional: r.optional,
+  };
+}
+
+export function reportJson(report: ConsumersReport): {consumers: ConsumerJson[]; sealedSecret?: {apiVersion: string; name: string; namespace: string}} {
+  const s = report.sealedSecret;
+  return {consumers: report.consumers.map(consumerJson), ...(s ? {sealedSecret: {apiVersion: s.apiVersion, name: s.name, namespace: s.namespace}} : {})};
+}
+
+/** The HOW column: what the pod does with the Secret, in the words of its spec. */
+export function describeHow(r: ConsumerRef): string {
+  switch (r.via) {
+    case 'env':
+      return `env ${r.envVar ?? '?'} ← key ${r.key ?? '?'}`;
+    case 'envFrom':
+      return r.prefix ? `envFrom (prefix ${r.prefix})` : 'envFrom';
+    case 'volume':
+    case 'projected': {
+      const what = r.via === 'projected' ? `projected volume ${r.volume}` : `volume ${r.volume}`;
+      return r.mountPath !== undefined ? `${what} at ${r.mountPath}` : `${what} (not mounted)`;
+    }
+    case 'imagePullSecret':
+      return 'imagePullSecret';
+    case 'serviceAccountImagePullSecret':
+      return `imagePullSecret of ServiceAccount ${r.serviceAccount}`;
+  }
+}
+
+export const CONSUMER_COLUMNS = ['KIND', 'NAME', 'CONTAINER', 'HOW', 'OPTIONAL'];
+
+export function consumerRow(r: ConsumerRef): string[] {
+  return [r.kind, r.name, r.container ?? '<none>', describeHow(r), String(r.optional)];
+}

@@ -1,0 +1,54 @@
+// The patch `restart` sends: kubectl rollout restart's (staging/src/k8s.io/kubectl/pkg/
+// polymorphichelpers/objectrestarter.go sets spec.template.metadata.annotations
+// ["kubectl.kubernetes.io/restartedAt"] = time.Now().Format(time.RFC3339), sent as a strategic
+// merge patch), so `kubectl rollout status/undo/history` treat our restart as theirs; plus our
+// own annotation recording which version of the Secret the pods were restarted for.
+import {createHash} from 'node:crypto';
+import type {KubeObject} from '../manifests/parse.js';
+
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+export const RESTARTED_FOR_PREFIX = 'kubectl-secret.dev/restarted-for.';
+
+/** Annotation names are `prefix/name` with a name part of at most 63 characters. */
+export const NAME_PART_MAX = 63;
+const HASH_CHARS = 8;
+
+/**
+ * `kubectl-secret.dev/restarted-for.NAME`. Where the name part (`restarted-for.NAME`) would
+ * exceed 63 characters, NAME is cut to fit and suffixed with `-` and the first 8 hex characters
+ * of the SHA-256 of the full Secret name, so long names that share a beginning stay distinct.
+ * The Secret name is a DNS subdomain (lower-case alphanumerics, `-`, `.`), so the result is a
+ * valid annotation name; it ends with the alphanumeric hash.
+ */
+export function restartedForAnnotation(secretName: string): string {
+  const namePart = `${RESTARTED_FOR_PREFIX.split('/')[1]}${secretName}`;
+  if (namePart.length <= NAME_PART_MAX) return RESTARTED_FOR_PREFIX + secretName;
+  const hash = createHash('sha256').update(secretName).digest('hex').slice(0, HASH_CHARS);
+  const keep = NAME_PART_MAX - RESTARTED_FOR_PREFIX.split('/')[1].length - 1 - HASH_CHARS;
+  return `${RESTARTED_FOR_PREFIX}${secretName.slice(0, keep)}-${hash}`;
+}
+
+/**
+ * The version of the Secret pods are restarted for: `<uid>/<resourceVersion>`. Never a hash of
+ * its values: anyone who can read Deployments could test guesses against it.
+ */
+export function secretVersion(secret: KubeObject): string {
+  return `${secret.metadata?.uid ?? ''}/${secret.metadata?.resourceVersion ?? ''}`;
+}
+
+/** Go's time.Now().Format(time.RFC3339): local time, whole seconds, numeric offset or Z. */
+export function rfc3339(d: Date): string {
+  const pad = (x: number) => String(x).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = off === 0 ? 'Z' : `${off > 0 ? '+' : '-'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${zone}`;
+}
+
+export function restartPatch(secretName: string, version: string, now: Date): {spec: {template: {metadata: {annotations: Record<string, string>}}}} {
+  return {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: rfc3339(now), [restartedForAnnotation(secretName)]: version}}}}};
+}
+
+/** The restarted-for value currently on the workload's pod template, if any. */
+export function currentRestartedFor(workload: KubeObject, secretName: string): string | undefined {
+  return workload.spec?.template?.metadata?.annotations?.[restartedForAnnotation(secretName)];
+}
