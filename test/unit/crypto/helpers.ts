@@ -29,6 +29,18 @@ export function havePython(t: TestContext, module: string, debianPackage: string
   return false;
 }
 
+let opensslOk: boolean | undefined;
+
+/** True if the openssl CLI runs; otherwise fails (CI) or skips the test. */
+export function haveOpenssl(t: TestContext): boolean {
+  opensslOk ??= spawnSync('openssl', ['version']).status === 0;
+  if (opensslOk) return true;
+  const msg = 'the openssl CLI is not installed: apt-get install -y openssl';
+  if (process.env.CI) assert.fail(msg);
+  t.skip(msg);
+  return false;
+}
+
 /** Runs a python script that reads JSON on stdin and prints JSON on stdout. */
 export function runPython(script: string, input: unknown): any {
   const r = spawnSync(PYTHON, ['-c', script], {input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 << 20});
