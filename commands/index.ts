@@ -6,10 +6,12 @@ import Consumers from './consumers.js';
 import List from './list.js';
 import Restart from './restart.js';
 import Seal from './seal.js';
+import WhoCan from './who-can.js';
 
 export const COMMANDS = {
   consumers: Consumers,
   list: List,
   restart: Restart,
   seal: Seal,
+  'who-can': WhoCan,
 };
