@@ -1,0 +1,43 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {planWorkload, workloadId} from '../../../src/workloads/restart.js';
+import {secretReferences} from '../../../src/workloads/consumers.js';
+import {resultLine} from '../../../src/workloads/restart-view.js';
+import type {KubeObject} from '../../../src/manifests/parse.js';
+
+const spec = {containers: [{name: 'c', env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}]};
+const workload = (kind: string, extra: any = {}, annotations?: Record<string, string>): KubeObject =>
+  ({apiVersion: kind === 'CronJob' ? 'batch/v1' : kind === 'Pod' ? 'v1' : 'apps/v1', kind, metadata: {name: 'w', namespace: 'ns'},
+    spec: kind === 'Pod' ? spec : kind === 'CronJob' ? {jobTemplate: {spec: {template: {spec}}}} : {...extra, template: {metadata: {annotations}, spec}}});
+const plan = (w: KubeObject, o = {}) => planWorkload(w, secretReferences(w), 'db', 'uid-1/7', o);
+
+test('a workload not yet restarted for the Secret is restarted, with why', () => {
+  const p = plan(workload('Deployment'));
+  assert.equal(p.action, 'restart');
+  assert.match(p.reason, /not restarted for this Secret yet; uses env DB_PASSWORD ← key password in c/);
+});
+
+test('one already carrying the current uid/resourceVersion is skipped, unless --force', () => {
+  const w = workload('StatefulSet', {}, {'kubectl-secret.dev/restarted-for.db': 'uid-1/7'});
+  assert.deepEqual(plan(w), {action: 'up-to-date', reason: 'already running the current version'});
+  assert.equal(plan(w, {force: true}).action, 'restart');
+  assert.match(plan(workload('DaemonSet', {}, {'kubectl-secret.dev/restarted-for.db': 'uid-1/6'})).reason, /older version/);
+});
+
+test('a paused Deployment is reported, not restarted, even with --force', () => {
+  assert.equal(plan(workload('Deployment', {paused: true}), {force: true}).action, 'paused');
+});
+
+test('CronJobs pick up the value on their next run; bare Pods only restart by deletion', () => {
+  assert.deepEqual(plan(workload('CronJob')), {action: 'next-run', reason: 'picks up the new value on its next run'});
+  assert.equal(plan(workload('Pod')).reason, 'delete to restart (or pass --delete-pods)');
+  assert.equal(plan(workload('Pod'), {deletePods: true}).action, 'delete-pod');
+});
+
+test('results read like kubectl: kind.group/name', () => {
+  assert.equal(workloadId({kind: 'Deployment', apiVersion: 'apps/v1', name: 'api'}), 'deployment.apps/api');
+  assert.equal(workloadId({kind: 'Pod', apiVersion: 'v1', name: 'debug'}), 'pod/debug');
+  const r = {kind: 'CronJob', apiVersion: 'batch/v1', name: 'nightly', namespace: 'ns', applied: false, references: [], action: 'next-run' as const, reason: 'picks up the new value on its next run'};
+  assert.equal(resultLine(r, false), 'cronjob.batch/nightly: picks up the new value on its next run');
+  assert.equal(resultLine({...r, kind: 'Deployment', apiVersion: 'apps/v1', action: 'up-to-date', reason: 'already running the current version'}, false), 'deployment.apps/nightly skipped: already running the current version');
+});
