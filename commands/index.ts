@@ -6,6 +6,15 @@ import Consumers from './consumers.js';
 import List from './list.js';
 import Restart from './restart.js';
 import Seal from './seal.js';
+import Apply from './apply.js';
+import Cert from './cert.js';
+import KeysExport from './keys/export.js';
+import KeysInit from './keys/init.js';
+import KeysList from './keys/list.js';
+import KeysRotate from './keys/rotate.js';
+import Reencrypt from './reencrypt.js';
+import Unseal from './unseal.js';
+import Verify from './verify.js';
 import WhoCan from './who-can.js';
 
 export const COMMANDS = {
@@ -13,5 +22,14 @@ export const COMMANDS = {
   list: List,
   restart: Restart,
   seal: Seal,
+  unseal: Unseal,
+  apply: Apply,
+  verify: Verify,
+  reencrypt: Reencrypt,
+  cert: Cert,
+  'keys:init': KeysInit,
+  'keys:rotate': KeysRotate,
+  'keys:list': KeysList,
+  'keys:export': KeysExport,
   'who-can': WhoCan,
 };

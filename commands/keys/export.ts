@@ -1,0 +1,20 @@
+import {Flags} from '@oclif/core';
+import {ClusterCommand} from '../_base.js';
+import {controllerFlags} from '../_seal-flags.js';
+
+export default class KeysExport extends ClusterCommand {
+  static override summary = 'Print the active nacl public key as PEM, for sealing offline with --cert.';
+  static override examples = ['kubectl secret keys export -w kubectl-secret.pem'];
+  static override flags = {'key-namespace': controllerFlags['key-namespace'], 'output-file': Flags.string({char: 'w', description: 'Write the PEM to this file.'})};
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(KeysExport);
+    const [{clusterNaclKey}, {atomicWriteFile}, {InputError}] = await Promise.all([import('../../src/seal/nacl-keys.js'), import('../../src/io/atomic-write.js'), import('../../src/errors.js')]);
+    const key = await clusterNaclKey(await this.cluster(flags), flags['key-namespace']);
+    if (!key) throw new InputError(`no nacl public key in namespace ${flags['key-namespace']}`, 'run `kubectl secret keys init` first');
+    if (flags['output-file']) {
+      atomicWriteFile(flags['output-file'], key.pem);
+      process.stderr.write(`wrote public key ${key.scheme === 'nacl' ? key.keyId : ''} to ${flags['output-file']}\n`);
+    } else process.stdout.write(key.pem);
+  }
+}

@@ -1,0 +1,18 @@
+import {ClusterCommand} from '../_base.js';
+import {controllerFlags} from '../_seal-flags.js';
+
+export default class KeysInit extends ClusterCommand {
+  static override summary = 'Create the nacl sealing key pair in the cluster and publish its public key (idempotent).';
+  static override examples = ['kubectl secret keys init', 'kubectl secret keys init --key-namespace sealing'];
+  static override flags = {'key-namespace': controllerFlags['key-namespace']};
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(KeysInit);
+    const {initKeys} = await import('../../src/seal/nacl-keys.js');
+    const cluster = await this.cluster(flags);
+    const res = await initKeys(cluster, flags['key-namespace']);
+    if (res.changed.length === 0) process.stdout.write(`already initialised: active key ${res.keyId} in namespace ${flags['key-namespace']}; nothing changed\n`);
+    else for (const c of res.changed) process.stdout.write(`created ${c}\n`);
+    process.stderr.write(`Seal with: kubectl secret seal --scheme nacl FILE   (offline: kubectl secret keys export -w key.pem, then --cert key.pem)\n`);
+  }
+}

@@ -1,0 +1,15 @@
+import {ClusterCommand} from '../_base.js';
+import {controllerFlags} from '../_seal-flags.js';
+
+export default class KeysRotate extends ClusterCommand {
+  static override summary = 'Make a new nacl key the active one; old keys stay so existing sealed files still open.';
+  static override examples = ['kubectl secret keys rotate', 'kubectl secret keys rotate && kubectl secret reencrypt k8s/*-sealed.yaml'];
+  static override flags = {'key-namespace': controllerFlags['key-namespace']};
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(KeysRotate);
+    const {rotateKeys} = await import('../../src/seal/nacl-keys.js');
+    const res = await rotateKeys(await this.cluster(flags), flags['key-namespace']);
+    process.stdout.write(`active key is now ${res.keyId}${res.previous ? ` (was ${res.previous}; kept for opening)` : ''}\n`);
+  }
+}

@@ -1,0 +1,21 @@
+import {Args} from '@oclif/core';
+import {ClusterCommand} from './_base.js';
+import {controllerFlags} from './_seal-flags.js';
+
+export default class Reencrypt extends ClusterCommand {
+  static override summary = 'Re-seal sealed files to the cluster\'s newest key, in place and atomically.';
+  static override strict = false;
+  static override examples = ['kubectl secret reencrypt k8s/*-sealed.yaml'];
+  static override args = {file: Args.string({description: 'Sealed files (either scheme).', required: true, ignoreStdin: true})};
+  static override flags = {...controllerFlags};
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Reencrypt);
+    const {reencryptFile} = await import('../src/seal/reencrypt.js');
+    const cluster = await this.cluster(flags);
+    for (const file of argv as string[]) {
+      const n = await reencryptFile(cluster, file, {keyNamespace: flags['key-namespace'], controller: {namespace: flags['controller-namespace'], name: flags['controller-name']}});
+      process.stdout.write(`${file}: re-encrypted ${n} SealedSecret(s)\n`);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// Opening sealed objects back into Secrets, for `unseal`, `apply`, `verify`, `reencrypt` and
+// `diff`. Errors say which key of which object failed and what it was sealed for; never a value.
+import {spawnSync} from 'node:child_process';
+import {dirname, resolve} from 'node:path';
+import {InputError} from '../errors.js';
+import {CryptoError, describeLabel, naclOpen, sealLabel, sealedSecretsOpen, type NaclKeyPair, type Scope} from '../crypto/index.js';
+import {BITNAMI_CLUSTER_WIDE, BITNAMI_NAMESPACE_WIDE, KS_SCOPE, schemeOf, sealedIdentity} from './sealed-object.js';
+import type {KeyObject} from 'node:crypto';
+import type {KubeObject} from '../manifests/parse.js';
+import type {SecretModel} from '../manifests/secret.js';
+
+export interface OpeningKeys {
+  nacl: NaclKeyPair[];
+  rsa: KeyObject[];
+}
+
+const SCOPE_ANNOTATIONS = new Set([KS_SCOPE, BITNAMI_CLUSTER_WIDE, BITNAMI_NAMESPACE_WIDE]);
+
+function describe(o: KubeObject): string {
+  const id = sealedIdentity(o);
+  return `SealedSecret ${id.namespace ? id.namespace + '/' : ''}${id.name ?? '(unnamed)'}`;
+}
+
+/** Opens every value of a sealed object and returns the Secret the controller would create. */
+export function unsealObject(o: KubeObject, keys: OpeningKeys, where = ''): SecretModel {
+  const scheme = schemeOf(o);
+  if (!scheme) throw new InputError(`${where}${o.kind ?? 'object'} ${o.metadata?.name ?? ''} is not a SealedSecret of either scheme`, 'pass a file produced by `kubectl secret seal` or kubeseal');
+  const id = sealedIdentity(o);
+  if (!id.name) throw new InputError(`${where}the SealedSecret has no name`);
+  if (id.scope !== 'cluster-wide' && !id.namespace) {
+    throw new InputError(`${where}${describe(o)} has no namespace, which scope ${id.scope} needs`, 'set metadata.namespace to the namespace it was sealed for');
+  }
+  const label = sealLabel(id.scope, id.namespace, id.name);
+  const values = new Map<string, Buffer>();
+  for (const [k, v] of Object.entries<string>(o.spec?.encryptedData ?? {})) {
+    try {
+      values.set(k, scheme === 'nacl' ? openNacl(v, keys.nacl, label) : openBitnami(v, label, id, keys.rsa));
+    } catch (error) {
+      if (error instanceof CryptoError) throw new InputError(`${where}${describe(o)} key "${k}": ${error.message}`, hintFor(error.reason, scheme));
+      throw error;
+    }
+  }
+  const t = o.spec?.template ?? {};
+  const annotations = Object.fromEntries(Object.entries<string>(t.metadata?.annotations ?? {}).filter(([a]) => !SCOPE_ANNOTATIONS.has(a)));
+  // Bitnami lets a template carry extra plaintext `data` (non-secret config); keep it.
+  for (const [k, v] of Object.entries<string>(t.data ?? {})) if (!values.has(k) && typeof v === 'string') values.set(k, Buffer.from(v, 'utf8'));
+  return {name: id.name, namespace: id.namespace, labels: {...(t.metadata?.labels ?? {})}, annotations, type: t.type, immutable: t.immutable, values};
+}
+
+function openNacl(v: string, keys: NaclKeyPair[], label: string): Buffer {
+  if (keys.length === 0) throw new CryptoError('unknown-key', 'no nacl private key was given');
+  return naclOpen(v, keys, label).value;
+}
+
+/** RSA-OAEP hides the label, so on failure try the other scopes to say what it was sealed for. */
+function openBitnami(v: string, label: string, id: {name?: string; namespace?: string; scope: Scope}, rsa: KeyObject[]): Buffer {
+  if (rsa.length === 0) throw new CryptoError('unknown-key', 'no Sealed Secrets private key was given (--recovery-private-key)');
+  try {
+    return sealedSecretsOpen(v, label, rsa);
+  } catch (error) {
+    if (!(error instanceof CryptoError)) throw error;
+    for (const alt of ['strict', 'namespace-wide', 'cluster-wide'] as const) {
+      if (alt === id.scope) continue;
+      let altLabel;
+      try {
+        altLabel = sealLabel(alt, id.namespace, id.name);
+      } catch {
+        continue;
+      }
+      try {
+        sealedSecretsOpen(v, altLabel, rsa);
+        throw new CryptoError('wrong-label', `it was sealed for ${describeLabel(altLabel)}, not for ${describeLabel(label)}`);
+      } catch (e2) {
+        if (e2 instanceof CryptoError && e2.reason === 'wrong-label') throw e2;
+      }
+    }
+    throw error;
+  }
+}
+
+function hintFor(reason: string, scheme: string): string {
+  switch (reason) {
+    case 'unknown-key':
+      return scheme === 'nacl' ? 'pass the right --key FILE, or run where you may read the cluster\'s sealing keys' : 'pass the controller\'s private key with --recovery-private-key';
+    case 'wrong-label':
+      return 'seal it again for this name and namespace, or restore the name/namespace it was sealed for';
+    case 'tampered':
+      return 'the ciphertext was changed or corrupted: seal the value again';
+    default:
+      return 'seal the value again';
+  }
+}
+
+/**
+ * Plaintext goes to a file only where git will not pick it up: a path inside a work tree must
+ * be ignored by git, unless --force.
+ */
+export function assertSafePlaintextPath(path: string, force: boolean): void {
+  if (force) return;
+  const dir = dirname(resolve(path));
+  const inside = spawnSync('git', ['-C', dir, 'rev-parse', '--is-inside-work-tree'], {encoding: 'utf8'});
+  if (inside.status !== 0 || inside.stdout.trim() !== 'true') return;
+  const ignored = spawnSync('git', ['-C', dir, 'check-ignore', '-q', resolve(path)]);
+  if (ignored.status === 0) return;
+  throw new InputError(`refusing to write plaintext to ${path}: it is inside a git work tree and not ignored by git`, 'write it outside the repository, add it to .gitignore, or pass --force');
+}
