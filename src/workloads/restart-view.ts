@@ -48,8 +48,7 @@ export function restartView(out: NodeJS.WritableStream & {isTTY?: boolean; colum
           break;
         case 'progress': {
           const id = ids.get(e.workload) ?? workloadId(e.workload);
-          const mark = e.status.done ? 'done: ' : '';
-          show(id, `${id}: ${mark}${e.status.message}`);
+          show(id, `${id}: ${e.status.message}`);
           break;
         }
         case 'rollout': {
