@@ -3,7 +3,7 @@
 import {spawnSync} from 'node:child_process';
 import {dirname, resolve} from 'node:path';
 import {InputError} from '../errors.js';
-import {CryptoError, describeLabel, naclOpen, sealLabel, sealedSecretsOpen, type NaclKeyPair, type Scope} from '../crypto/index.js';
+import {CryptoError, naclOpen, sealLabel, sealedSecretsOpen, type NaclKeyPair} from '../crypto/index.js';
 import {BITNAMI_CLUSTER_WIDE, BITNAMI_NAMESPACE_WIDE, KS_SCOPE, schemeOf, sealedIdentity} from './sealed-object.js';
 import type {KeyObject} from 'node:crypto';
 import type {KubeObject} from '../manifests/parse.js';
@@ -34,7 +34,7 @@ export function unsealObject(o: KubeObject, keys: OpeningKeys, where = ''): Secr
   const values = new Map<string, Buffer>();
   for (const [k, v] of Object.entries<string>(o.spec?.encryptedData ?? {})) {
     try {
-      values.set(k, scheme === 'nacl' ? openNacl(v, keys.nacl, label) : openBitnami(v, label, id, keys.rsa));
+      values.set(k, scheme === 'nacl' ? openNacl(v, keys.nacl, label) : openBitnami(v, label, keys.rsa));
     } catch (error) {
       if (error instanceof CryptoError) throw new InputError(`${where}${describe(o)} key "${k}": ${error.message}`, hintFor(error.reason, scheme));
       throw error;
@@ -52,30 +52,9 @@ function openNacl(v: string, keys: NaclKeyPair[], label: string): Buffer {
   return naclOpen(v, keys, label).value;
 }
 
-/** RSA-OAEP hides the label, so on failure try the other scopes to say what it was sealed for. */
-function openBitnami(v: string, label: string, id: {name?: string; namespace?: string; scope: Scope}, rsa: KeyObject[]): Buffer {
+function openBitnami(v: string, label: string, rsa: KeyObject[]): Buffer {
   if (rsa.length === 0) throw new CryptoError('unknown-key', 'no Sealed Secrets private key was given (--recovery-private-key)');
-  try {
-    return sealedSecretsOpen(v, label, rsa);
-  } catch (error) {
-    if (!(error instanceof CryptoError)) throw error;
-    for (const alt of ['strict', 'namespace-wide', 'cluster-wide'] as const) {
-      if (alt === id.scope) continue;
-      let altLabel;
-      try {
-        altLabel = sealLabel(alt, id.namespace, id.name);
-      } catch {
-        continue;
-      }
-      try {
-        sealedSecretsOpen(v, altLabel, rsa);
-        throw new CryptoError('wrong-label', `it was sealed for ${describeLabel(altLabel)}, not for ${describeLabel(label)}`);
-      } catch (e2) {
-        if (e2 instanceof CryptoError && e2.reason === 'wrong-label') throw e2;
-      }
-    }
-    throw error;
-  }
+  return sealedSecretsOpen(v, label, rsa);
 }
 
 function hintFor(reason: string, scheme: string): string {
