@@ -1,0 +1,95 @@
+// Everything `scan --fix` does around the sealing itself: pick the files whose findings sealing
+// resolves, refuse a file whose working copy differs from what was staged (sealing it would
+// commit work the user did not stage, or lose it), ask per file, seal, and re-stage.
+// The sealing is a parameter: `sealFileInPlace` from src/seal/ (the seal command's logic).
+import {InputError} from '../errors.js';
+import type {Cluster} from '../kube/cluster.js';
+import type {SourceFile} from './files.js';
+import {git, splitZ} from './git.js';
+import type {ScanReport} from './run.js';
+import type {RuleId} from './types.js';
+
+export interface SealInPlaceOptions {
+  /** --cert FILE (a PEM certificate or public key); otherwise the cluster's key or the `seal` defaults. */
+  cert?: string;
+  /** Connects on first call; never called when the key comes from --cert or the config. */
+  cluster?: () => Promise<Cluster>;
+}
+
+/** Rewrites `file` so that every plaintext v1 Secret in it is sealed, leaving other documents as they are. */
+export type SealFileInPlace = (file: string, opts: SealInPlaceOptions) => Promise<void>;
+
+/** Findings that sealing the Secret objects of a file resolves. */
+export const FIXABLE: ReadonlySet<RuleId> = new Set(['plaintext-secret', 'last-applied-secret']);
+
+export interface FixOptions {
+  report: ScanReport;
+  staged: boolean;
+  /** Called only when some file will be sealed, so a missing sealer is reported only then. */
+  loadSeal: () => Promise<SealFileInPlace>;
+  sealOptions: SealInPlaceOptions;
+  /** Asked per file; absent means yes (`--yes`). */
+  confirm?: (file: string) => Promise<boolean>;
+  log: (line: string) => void;
+}
+
+export interface FixResult {
+  sealed: string[];
+  refused: {file: string; reason: string}[];
+  declined: string[];
+}
+
+export function fixableFiles(report: ScanReport): SourceFile[] {
+  const names = new Set(report.findings.filter((f) => !f.suppressed && FIXABLE.has(f.rule)).map((f) => f.file));
+  return [...names].map((n) => report.files.get(n)).filter((f): f is SourceFile => f !== undefined);
+}
+
+/** Files whose working copy differs from the index (`git diff` without --cached). */
+export async function withUnstagedChanges(root: string, paths: string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  return new Set(splitZ(await git(['diff', '--name-only', '-z', '--no-ext-diff', '--', ...paths.map((p) => `:(literal)${p}`)], {cwd: root})));
+}
+
+export async function fixFindings(o: FixOptions): Promise<FixResult> {
+  const result: FixResult = {sealed: [], refused: [], declined: []};
+  let files = fixableFiles(o.report);
+  if (o.staged) {
+    const dirty = await withUnstagedChanges(o.report.root, files.map((f) => f.path));
+    for (const f of files.filter((x) => dirty.has(x.path))) {
+      const reason = 'it also has unstaged changes; sealing the working copy would mix them into the commit (stage or stash them first: git add / git stash --keep-index)';
+      result.refused.push({file: f.display, reason});
+      o.log(`not sealing ${f.display}: ${reason}`);
+    }
+    files = files.filter((x) => !dirty.has(x.path));
+  }
+  if (files.length === 0) return result;
+  const seal = await o.loadSeal();
+  for (const f of files) {
+    if (o.confirm && !(await o.confirm(f.display))) {
+      result.declined.push(f.display);
+      continue;
+    }
+    await seal(f.abs, o.sealOptions);
+    if (o.staged) await git(['add', '--', `:(literal)${f.path}`], {cwd: o.report.root});
+    result.sealed.push(f.display);
+    o.log(`sealed ${f.display}${o.staged ? ' (and staged it)' : ''}`);
+  }
+  return result;
+}
+
+/** The module the lead's seal work provides; until it exists, --fix says so instead of failing obscurely. */
+const SEAL_MODULE = '../seal/in-place.js';
+
+export async function loadSealFileInPlace(): Promise<SealFileInPlace> {
+  let mod: {sealFileInPlace?: unknown} | undefined;
+  try {
+    mod = await import(SEAL_MODULE);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('in-place')) throw error;
+  }
+  if (typeof mod?.sealFileInPlace !== 'function') {
+    throw new InputError('scan --fix is not available yet: this build cannot seal files in place', 'seal the reported files with `kubectl secret seal`, then run the scan again');
+  }
+  return mod.sealFileInPlace as SealFileInPlace;
+}

@@ -1,0 +1,179 @@
+// The part of a manifest the rules look at, with positions: kind, name, the data/stringData
+// entries, the last-applied annotation and kustomize secretGenerators. Two readers build it:
+// the YAML reader below (YAML and JSON, multi-document, `kind: List`), and the tolerant
+// line reader for templates that are not valid YAML (tolerant-reader.ts). Rules only ever see
+// this view, so both readers get the same verdicts.
+import {LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Node, type YAMLMap} from 'yaml';
+import {describeYamlError} from '../manifests/parse.js';
+import {TRIGGER_RE, splitDocuments, type DocumentChunk} from './documents.js';
+import {containsTemplate} from './exceptions.js';
+import {readTemplated} from './tolerant-reader.js';
+
+export interface Located {
+  line: number;
+  column: number;
+}
+
+export interface ValueEntry extends Located {
+  field: 'data' | 'stringData';
+  key: string;
+  value: string | null;
+  endLine: number;
+}
+
+export interface GeneratorView extends Located {
+  name: string;
+  literals: (Located & {text: string})[];
+  files: string[];
+  envs: string[];
+}
+
+export interface ObjectView {
+  kind?: string;
+  apiVersion?: string;
+  name?: string;
+  namespace?: string;
+  /** The `kind:` line (where `# kubectl-secret:allow` applies to the whole object). */
+  anchor: Located;
+  /** The document carries a SOPS metadata block. */
+  sops: boolean;
+  values: ValueEntry[];
+  lastApplied?: Located & {json: string};
+  secretGenerators: GeneratorView[];
+}
+
+export interface ReadResult {
+  views: ObjectView[];
+  warnings: {line: number; message: string}[];
+}
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export function readManifest(text: string): ReadResult {
+  const out: ReadResult = {views: [], warnings: []};
+  for (const chunk of splitDocuments(text)) {
+    if (!TRIGGER_RE.test(chunk.text)) continue;
+    readChunk(chunk, out);
+  }
+  return out;
+}
+
+function readChunk(chunk: DocumentChunk, out: ReadResult): void {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  const list = Array.isArray(docs) ? docs : [docs];
+  const failed = list.find((d) => d.errors.length > 0);
+  if (failed) {
+    if (containsTemplate(chunk.text)) {
+      out.views.push(...readTemplated(chunk.text, chunk.startLine));
+      return;
+    }
+    const e = failed.errors[0];
+    out.warnings.push({line: lc.linePos(e.pos[0]).line + chunk.startLine - 1, message: `not valid YAML (${describeYamlError(e.message)}); not scanned for Secrets`});
+    return;
+  }
+  const at = (offset: number): Located => {
+    const p = lc.linePos(offset);
+    return {line: p.line + chunk.startLine - 1, column: p.col};
+  };
+  const ctx: Ctx = {at, text: chunk.text};
+  for (const doc of list) {
+    const root = doc.contents;
+    if (isSeq(root)) {
+      for (const item of root.items) if (isMap(item)) pushObject(item, false, ctx, out);
+    } else if (isMap(root)) {
+      pushObject(root, isMap(get(root, 'sops')), ctx, out);
+    }
+  }
+}
+
+interface Ctx {
+  at: (offset: number) => Located;
+  text: string;
+}
+
+function pushObject(map: YAMLMap, sops: boolean, ctx: Ctx, out: ReadResult): void {
+  const kind = str(get(map, 'kind'));
+  const items = get(map, 'items');
+  // kind: List (and any *List), as kubectl expands them.
+  if (kind?.endsWith('List') && isSeq(items)) {
+    for (const item of items.items) if (isMap(item)) pushObject(item, sops || isMap(get(item, 'sops')), ctx, out);
+    return;
+  }
+  out.views.push(viewOf(map, sops, ctx));
+}
+
+function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
+  const kindPair = pair(map, 'kind');
+  const metadata = get(map, 'metadata');
+  const view: ObjectView = {
+    kind: str(kindPair?.value),
+    apiVersion: str(get(map, 'apiVersion')),
+    name: isMap(metadata) ? str(get(metadata, 'name')) : undefined,
+    namespace: isMap(metadata) ? str(get(metadata, 'namespace')) : undefined,
+    anchor: ctx.at(((kindPair?.key as Node | undefined) ?? map).range?.[0] ?? 0),
+    sops,
+    values: [],
+    secretGenerators: [],
+  };
+  for (const field of ['data', 'stringData'] as const) {
+    const m = get(map, field);
+    if (!isMap(m)) continue;
+    for (const p of m.items) {
+      const key = p.key as Node | null;
+      if (!isScalar(key)) continue;
+      const v = p.value as Node | null;
+      view.values.push({
+        field,
+        key: String(key.value),
+        value: valueText(v, ctx),
+        ...ctx.at(key.range?.[0] ?? 0),
+        endLine: ctx.at(v?.range?.[1] ?? key.range?.[1] ?? 0).line,
+      });
+    }
+  }
+  const annotations = isMap(metadata) ? get(metadata, 'annotations') : undefined;
+  const la = isMap(annotations) ? (get(annotations, LAST_APPLIED) as Node | undefined) : undefined;
+  if (isScalar(la) && typeof la.value === 'string') view.lastApplied = {json: la.value, ...ctx.at(la.range?.[0] ?? 0)};
+  const gens = get(map, 'secretGenerator');
+  if (isSeq(gens)) {
+    for (const g of gens.items) {
+      if (!isMap(g)) continue;
+      const literals = get(g, 'literals');
+      view.secretGenerators.push({
+        name: str(get(g, 'name')) ?? '(unnamed)',
+        ...ctx.at(g.range?.[0] ?? 0),
+        literals: isSeq(literals) ? literals.items.filter(isScalar).map((s) => ({text: String(s.value ?? ''), ...ctx.at(s.range?.[0] ?? 0)})) : [],
+        files: strings(get(g, 'files')),
+        // `env` (one file) is the deprecated spelling of `envs` that kustomize still reads.
+        envs: [...strings(get(g, 'envs')), ...strings(get(g, 'env'))],
+      });
+    }
+  }
+  return view;
+}
+
+function pair(map: YAMLMap, key: string) {
+  return map.items.find((p) => isScalar(p.key) && p.key.value === key);
+}
+
+function get(map: YAMLMap, key: string): unknown {
+  return pair(map, key)?.value;
+}
+
+function str(n: unknown): string | undefined {
+  return isScalar(n) && n.value !== null && n.value !== undefined ? String(n.value) : undefined;
+}
+
+function strings(n: unknown): string[] {
+  if (isScalar(n)) return n.value ? [String(n.value)] : [];
+  return isSeq(n) ? n.items.map(str).filter((s): s is string => s !== undefined) : [];
+}
+
+/** Scalars as parsed; anything else (a `{{ … }}` read as a flow map, say) as its source text. */
+function valueText(v: Node | null, ctx: Ctx): string | null {
+  if (v === null || v === undefined) return null;
+  if (isScalar(v)) return v.value === null || v.value === undefined ? null : String(v.value);
+  const r = v.range;
+  return r ? ctx.text.slice(r[0], r[1]) : '';
+}

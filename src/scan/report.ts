@@ -1,0 +1,47 @@
+// The human and JSON renderings of a scan. Both are built from findings only (names, keys,
+// positions), never from file contents.
+import type {ScanReport} from './run.js';
+import {HINTS, type Finding, type RuleId} from './types.js';
+
+export function activeFindings(r: ScanReport): Finding[] {
+  return r.findings.filter((f) => !f.suppressed);
+}
+
+export function suppressedCount(r: ScanReport): number {
+  return r.findings.filter((f) => f.suppressed).length;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function summaryLine(r: ScanReport): string {
+  const active = activeFindings(r);
+  const files = new Set(active.map((f) => f.file)).size;
+  const head = active.length ? `${plural(active.length, 'finding')} in ${plural(files, 'file')}` : 'no plaintext secrets found';
+  const skipped = r.skipped ? `, ${r.skipped} skipped (${Object.entries(r.skippedBy).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')})` : '';
+  return `${head} (${plural(r.scanned, 'file')} scanned${skipped}, ${suppressedCount(r)} suppressed)`;
+}
+
+/** `file:line:column: rule: message`, then the hint, as compilers and linters print. */
+export function renderText(r: ScanReport): string {
+  let out = '';
+  for (const f of activeFindings(r)) out += `${f.file}:${f.line}:${f.column}: ${f.rule}: ${f.message}\n  hint: ${f.hint}\n`;
+  return out;
+}
+
+export function renderWarnings(r: ScanReport): string {
+  return r.warnings.map((w) => `warning: ${w.file}${w.line ? ':' + w.line : ''}: ${w.message}\n`).join('');
+}
+
+/** The documented JSON shape: findings as {rule, file, line, column, message}, plus counts. */
+export function toJson(r: ScanReport) {
+  const findings = activeFindings(r).map(({rule, file, line, column, message}) => ({rule, file, line, column, message}));
+  const rules = [...new Set(findings.map((f) => f.rule))] as RuleId[];
+  return {
+    findings,
+    scanned: r.scanned,
+    skipped: r.skipped,
+    suppressed: suppressedCount(r),
+    hints: Object.fromEntries(rules.map((id) => [id, HINTS[id]])),
+    warnings: r.warnings.map(({file, line, message}) => ({file, line, message})),
+  };
+}

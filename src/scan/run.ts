@@ -1,0 +1,187 @@
+// `kubectl secret scan` end to end, minus rendering: decide which files (paths, `--staged`,
+// `--since`), read them (working tree or index), load `.kubectl-secret.yaml`, resolve the files
+// that kustomize secretGenerators read, and scan each text. The YAML parser and the rules are
+// only loaded once some file could hold a finding, so a commit without manifests costs little
+// more than the git calls.
+import {existsSync} from 'node:fs';
+import {join, posix, resolve} from 'node:path';
+import {InputError} from '../errors.js';
+import {mightFind} from './documents.js';
+import {collectPaths, isBinary, readWorkingFile, sourceFile, type SkipReason, type SourceFile} from './files.js';
+import {workTreeRoot} from './git.js';
+import {CatFile} from './catfile.js';
+import {changedSince, stagedEntries} from './staged.js';
+import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig, type ScanConfig} from './suppress.js';
+import type {Finding, KustomizeReference, ScanWarning} from './types.js';
+
+export interface RunScanOptions {
+  cwd: string;
+  paths: string[];
+  staged?: boolean;
+  since?: string;
+  maxFileSize: number;
+}
+
+export interface ScanReport {
+  root: string;
+  /** Every finding, suppressed ones included (marked). */
+  findings: Finding[];
+  warnings: ScanWarning[];
+  scanned: number;
+  skipped: number;
+  skippedBy: Record<SkipReason, number>;
+  /** The files read, by display name, for --fix. */
+  files: Map<string, SourceFile>;
+}
+
+type Read = {text: string} | {skipped: SkipReason} | undefined;
+
+interface Source {
+  files: SourceFile[];
+  read(f: SourceFile): Promise<Read>;
+  /** Small repository files (config, kustomizations) by root-relative path, from the same place the scan reads. */
+  readExtra(paths: string[]): Promise<Map<string, string>>;
+}
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+export async function runScan(o: RunScanOptions): Promise<ScanReport> {
+  if (o.staged && o.since) throw new InputError('--staged and --since cannot be used together', '--staged scans the index; --since scans files changed since a revision');
+  const gitRoot = await workTreeRoot(o.cwd);
+  if ((o.staged || o.since) && !gitRoot) throw new InputError(`${o.staged ? '--staged' : '--since'} needs a git repository, and ${o.cwd} is not in one`);
+  const root = gitRoot ?? o.cwd;
+  const source = o.staged ? await indexSource(root, o) : o.since ? await sinceSource(root, o, o.since) : await pathSource(root, o);
+
+  const extras = new Set<string>([CONFIG_FILE]);
+  const candidates = kustomizationCandidates(source.files);
+  candidates.forEach((c) => extras.add(c));
+  const extra = await source.readExtra([...extras]);
+  const configText = extra.get(CONFIG_FILE);
+  const config: ScanConfig = configText === undefined ? defaultConfig() : await parseScanConfig(configText);
+  const references = config.rules.has('kustomize-secret-literal') ? await kustomizeReferences(candidates, extra, source.files) : new Map();
+  const allow = config.allow.length ? globMatcher(config.allow) : undefined;
+
+  const report: ScanReport = {root, findings: [], warnings: [], scanned: 0, skipped: 0, skippedBy: {binary: 0, 'too-large': 0}, files: new Map()};
+  let scanText: typeof import('./scan.js').scanText | undefined;
+  for (const f of source.files) {
+    const r = await source.read(f);
+    if (!r) continue;
+    if ('skipped' in r) {
+      report.skipped++;
+      report.skippedBy[r.skipped]++;
+      continue;
+    }
+    report.scanned++;
+    report.files.set(f.display, f);
+    if (!mightFind(f.path, r.text, references.has(f.path))) continue;
+    scanText ??= (await import('./scan.js')).scanText;
+    const res = scanText(f.path, r.text, {display: f.display, rules: config.rules, references, allow});
+    report.findings.push(...res.findings);
+    report.warnings.push(...res.warnings);
+  }
+  return report;
+}
+
+async function pathSource(root: string, o: RunScanOptions): Promise<Source> {
+  const files = await collectPaths(o.paths, {cwd: o.cwd, root});
+  return {files, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
+}
+
+async function sinceSource(root: string, o: RunScanOptions, rev: string): Promise<Source> {
+  const files = filterToPaths((await changedSince(rev, root)).map((e) => sourceFile(join(root, e.path), root, o.cwd)), o);
+  return {files, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
+}
+
+async function indexSource(root: string, o: RunScanOptions): Promise<Source> {
+  const cat = new CatFile(root);
+  const entries = await stagedEntries(root).catch((e) => {
+    cat.close();
+    throw e;
+  });
+  const blobOf = new Map(entries.map((e) => [e.path, e.blob!]));
+  const files = filterToPaths(entries.map((e) => sourceFile(join(root, e.path), root, o.cwd)), o);
+  let contents = new Map<string, Buffer>();
+  let sizes = new Map<string, number>();
+  let ready = false;
+  return {
+    files,
+    // Called first by runScan: sizes of everything, then the contents worth reading, in one
+    // cat-file process whatever the number of files.
+    async readExtra(paths) {
+      try {
+        const names = [...files.map((f) => blobOf.get(f.path)!), ...paths.map((p) => `:${p}`)];
+        const info = await cat.info(names);
+        sizes = new Map(files.map((f) => [f.path, info.get(blobOf.get(f.path)!)?.size ?? 0]));
+        const wanted = [
+          ...files.filter((f) => (sizes.get(f.path) ?? 0) <= o.maxFileSize).map((f) => blobOf.get(f.path)!),
+          ...paths.map((p) => info.get(`:${p}`)).filter((i) => i?.type === 'blob' && i.size <= o.maxFileSize).map((i) => i!.sha),
+        ];
+        contents = await cat.contents(wanted);
+        ready = true;
+        const out = new Map<string, string>();
+        for (const p of paths) {
+          const b = contents.get(info.get(`:${p}`)?.sha ?? '');
+          if (b) out.set(p, b.toString('utf8'));
+        }
+        return out;
+      } finally {
+        cat.close();
+      }
+    },
+    async read(f) {
+      if (!ready) throw new Error('internal: readExtra must run before read');
+      if ((sizes.get(f.path) ?? 0) > o.maxFileSize) return {skipped: 'too-large'};
+      const b = contents.get(blobOf.get(f.path)!);
+      if (!b) return undefined;
+      if (isBinary(b)) return {skipped: 'binary'};
+      return {text: b.toString('utf8')};
+    },
+  };
+}
+
+/** With --staged/--since, PATH arguments narrow the changed files to those at or under them. */
+function filterToPaths(files: SourceFile[], o: RunScanOptions): SourceFile[] {
+  if (o.paths.length === 0) return files;
+  const bases = o.paths.map((p) => resolve(o.cwd, p).replace(/\/+$/, ''));
+  return files.filter((f) => bases.some((b) => f.abs === b || f.abs.startsWith(b + '/')));
+}
+
+function readWorkingExtras(root: string, paths: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of paths) {
+    const abs = join(root, p);
+    if (!existsSync(abs)) continue;
+    const r = readWorkingFile(abs, 1024 * 1024);
+    if (r && 'text' in r) out.set(p, r.text);
+  }
+  return out;
+}
+
+/** kustomize only reads files in or below a kustomization's folder, so only ancestors can reference a file. */
+function kustomizationCandidates(files: SourceFile[]): string[] {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    if (f.path.startsWith('../')) continue;
+    for (let d = posix.dirname(f.path); ; d = posix.dirname(d)) {
+      if (dirs.has(d)) break;
+      dirs.add(d);
+      if (d === '.' || d === '/') break;
+    }
+  }
+  return [...dirs].flatMap((d) => KUSTOMIZATION_NAMES.map((n) => (d === '.' ? n : `${d}/${n}`)));
+}
+
+async function kustomizeReferences(candidates: string[], extra: Map<string, string>, files: SourceFile[]): Promise<Map<string, KustomizeReference[]>> {
+  const refs = new Map<string, KustomizeReference[]>();
+  const present = candidates.filter((c) => extra.has(c) && extra.get(c)!.includes('secretGenerator'));
+  if (present.length === 0) return refs;
+  const [{readManifest}, {referencesOf}] = await Promise.all([import('./manifest-view.js'), import('./kustomize-secret-literal.js')]);
+  const scanned = new Set(files.map((f) => f.path));
+  for (const k of present) {
+    for (const [path, ref] of referencesOf(k, readManifest(extra.get(k)!).views)) {
+      if (!scanned.has(path)) continue;
+      refs.set(path, [...(refs.get(path) ?? []), ref]);
+    }
+  }
+  return refs;
+}

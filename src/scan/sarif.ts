@@ -1,0 +1,54 @@
+// SARIF 2.1.0 (OASIS, https://docs.oasis-open.org/sarif/sarif/v2.1.0/) for code-scanning UIs.
+// Locations are relative to the repository root (uriBaseId %SRCROOT%), as GitHub code scanning
+// expects. Suppressed findings are included with a `suppressions` entry, which is how SARIF
+// viewers show "allowed" results without counting them as open.
+import {pathToFileURL} from 'node:url';
+import type {ScanReport} from './run.js';
+import {HINTS, RULE_IDS, type Finding} from './types.js';
+
+const DESCRIPTIONS: Record<(typeof RULE_IDS)[number], string> = {
+  'plaintext-secret': 'A v1 Secret manifest with a plaintext value in data or stringData.',
+  'kustomize-secret-literal': 'A kustomize secretGenerator with a literal value, or a file it reads that holds values.',
+  'last-applied-secret': 'A kubectl.kubernetes.io/last-applied-configuration annotation that copies a Secret with values.',
+  'private-key': 'A PEM private key block.',
+};
+
+export function toSarif(r: ScanReport, o: {version: string}) {
+  const uri = (display: string) => encodeURI(r.files.get(display)?.path ?? display);
+  const rules = RULE_IDS.map((id) => ({
+    id,
+    name: id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+    shortDescription: {text: DESCRIPTIONS[id]},
+    fullDescription: {text: DESCRIPTIONS[id]},
+    help: {text: `Fix: ${HINTS[id]}`},
+    defaultConfiguration: {level: 'error'},
+  }));
+  const result = (f: Finding) => ({
+    ruleId: f.rule,
+    ruleIndex: RULE_IDS.indexOf(f.rule),
+    level: 'error',
+    message: {text: `${f.message}. Fix: ${f.hint}`},
+    locations: [{physicalLocation: {
+      artifactLocation: {uri: uri(f.file), uriBaseId: '%SRCROOT%'},
+      region: {startLine: f.line, startColumn: f.column},
+    }}],
+    ...(f.suppressed ? {suppressions: [{kind: f.suppressed === 'inline' ? 'inSource' : 'external'}]} : {}),
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {driver: {name: 'kubectl-secret', version: o.version, rules}},
+      originalUriBaseIds: {'%SRCROOT%': {uri: pathToFileURL(r.root.endsWith('/') ? r.root : r.root + '/').href}},
+      results: r.findings.map(result),
+      invocations: [{
+        executionSuccessful: true,
+        toolExecutionNotifications: r.warnings.map((w) => ({
+          level: 'warning',
+          message: {text: w.message},
+          locations: [{physicalLocation: {artifactLocation: {uri: uri(w.file), uriBaseId: '%SRCROOT%'}, ...(w.line ? {region: {startLine: w.line}} : {})}}],
+        })),
+      }],
+    }],
+  };
+}

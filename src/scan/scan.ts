@@ -1,0 +1,61 @@
+// One file's text in, findings out: no file system, no git, no clock. Everything that reads
+// the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
+import {isManifestPath} from './documents.js';
+import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
+import {lastAppliedSecret} from './last-applied-secret.js';
+import {readManifest, type ObjectView} from './manifest-view.js';
+import {plaintextSecret} from './plaintext-secret.js';
+import {privateKey} from './private-key.js';
+import type {RawFinding} from './rule.js';
+import {allowedInline} from './suppress.js';
+import {HINTS, RULE_IDS, type Finding, type ScanOptions, type ScanWarning} from './types.js';
+
+export interface TextScanOptions extends Partial<ScanOptions> {
+  /** The name to print (default: `path`). */
+  display?: string;
+  /** `.kubectl-secret.yaml` scan.allow, as a matcher on the repository-relative path. */
+  allow?: (path: string) => boolean;
+}
+
+export interface TextScanResult {
+  findings: Finding[];
+  warnings: ScanWarning[];
+  /** Objects read from the file, for callers that follow kustomize references. */
+  views: ObjectView[];
+}
+
+/** `path` is repository-relative with `/` separators: rules and allow globs are matched on it. */
+export function scanText(path: string, text: string, o: TextScanOptions = {}): TextScanResult {
+  const rules = o.rules ?? new Set(RULE_IDS);
+  const display = o.display ?? path;
+  const raw: RawFinding[] = [];
+  const warnings: ScanWarning[] = [];
+  let views: ObjectView[] = [];
+  if (isManifestPath(path)) {
+    const read = readManifest(text);
+    views = read.views;
+    for (const w of read.warnings) warnings.push({file: display, line: w.line, message: w.message});
+    for (const view of views) {
+      if (rules.has('plaintext-secret')) raw.push(...plaintextSecret(view));
+      if (rules.has('last-applied-secret')) raw.push(...lastAppliedSecret(view));
+      if (rules.has('kustomize-secret-literal')) raw.push(...kustomizeSecretLiteral(view));
+    }
+  }
+  const refs = o.references?.get(path);
+  if (refs && rules.has('kustomize-secret-literal')) raw.push(...referencedFile(text, refs));
+  if (rules.has('private-key')) {
+    // A key inside a Secret value that is already reported is the same leak: report it once.
+    const covered = raw.filter((f) => f.rule === 'plaintext-secret' && f.endLine !== undefined);
+    raw.push(...privateKey(text).filter((k) => !covered.some((f) => k.line >= f.line && k.line <= f.endLine!)));
+  }
+  raw.sort((a, b) => a.line - b.line || a.column - b.column);
+  const lines = raw.length > 0 ? text.split('\n') : [];
+  const allowed = o.allow?.(path) ?? false;
+  const findings = raw.map((f): Finding => {
+    const finding: Finding = {rule: f.rule, file: display, line: f.line, column: f.column, message: f.message, hint: HINTS[f.rule]};
+    if (allowedInline(lines, f)) finding.suppressed = 'inline';
+    else if (allowed) finding.suppressed = 'config';
+    return finding;
+  });
+  return {findings, warnings, views};
+}

@@ -1,0 +1,106 @@
+// Suppressions: a `# kubectl-secret:allow` comment on the flagged line (or on the object's
+// `kind:` line, for everything in it), and `.kubectl-secret.yaml` at the repository root:
+//
+//   scan:
+//     allow: ["test/fixtures/**", "docs/*.md"]   # globs, repository-relative
+//     rules: {private-key: false}                  # enable/disable rules by id
+//
+// Suppressed findings are still counted, so nobody mistakes "allowed" for "clean".
+import {InputError} from '../errors.js';
+import type {RawFinding} from './rule.js';
+import {RULE_IDS, type RuleId} from './types.js';
+
+export const CONFIG_FILE = '.kubectl-secret.yaml';
+const ALLOW_RE = /#.*\bkubectl-secret:allow\b/;
+
+export function allowedInline(lines: string[], f: RawFinding): boolean {
+  const has = (n: number | undefined) => n !== undefined && ALLOW_RE.test(lines[n - 1] ?? '');
+  return has(f.line) || has(f.anchorLine);
+}
+
+export interface ScanConfig {
+  allow: string[];
+  rules: Set<RuleId>;
+}
+
+export const defaultConfig = (): ScanConfig => ({allow: [], rules: new Set(RULE_IDS)});
+
+/** Parses the `scan:` part of `.kubectl-secret.yaml` (other sections belong to other commands). */
+export async function parseScanConfig(text: string, file = CONFIG_FILE): Promise<ScanConfig> {
+  const {parseDocument} = await import('yaml');
+  const parsed = parseDocument(text, {logLevel: 'silent'});
+  if (parsed.errors.length) {
+    const {describeYamlError} = await import('../manifests/parse.js');
+    throw new InputError(`${file}: not valid YAML (${describeYamlError(parsed.errors[0].message)})`, 'fix the file, or move it away to scan without it');
+  }
+  const doc: any = parsed.toJS({maxAliasCount: 100});
+  const config = defaultConfig();
+  const scan = doc?.scan;
+  if (scan === undefined || scan === null) return config;
+  if (typeof scan !== 'object' || Array.isArray(scan)) throw new InputError(`${file}: scan must be a mapping`, 'see docs/scan-and-hook.md for the format');
+  if (scan.allow !== undefined && scan.allow !== null) {
+    if (!Array.isArray(scan.allow) || !scan.allow.every((g: unknown) => typeof g === 'string')) {
+      throw new InputError(`${file}: scan.allow must be a list of globs`, 'e.g. allow: ["test/fixtures/**"]');
+    }
+    config.allow = scan.allow;
+  }
+  if (scan.rules !== undefined && scan.rules !== null) {
+    if (typeof scan.rules !== 'object' || Array.isArray(scan.rules)) throw new InputError(`${file}: scan.rules must map rule ids to true/false`, 'e.g. rules: {private-key: false}');
+    for (const [id, setting] of Object.entries(scan.rules)) {
+      if (!(RULE_IDS as readonly string[]).includes(id)) throw new InputError(`${file}: unknown rule "${id}" in scan.rules`, `rules are: ${RULE_IDS.join(', ')}`);
+      const on = ruleSetting(setting);
+      if (on === undefined) throw new InputError(`${file}: scan.rules.${id} must be true/false (or on/off, enabled/disabled)`);
+      if (on) config.rules.add(id as RuleId);
+      else config.rules.delete(id as RuleId);
+    }
+  }
+  return config;
+}
+
+function ruleSetting(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'object' && v !== null && typeof (v as any).enabled === 'boolean') return (v as any).enabled;
+  if (typeof v !== 'string') return undefined;
+  if (/^(on|enabled?|true|yes)$/i.test(v)) return true;
+  if (/^(off|disabled?|false|no)$/i.test(v)) return false;
+  return undefined;
+}
+
+/**
+ * gitignore-flavoured globs on repository-relative POSIX paths: `*` and `?` stay within a path
+ * segment, `**` crosses them, a pattern without `/` matches a base name at any depth, and a
+ * pattern that names a folder covers everything under it.
+ */
+export function globMatcher(patterns: string[]): (path: string) => boolean {
+  const res = patterns.map(globToRegExp);
+  return (path) => res.some((re) => re.test(path));
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let g = glob.trim().replace(/^\.\//, '');
+  const anchored = g.replace(/\/$/, '').includes('/');
+  g = g.replace(/^\//, '').replace(/\/$/, '');
+  let re = '';
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*' && g[i + 1] === '*') {
+      const slash = g[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const close = g.indexOf('}', i);
+      if (close < 0) re += '\\{';
+      else {
+        re += `(?:${g.slice(i + 1, close).split(',').map(escape).join('|')})`;
+        i = close;
+      }
+    } else re += escape(c);
+  }
+  return new RegExp(`^${anchored ? '' : '(?:.*/)?'}${re}(?:/.*)?$`);
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,123 @@
+// A line-based reader for template files that are not valid YAML because of their `{{ … }}`
+// lines (Helm charts, Go templates). It reads the object's shape from indentation alone:
+// top-level kind/apiVersion/metadata, and the entries of data/stringData with their values.
+// Lines that are only a template action (`{{- if … }}`) or a comment carry no structure and
+// are skipped, so a conditional inside `data:` does not end the section.
+import type {Located, ObjectView, ValueEntry} from './manifest-view.js';
+
+interface Line {
+  no: number;
+  indent: number;
+  text: string;
+}
+
+const KEY_RE = /^(\s*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s:#{"'-][^:]*?|-[^\s:][^:]*?)\s*:(?:[ \t]+(.*?))?\s*$/;
+const NOISE_RE = /^\s*(?:#.*)?$|^\s*\{\{.*\}\}\s*$/;
+
+export function readTemplated(text: string, startLine: number): ObjectView[] {
+  const lines: Line[] = text.split('\n').map((t, i) => ({no: startLine + i, indent: t.length - t.trimStart().length, text: t.replace(/\r$/, '')}));
+  const view: ObjectView = {anchor: {line: startLine, column: 1}, sops: false, values: [], secretGenerators: []};
+  let seenKind = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.indent !== 0 || NOISE_RE.test(l.text)) continue;
+    const m = KEY_RE.exec(l.text);
+    if (!m) continue;
+    const key = unquoteKey(m[2]);
+    const inline = m[3];
+    const end = sectionEnd(lines, i);
+    switch (key) {
+      case 'kind':
+        if (seenKind) return [view];
+        seenKind = true;
+        view.kind = scalar(inline);
+        view.anchor = {line: l.no, column: 1};
+        break;
+      case 'apiVersion':
+        view.apiVersion = scalar(inline);
+        break;
+      case 'sops':
+        view.sops = true;
+        break;
+      case 'metadata':
+        readMetadata(lines.slice(i + 1, end), view);
+        break;
+      case 'data':
+      case 'stringData':
+        if (inline !== undefined && inline !== '') {
+          // `data: {{ toYaml .Values.x | nindent 2 }}` or `data: {}`: one value for the whole map.
+          if (!/^\{\s*\}$/.test(inline)) view.values.push({field: key, key: '*', value: inline, line: l.no, column: 1, endLine: l.no});
+        } else {
+          view.values.push(...entries(lines.slice(i + 1, end)).map(([k, value, at, endLine]) => ({field: key, key: k, value, ...at, endLine}) as ValueEntry));
+        }
+        break;
+    }
+  }
+  return view.kind === undefined ? [] : [view];
+}
+
+function sectionEnd(lines: Line[], i: number): number {
+  let j = i + 1;
+  while (j < lines.length && (lines[j].indent > 0 || NOISE_RE.test(lines[j].text))) j++;
+  return j;
+}
+
+function readMetadata(body: Line[], view: ObjectView): void {
+  const ents = entries(body);
+  for (const [k, v] of ents) {
+    if (k === 'name') view.name = v ?? undefined;
+    if (k === 'namespace') view.namespace = v ?? undefined;
+  }
+  const ann = body.findIndex((l) => KEY_RE.exec(l.text)?.[2] === 'annotations');
+  if (ann >= 0) {
+    const indent = body[ann].indent;
+    let end = ann + 1;
+    while (end < body.length && (body[end].indent > indent || NOISE_RE.test(body[end].text))) end++;
+    for (const [k, v, at] of entries(body.slice(ann + 1, end))) {
+      if (k === 'kubectl.kubernetes.io/last-applied-configuration' && v) view.lastApplied = {json: v, ...at};
+    }
+  }
+}
+
+/** The key: value entries at the first indentation level of a section, values read per YAML's scalar styles. */
+function entries(body: Line[]): [string, string | null, Located, number][] {
+  const first = body.find((l) => !NOISE_RE.test(l.text));
+  if (!first) return [];
+  const level = first.indent;
+  const out: [string, string | null, Located, number][] = [];
+  for (let i = 0; i < body.length; i++) {
+    const l = body[i];
+    if (l.indent !== level || NOISE_RE.test(l.text)) continue;
+    const m = KEY_RE.exec(l.text);
+    if (!m) continue;
+    let j = i + 1;
+    while (j < body.length && (body[j].indent > level || body[j].text.trim() === '')) j++;
+    const more = body.slice(i + 1, j).map((x) => x.text.trim()).filter((x) => x !== '');
+    const inline = m[3] ?? '';
+    let value: string | null;
+    if (/^[|>]/.test(inline)) value = more.join('\n');
+    else if (inline === '') value = more.length ? more.join(' ') : null;
+    else value = scalar(inline) ?? null;
+    out.push([unquoteKey(m[2]), value, {line: l.no, column: l.indent + 1}, body[Math.max(i, j - 1)].no]);
+  }
+  return out;
+}
+
+function unquoteKey(k: string): string {
+  return scalar(k) ?? k;
+}
+
+/** One-line scalar: quoted (with YAML's escapes for '' and \") or plain (a trailing comment removed). */
+function scalar(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const s = raw.trim();
+  if (s.startsWith('"')) {
+    const m = /^"((?:[^"\\]|\\.)*)"?/.exec(s);
+    return (m?.[1] ?? '').replace(/\\(.)/g, '$1');
+  }
+  if (s.startsWith("'")) {
+    const m = /^'((?:[^']|'')*)'?/.exec(s);
+    return (m?.[1] ?? '').replace(/''/g, "'");
+  }
+  return s.replace(/\s+#.*$/, '');
+}
