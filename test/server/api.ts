@@ -8,6 +8,7 @@ import {serverSideApply} from './apply.js';
 import {forbiddenMessage, type Attributes, type Auth, type Identity} from './auth.js';
 import {apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION} from './discovery.js';
 import type {Faults} from './faults.js';
+import {decodeProtobuf, PROTOBUF} from './protobuf.js';
 import {openApiV2Document} from './openapi.js';
 import {isVirtual, type Objects} from './objects.js';
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js';
@@ -78,6 +79,7 @@ function sendError(res: ServerResponse, e: unknown): void {
 
 function parseBody(buf: Buffer, contentType: string | undefined): any {
   if (buf.length === 0) return undefined;
+  if (contentType?.startsWith(PROTOBUF)) return decodeProtobuf(buf);
   const text = buf.toString('utf8');
   try {
     if (contentType && /yaml/.test(contentType)) return parseYaml(text);

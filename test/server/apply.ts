@@ -152,7 +152,7 @@ export interface ApplyConflict { manager: string; field: string }
  * the conflicts when another manager owns a field with a different value and `force` is off.
  */
 export function serverSideApply(current: any | undefined, applied: any, manager: string, force: boolean, apiVersion: string, withStatus: boolean): {object: any; conflicts: ApplyConflict[]} {
-  const base = current ? clone(current) : {apiVersion: applied.apiVersion, kind: applied.kind, metadata: {}};
+  const base = current ? clone(current) : {apiVersion: applied.apiVersion, kind: applied.kind, metadata: {name: applied.metadata?.name, namespace: applied.metadata?.namespace}};
   const owners = readOwners(current);
   const appliedPaths = leafPaths(applied, withStatus);
   const conflicts: ApplyConflict[] = [];

@@ -36,7 +36,7 @@ export function clientCertFor(user: string, groups: string[]): {cert: string; ke
     const esc = (s: string): string => s.replace(/[/\\,+=<>#;"]/g, (c) => `\\${c}`);
     const subject = '/' + [...groups.map((g) => `O=${esc(g)}`), `CN=${esc(user)}`].join('/');
     const opt = {stdio: 'pipe' as const};
-    execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'csr.pem'), '-subj', subject], opt);
+    execFileSync('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'csr.pem'), '-subj', subject], opt);
     writeFileSync(join(tmp, 'ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
     execFileSync('openssl', ['x509', '-req', '-in', join(tmp, 'csr.pem'), '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca-key.pem'), '-set_serial', String(Date.now()), '-days', '3650', '-out', join(tmp, 'cert.pem'), '-extfile', join(tmp, 'ext')], opt);
     const out = {cert: readFileSync(join(tmp, 'cert.pem'), 'utf8'), key: readFileSync(join(tmp, 'key.pem'), 'utf8')};

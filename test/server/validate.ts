@@ -112,7 +112,8 @@ export function applyDefaults(t: ResourceType, obj: any): void {
     case 'Deployment':
       if (!spec) break;
       spec.replicas ??= 1;
-      spec.strategy ??= {type: 'RollingUpdate'};
+      spec.strategy ??= {};
+      spec.strategy.type ||= 'RollingUpdate';
       if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate ??= {maxUnavailable: '25%', maxSurge: '25%'};
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
@@ -120,14 +121,16 @@ export function applyDefaults(t: ResourceType, obj: any): void {
     case 'StatefulSet':
       if (!spec) break;
       spec.replicas ??= 1;
-      spec.updateStrategy ??= {type: 'RollingUpdate'};
+      spec.updateStrategy ??= {};
+      spec.updateStrategy.type ||= 'RollingUpdate';
       if (spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= {partition: 0};
       spec.podManagementPolicy ??= 'OrderedReady';
       spec.revisionHistoryLimit ??= 10;
       break;
     case 'DaemonSet':
       if (!spec) break;
-      spec.updateStrategy ??= {type: 'RollingUpdate'};
+      spec.updateStrategy ??= {};
+      spec.updateStrategy.type ||= 'RollingUpdate';
       if (spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= {maxUnavailable: 1, maxSurge: 0};
       spec.revisionHistoryLimit ??= 10;
       break;
