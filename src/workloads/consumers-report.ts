@@ -15,7 +15,14 @@ export interface ConsumerInputs {
 /** One list per workload kind and one for ServiceAccounts, in parallel. */
 export async function loadConsumerInputs(source: ObjectSource, namespace?: string): Promise<ConsumerInputs> {
   const [serviceAccounts, ...lists] = await Promise.all([source.list('ServiceAccount', namespace), ...WORKLOAD_KINDS.map((k) => source.list(k, namespace))]);
-  return {workloads: lists.flat(), serviceAccounts};
+  return {workloads: lists.flatMap((items, i) => items.map((o) => withKind(o, WORKLOAD_KINDS[i]))), serviceAccounts};
+}
+
+/** The API server omits kind and apiVersion on the items of a list response; put them back. */
+function withKind(o: KubeObject, kind: string): KubeObject {
+  if (o.kind && o.apiVersion) return o;
+  const r = resourceFor(kind);
+  return {...o, kind, apiVersion: r.group ? `${r.group}/${r.version}` : r.version};
 }
 
 export interface ConsumersReport {
@@ -64,7 +71,8 @@ async function sealedSecretOwner(source: ObjectSource, name: string, namespace: 
       if (status(error) === 404 || status(error) === 403) return [];
       throw error;
     })));
-  return findSealedSecretOwner(name, namespace, {secret, sealedSecrets: lists.flat()});
+  const sealedSecrets = lists.flatMap((items, i) => items.map((o) => (o.kind ? o : {...o, kind: 'SealedSecret', apiVersion: i === 0 ? 'bitnami.com/v1alpha1' : 'kubectl-secret.dev/v1alpha1'})));
+  return findSealedSecretOwner(name, namespace, {secret, sealedSecrets});
 }
 
 function status(error: unknown): number | undefined {

@@ -1,0 +1,139 @@
+// `kubectl secret consumers` as a user runs it: over the shared real-world manifests with -f
+// (their README's EXPECTED lines are the oracle), and live against the test API server.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {randomBytes} from 'node:crypto';
+import {join} from 'node:path';
+import {runCli, REPO_ROOT} from '../helpers/cli.js';
+import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+
+const WORKLOADS = join(REPO_ROOT, '..', 'shared', 'fixtures', 'workloads');
+const fixture = (f: string) => join(WORKLOADS, f);
+// -f never needs a cluster: point KUBECONFIG at nothing to prove it.
+const canary = `CANARY-${randomBytes(8).toString('hex')}`;
+const offline = (args: string[]) => runCli(args, {env: {KUBECONFIG: '/nonexistent/kubeconfig'}});
+
+test('consumers -f prints the documented columns, one row per reference', async () => {
+  const r = await offline(['consumers', 'argocd-redis', '-f', fixture('argocd-redis-ha-helm-rendered.yaml'), '-n', 'argocd']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.deepEqual(lines[0].split(/\s{2,}/), ['KIND', 'NAME', 'CONTAINER', 'HOW', 'OPTIONAL']);
+  assert.deepEqual(lines.slice(1).map((l) => l.split(/\s{2,}/)), [
+    ['Deployment', 'argocd-redis-ha-haproxy', 'haproxy', 'env AUTH ← key auth', 'false'],
+    ['StatefulSet', 'argocd-redis-ha-server', 'config-init', 'env AUTH ← key auth', 'false'],
+    ['StatefulSet', 'argocd-redis-ha-server', 'redis', 'env AUTH ← key auth', 'false'],
+    ['StatefulSet', 'argocd-redis-ha-server', 'sentinel', 'env AUTH ← key auth', 'false'],
+    ['StatefulSet', 'argocd-redis-ha-server', 'split-brain-fix', 'env AUTH ← key auth', 'false'],
+  ]);
+});
+
+test('consumers -f over the whole workloads folder: -o json has the documented shape', async () => {
+  const r = await offline(['consumers', 'argocd-repo-server-tls', '-f', WORKLOADS, '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), {consumers: [
+    {kind: 'Deployment', name: 'argocd-server', namespace: 'default', container: 'argocd-server', via: 'volume', mountPath: '/app/config/server/tls', optional: true},
+    {kind: 'StatefulSet', name: 'argocd-application-controller', namespace: 'default', container: 'argocd-application-controller', via: 'volume', mountPath: '/app/config/controller/tls', optional: true},
+  ]});
+});
+
+test('every kind of reference in the fixtures, in JSON: env key, envFrom, projected, imagePullSecret, CronJob volume, optional', async () => {
+  const cases: Array<[string, string, string, object[]]> = [
+    ['model-catalog-hf-api-key', 'kubeflow-model-catalog-deployment.yaml', 'default',
+      [{kind: 'Deployment', name: 'model-catalog-server', namespace: 'default', container: 'catalog', via: 'env', key: 'HF_API_KEY', optional: true}]],
+    ['dex-passwords', 'kubeflow-dex-deployment.yaml', 'default', [{kind: 'Deployment', name: 'dex', namespace: 'default', container: 'dex', via: 'envFrom', optional: false}]],
+    ['hubble-relay-client-certs', 'gke-hubble-ui-std.yaml', 'kube-system',
+      [{kind: 'Deployment', name: 'hubble-ui', namespace: 'kube-system', container: 'backend', via: 'projected', mountPath: '/var/lib/hubble-ui/certs', optional: false}]],
+    ['ngc-secret', 'gke-nim-gemma-deployment.yaml', 'default', [{kind: 'Deployment', name: 'nim-gemma-3-27b-deployment', namespace: 'default', via: 'imagePullSecret', optional: false}]],
+    ['oauth-token', 'test-infra-label-sync-cronjob.yaml', 'default', [{kind: 'CronJob', name: 'label-sync', namespace: 'default', container: 'label-sync', via: 'volume', mountPath: '/etc/github', optional: false}]],
+    ['mysql-secret', 'gke-stateful-mysql-c1-mysql.yaml', 'default', [
+      {kind: 'StatefulSet', name: 'dbc1', namespace: 'default', container: 'mysql', via: 'env', key: 'password', optional: false},
+      {kind: 'StatefulSet', name: 'dbc1', namespace: 'default', container: 'mysql', via: 'env', key: 'admin-password', optional: false},
+    ]],
+  ];
+  for (const [secret, file, ns, want] of cases) {
+    const r = await offline(['consumers', secret, '-f', fixture(file), '-n', ns, '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {consumers: want}, `${secret} in ${file}`);
+  }
+});
+
+test('the Jobs that name the Secret only in their args are not listed (ingress-nginx)', async () => {
+  const r = await offline(['consumers', 'ingress-nginx-admission', '-f', fixture('ingress-nginx-exoscale-daemonset.yaml'), '-n', 'ingress-nginx']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /DaemonSet\s+ingress-nginx-controller\s+controller\s+volume webhook-cert at \/usr\/local\/certificates\/\s+false/);
+  assert.doesNotMatch(r.stdout, /Job|admission-create|admission-patch/);
+});
+
+test('a Secret nothing uses: exit 0, a note on stderr, consumers: [] in -o yaml', async () => {
+  const r = await offline(['consumers', 'argocd-cmd-params-cm', '-f', fixture('argocd-server-deployment.yaml')]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /No workloads/);
+  const j = await offline(['consumers', 'argocd-cmd-params-cm', '-f', fixture('argocd-server-deployment.yaml'), '-o', 'yaml']);
+  assert.equal(j.stdout.trim(), 'consumers: []');
+});
+
+test('a missing -f path is an input error (exit 2)', async () => {
+  const r = await offline(['consumers', 'x', '-f', join(WORKLOADS, 'nope.yaml')]);
+  assert.equal(r.code, 2);
+});
+
+let env: E2EEnv;
+before(async () => {
+  env = await e2eEnv();
+});
+after(async () => {
+  await env?.close();
+});
+
+test('live: the consumers of a Secret in the cluster, with the SealedSecret that owns it', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'argocd'}});
+  server.load([fixture('argocd-redis-ha-helm-rendered.yaml')]);
+  server.create({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'puller', namespace: 'argocd'}, imagePullSecrets: [{name: 'argocd-redis'}]});
+  server.create({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'bare', namespace: 'argocd'}, spec: {serviceAccountName: 'puller', containers: [{name: 'c', image: 'i'}]}});
+  server.create({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'owned', namespace: 'argocd', ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true}]},
+    spec: {containers: [{name: 'c', image: 'i', envFrom: [{secretRef: {name: 'argocd-redis'}}]}]}});
+  server.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets'});
+  const sealed = server.create({apiVersion: 'kubectl-secret.dev/v1alpha1', kind: 'SealedSecret', metadata: {name: 'argocd-redis', namespace: 'argocd'}, spec: {encryptedData: {auth: 'AgB='}}});
+  server.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'argocd-redis', namespace: 'argocd',
+    ownerReferences: [{apiVersion: 'kubectl-secret.dev/v1alpha1', kind: 'SealedSecret', name: 'argocd-redis', uid: sealed.metadata.uid, controller: true}]}, data: {auth: Buffer.from(canary).toString('base64')}});
+
+  const r = await env.cli(['consumers', 'argocd-redis', '-n', 'argocd', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.sealedSecret, {apiVersion: 'kubectl-secret.dev/v1alpha1', name: 'argocd-redis', namespace: 'argocd'});
+  assert.deepEqual(out.consumers.map((c: any) => `${c.kind}/${c.name} ${c.container ?? '-'} ${c.via}`).sort(), [
+    'Deployment/argocd-redis-ha-haproxy haproxy env',
+    'Pod/bare - serviceAccountImagePullSecret',
+    'StatefulSet/argocd-redis-ha-server config-init env',
+    'StatefulSet/argocd-redis-ha-server redis env',
+    'StatefulSet/argocd-redis-ha-server sentinel env',
+    'StatefulSet/argocd-redis-ha-server split-brain-fix env',
+  ]);
+
+  const table = await env.cli(['consumers', 'argocd-redis', '-n', 'argocd']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^KIND\s+NAME\s+CONTAINER\s+HOW\s+OPTIONAL\n/);
+  assert.match(table.stdout, /Pod\s+bare\s+<none>\s+imagePullSecret of ServiceAccount puller\s+false/);
+  assert.match(table.stdout, /produced by SealedSecret "argocd-redis" \(kubectl-secret\.dev\/v1alpha1\)/);
+  for (const o of [r, table]) assert.ok(!(o.stdout + o.stderr).includes(canary) && !(o.stdout + o.stderr).includes(Buffer.from(canary).toString('base64')), 'a value was printed');
+});
+
+test('live: a kind the caller may not list is skipped with a warning; the rest is answered', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'partial'}});
+  server.create({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: 'partial'},
+    spec: {replicas: 1, selector: {matchLabels: {app: 'api'}}, template: {metadata: {labels: {app: 'api'}}, spec: {containers: [{name: 'c', image: 'i', envFrom: [{secretRef: {name: 's'}}]}]}}}});
+  const undo = server.deny({user: 'admin', verb: 'list', resource: 'cronjobs'});
+  try {
+    const r = await env.cli(['consumers', 's', '-n', 'partial']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: cannot list cronjobs in namespace "partial" \(forbidden\)/);
+    assert.match(r.stdout, /Deployment\s+api\s+c\s+envFrom\s+false/);
+  } finally {
+    undo();
+  }
+});
