@@ -27,12 +27,12 @@ export interface SubjectId {
   namespace?: string;
 }
 
-export function toBinding(o: KubeObject): Binding | undefined {
-  if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') return undefined;
+/** `kind` says which list the object came from: items of a live list carry no kind of their own. */
+export function toBinding(o: KubeObject, kind: 'RoleBinding' | 'ClusterRoleBinding'): Binding {
   return {
-    kind: o.kind,
+    kind,
     name: o.metadata?.name ?? '',
-    namespace: o.kind === 'RoleBinding' ? (o.metadata?.namespace ?? '') : '',
+    namespace: kind === 'RoleBinding' ? (o.metadata?.namespace ?? '') : '',
     roleRef: {kind: o.roleRef?.kind ?? '', name: o.roleRef?.name ?? ''},
     subjects: Array.isArray(o.subjects) ? (o.subjects as unknown[]).filter((s): s is Subject => typeof s === 'object' && s !== null) : [],
   };

@@ -187,7 +187,7 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
     else if (!list.some((g) => g.viaKey === grant.viaKey && g.restricted === grant.restricted)) list.push(grant);
   };
 
-  const bindings = [...input.clusterRoleBindings, ...input.roleBindings].map(toBinding).filter((b): b is Binding => b !== undefined);
+  const bindings = [...input.clusterRoleBindings.map((o) => toBinding(o, 'ClusterRoleBinding')), ...input.roleBindings.map((o) => toBinding(o, 'RoleBinding'))];
   for (const b of bindingsInScope(bindings, namespace)) {
     const rules = resolver.rulesFor(b);
     if (!rules) {
