@@ -16,6 +16,10 @@ import Reencrypt from './reencrypt.js';
 import Unseal from './unseal.js';
 import Verify from './verify.js';
 import WhoCan from './who-can.js';
+import Scan from './scan.js';
+import HookInstall from './hook/install.js';
+import HookStatus from './hook/status.js';
+import HookUninstall from './hook/uninstall.js';
 
 export const COMMANDS = {
   consumers: Consumers,
@@ -32,4 +36,8 @@ export const COMMANDS = {
   'keys:list': KeysList,
   'keys:export': KeysExport,
   'who-can': WhoCan,
+  scan: Scan,
+  'hook:install': HookInstall,
+  'hook:uninstall': HookUninstall,
+  'hook:status': HookStatus,
 };

@@ -1,0 +1,65 @@
+import {Flags} from '@oclif/core';
+import {ClusterCommand} from './_base.js';
+
+export default class Scan extends ClusterCommand {
+  static override summary = 'Find plaintext Secret material in files or in what is staged for commit.';
+  static override description = `Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
+Templates ({{ }}, \${VAR}), SOPS ENC[...] values, marked placeholders (<...>, **...**, CHANGEME, YOUR_...) and empty values are not findings.
+Suppress with a "# kubectl-secret:allow" comment on the flagged line or the kind: Secret line, or with scan.allow / scan.rules in .kubectl-secret.yaml at the repository root.
+Exit status: 0 clean, 1 findings, 2 error.`;
+  static override examples = [
+    '<%= config.bin %> scan deploy/',
+    '<%= config.bin %> scan --staged',
+    '<%= config.bin %> scan --since origin/main --format sarif > scan.sarif',
+    '<%= config.bin %> scan --staged --fix --cert pub-cert.pem',
+  ];
+  static override strict = false;
+  static override args = {};
+  static override flags = {
+    staged: Flags.boolean({description: 'Scan exactly what is staged for commit (the index, not the working tree).', default: false, exclusive: ['since']}),
+    since: Flags.string({description: 'Scan the files changed since REV (its merge base with HEAD), e.g. origin/main in CI.', helpValue: 'REV'}),
+    format: Flags.string({description: 'Output format.', options: ['text', 'json', 'sarif'], default: 'text'}),
+    'max-file-size': Flags.string({description: 'Skip (and count) files larger than this: bytes, or 512k, 2M.', default: '1M', helpValue: 'N'}),
+    fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).', default: false}),
+    yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false}),
+    cert: Flags.string({description: 'With --fix: seal with this certificate or public key instead of the cluster\'s.', helpValue: 'FILE'}),
+  };
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Scan);
+    const [{runScan}, {parseSize}, {InputError}, report] = await Promise.all([
+      import('../src/scan/run.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/report.js'),
+    ]);
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    if (flags.fix && !flags.yes && !interactive) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
+    if (!flags.fix && (flags.yes || flags.cert)) throw new InputError(`${flags.yes ? '--yes' : '--cert'} only applies with --fix`);
+    const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size'])};
+    let result = await runScan(opts);
+    process.stderr.write(report.renderWarnings(result));
+
+    if (flags.fix && report.activeFindings(result).length > 0) {
+      const [{fixFindings, loadSealFileInPlace}, {confirm}] = await Promise.all([import('../src/scan/fix.js'), import('../src/io/prompt.js')]);
+      if (flags.format === 'text') process.stdout.write(report.renderText(result));
+      const fixed = await fixFindings({
+        report: result,
+        staged: flags.staged,
+        loadSeal: loadSealFileInPlace,
+        sealOptions: {cert: flags.cert, cluster: () => this.cluster(flags)},
+        confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`, true),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (fixed.sealed.length > 0) result = await runScan(opts);
+      if (flags.format === 'text') process.stderr.write(`after --fix: ${report.summaryLine(result)}\n`);
+    }
+
+    if (flags.format === 'json') process.stdout.write(JSON.stringify(report.toJson(result), null, 2) + '\n');
+    else if (flags.format === 'sarif') {
+      const {toSarif} = await import('../src/scan/sarif.js');
+      process.stdout.write(JSON.stringify(toSarif(result, {version: this.config.version}), null, 2) + '\n');
+    } else if (!flags.fix) {
+      process.stdout.write(report.renderText(result));
+      process.stderr.write(`${report.summaryLine(result)}\n`);
+    }
+    if (report.activeFindings(result).length > 0) this.exit(1);
+  }
+}
