@@ -10,14 +10,15 @@ export interface RestartView {
 }
 
 export function restartView(out: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}, opts: {dryRun?: boolean; live?: boolean} = {}): RestartView {
-  const live = opts.live ?? Boolean(out.isTTY && process.env.TERM !== 'dumb');
+  // A live view is decoration: only on a terminal, and never with NO_COLOR (as STYLE.md asks).
+  const live = opts.live ?? Boolean(out.isTTY && process.env.TERM !== 'dumb' && !('NO_COLOR' in process.env));
   const ids = new Map<WorkloadRef, string>();
   const lines = new Map<string, string>();
   let rendered = 0;
   let timeoutMs = 0;
 
   const redraw = () => {
-    const width = Math.max(20, (out.columns ?? 120) - 1);
+    const width = Math.max(20, (out.columns || 120) - 1);
     let text = rendered > 0 ? `\x1b[${rendered}F` : '';
     for (const line of lines.values()) text += `\x1b[2K${line.length > width ? line.slice(0, width - 1) + '…' : line}\n`;
     rendered = lines.size;
