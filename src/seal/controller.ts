@@ -51,7 +51,7 @@ export async function findController(cluster: Cluster, o: ControllerLookup = {})
 }
 
 export function proxyPath(c: ControllerRef, path: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(c.namespace)}/services/${encodeURIComponent(`http:${c.name}:${c.port}`)}/proxy${path}`;
+  return `/api/v1/namespaces/${encodeURIComponent(c.namespace)}/services/http:${encodeURIComponent(c.name)}:${encodeURIComponent(c.port)}/proxy${path}`;
 }
 
 function describe(c: ControllerRef, verb: string) {
