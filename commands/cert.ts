@@ -12,7 +12,7 @@ export default class Cert extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Cert);
-    const [{resolveSealingKey}, {keyFingerprint}, {atomicWriteFile}] = await Promise.all([import('../src/seal/key-resolution.js'), import('../src/seal/sealing-key.js'), import('../src/io/atomic-write.js')]);
+    const [{resolveSealingKey}, {atomicWriteFile}] = await Promise.all([import('../src/seal/key-resolution.js'), import('../src/io/atomic-write.js')]);
     const key = await resolveSealingKey({scheme: flags.scheme as any, connect: () => this.cluster(flags), keyNamespace: flags['key-namespace'], controller: {namespace: flags['controller-namespace'], name: flags['controller-name']}});
     if (flags['output-file']) atomicWriteFile(flags['output-file'], key.pem);
     else process.stdout.write(key.pem.endsWith('\n') ? key.pem : key.pem + '\n');

@@ -2,7 +2,7 @@
 // plaintext touches the disk; Bitnami objects are applied as they are and we wait for the
 // controller to report them Synced.
 import {IncompleteError} from '../errors.js';
-import {resourceFor, KS_SEALED_SECRET} from '../kube/resources.js';
+import {resourceFor} from '../kube/resources.js';
 import {secretToObject} from '../manifests/secret.js';
 import {schemeOf, sealedIdentity} from './sealed-object.js';
 import {unsealObject, type OpeningKeys} from './unseal.js';
@@ -65,4 +65,3 @@ async function waitSynced(cluster: Cluster, name: string, ns: string, generation
   }
 }
 
-export {KS_SEALED_SECRET};

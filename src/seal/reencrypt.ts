@@ -11,11 +11,10 @@ import {schemeOf, sealedIdentity} from './sealed-object.js';
 import {sealSecret} from './seal.js';
 import {unsealObject} from './unseal.js';
 import type {Cluster} from '../kube/cluster.js';
-import type {KubeObject} from '../manifests/parse.js';
+import {parseManifests, type KubeObject} from '../manifests/parse.js';
 
 export async function reencryptFile(cluster: Cluster, file: string, o: {keyNamespace: string; controller: ControllerLookup}): Promise<number> {
-  const {text, docs} = readSealedFile(file, {allowOther: true});
-  const {parseManifests} = await import('../manifests/parse.js');
+  const {text} = readSealedFile(file, {allowOther: true});
   const all = parseManifests(text, file);
   const out: KubeObject[] = [];
   let count = 0;
@@ -40,7 +39,6 @@ export async function reencryptFile(cluster: Cluster, file: string, o: {keyNames
     }
     count++;
   }
-  void docs;
   const json = text.trimStart().startsWith('{');
   atomicWriteFile(file, renderManifests(out, json ? 'json' : 'yaml'));
   return count;

@@ -9,7 +9,7 @@ import {parseManifests} from '../manifests/parse.js';
 import {isSecret, secretFromObject, type SecretModel} from '../manifests/secret.js';
 import {renderManifests} from '../render/manifests.js';
 import {sealLabel, type Scope} from '../crypto/index.js';
-import {mergeIntoSealedText, sealDocuments, sealSecret} from './seal.js';
+import {mergeIntoSealedText, sealDocuments} from './seal.js';
 import {sealValue, type SealingKey} from './sealing-key.js';
 
 export interface SealRequest {
@@ -122,4 +122,3 @@ async function sealRaw(req: SealRequest): Promise<SealResult> {
   return {stdout: sealValue(key, value, sealLabel(scope, namespace, name)) + '\n', written: [], sealedCount: 1};
 }
 
-export {sealSecret};

@@ -14,10 +14,6 @@ export function sealValue(key: SealingKey, value: Uint8Array, label: string): st
   return key.scheme === 'nacl' ? naclSeal(value, label, key.publicKey) : sealedSecretsSeal(value, label, key.publicKey);
 }
 
-export function keyFingerprint(key: SealingKey): string {
-  return key.scheme === 'nacl' ? key.keyId : key.fingerprint;
-}
-
 /** Parses a certificate or public key; the key's type decides the scheme unless one is forced. */
 export function sealingKeyFromText(text: string, source: string, scheme?: Scheme, now = new Date()): SealingKey {
   const kind = detectKeyKind(text);
