@@ -100,7 +100,11 @@ export function liveSource(cluster: Cluster, opts: {tolerateForbidden?: boolean}
       const r = resourceFor(kind);
       const key = `${kind}/${r.namespaced ? namespace ?? '*' : ''}`;
       if (!cache.has(key)) {
-        cache.set(key, cluster.list(r, r.namespaced && namespace !== undefined ? namespace : null).catch((error) => {
+        // Items of a live list carry no kind or apiVersion (only the List does): restore them,
+        // so live objects look like the ones read from manifests.
+        const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+        const listed = cluster.list(r, r.namespaced && namespace !== undefined ? namespace : null).then((items) => items.map((o) => (o.kind ? o : {...o, kind, apiVersion})));
+        cache.set(key, listed.catch((error) => {
           if (opts.tolerateForbidden && (error as {status?: number}).status === 403) {
             warnings.push(`cannot list ${r.plural}${r.namespaced && namespace ? ` in namespace "${namespace}"` : ''} (forbidden): the answer may be incomplete`);
             return [];
