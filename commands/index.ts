@@ -20,6 +20,8 @@ import Scan from './scan.js';
 import HookInstall from './hook/install.js';
 import HookStatus from './hook/status.js';
 import HookUninstall from './hook/uninstall.js';
+import Diff from './diff.js';
+import Rotate from './rotate.js';
 
 export const COMMANDS = {
   consumers: Consumers,
@@ -40,4 +42,6 @@ export const COMMANDS = {
   'hook:install': HookInstall,
   'hook:uninstall': HookUninstall,
   'hook:status': HookStatus,
+  diff: Diff,
+  rotate: Rotate,
 };
