@@ -54,8 +54,11 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
 }
 
 /** equality.Semantic.DeepEqual on PolicyRules: field order fixed, nil and empty lists equal. */
+const ruleKeys = new WeakMap<PolicyRule, string>();
 function ruleKey(r: PolicyRule): string {
-  return JSON.stringify([r.verbs ?? [], r.apiGroups ?? [], r.resources ?? [], r.resourceNames ?? [], r.nonResourceURLs ?? []]);
+  let k = ruleKeys.get(r);
+  if (k === undefined) ruleKeys.set(r, (k = JSON.stringify([r.verbs ?? [], r.apiGroups ?? [], r.resources ?? [], r.resourceNames ?? [], r.nonResourceURLs ?? []])));
+  return k;
 }
 
 /** Returns the rules of every ClusterRole after aggregation, by name. Roles without an aggregationRule keep theirs. */

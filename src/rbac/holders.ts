@@ -69,5 +69,5 @@ export const defaultConsumers: ConsumersFn = (secretName, namespace, objects) =>
 export function findHolders(secretName: string, namespace: string, objects: KubeObject[], consumers: ConsumersFn = defaultConsumers): Holder[] {
   return consumers(secretName, namespace, objects)
     .map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, serviceAccount: {name: c.serviceAccountName || 'default', namespace: c.namespace}}))
-    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+    .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

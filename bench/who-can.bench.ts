@@ -1,0 +1,157 @@
+// who-can offline over a generated large cluster: 2,000 namespaces, 100,000 RoleBindings,
+// 10,000 Roles, 2,000 ClusterRoles (some aggregated), 1,000 ClusterRoleBindings and 20,000
+// ServiceAccounts, written as manifest files. Reports, side by side, the time and peak memory to
+// only parse the files (the floor of `who-can -f`) and to analyse them, and the analysis time
+// at half the bindings, to show the analysis is a small fraction of parsing and grows linearly.
+// Each measurement runs in its own process, so peak RSS (maxRSS) is its own.
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {fileSource, type ObjectSource} from '../src/kube/object-source.js';
+import {whoCanInputs} from '../src/rbac/inputs.js';
+import {whoCan} from '../src/rbac/who-can.js';
+
+const NAMESPACES = 2_000;
+const ROLES_PER_NS = 5;
+const BINDINGS_PER_NS = 50;
+const SAS_PER_NS = 10;
+const CLUSTER_ROLES = 2_000;
+const CLUSTER_ROLE_BINDINGS = 1_000;
+const AGGREGATED = 20;
+/** The namespace analysed: a busy one, with the same number of bindings as every other. */
+const TARGET_NS = 'ns-0007';
+const RUNS = 7;
+
+const ns = (i: number) => `ns-${String(i).padStart(4, '0')}`;
+
+function roleRules(i: number): string {
+  switch (i % 5) {
+    case 0: return `- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get, list, watch]\n`;
+    case 1: return `- apiGroups: [""]\n  resources: [secrets]\n  resourceNames: [secret-${i % 7}]\n  verbs: [get]\n`;
+    case 2: return `- apiGroups: [""]\n  resources: [pods, pods/exec, pods/log]\n  verbs: [get, create]\n- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [get, list, update]\n`;
+    case 3: return `- apiGroups: [""]\n  resources: [configmaps, services]\n  verbs: ["*"]\n`;
+    default: return `- apiGroups: ["*"]\n  resources: ["*/status"]\n  verbs: [get, patch]\n`;
+  }
+}
+
+function subject(nsIdx: number, i: number): string {
+  switch (i % 4) {
+    case 0: return `- kind: ServiceAccount\n  name: sa-${i % SAS_PER_NS}\n`; // namespace defaulted
+    case 1: return `- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: user-${(nsIdx * 7 + i) % 5_000}\n`;
+    case 2: return `- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: team-${(nsIdx + i) % 300}\n`;
+    default: return `- kind: ServiceAccount\n  name: sa-${i % SAS_PER_NS}\n  namespace: ${ns((nsIdx + 1) % NAMESPACES)}\n`;
+  }
+}
+
+export function namespaceFile(n: number): string {
+  const name = ns(n);
+  const docs: string[] = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`];
+  for (let s = 0; s < SAS_PER_NS; s++) docs.push(`apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa-${s}\n  namespace: ${name}\n`);
+  for (let r = 0; r < ROLES_PER_NS; r++) {
+    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: role-${r}\n  namespace: ${name}\nrules:\n${roleRules(n + r)}`);
+  }
+  for (let b = 0; b < BINDINGS_PER_NS; b++) {
+    // Most bindings reference a namespace Role, some a ClusterRole, a few a role that is gone.
+    const ref = b % 10 < 6 ? `kind: Role\n  name: role-${b % ROLES_PER_NS}` : b % 10 < 9 ? `kind: ClusterRole\n  name: cr-${(n * 13 + b) % CLUSTER_ROLES}` : `kind: Role\n  name: deleted-${b}`;
+    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: rb-${b}\n  namespace: ${name}\n  labels:\n    team: team-${b % 17}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  ${ref}\nsubjects:\n${subject(n, b)}${subject(n, b + 1)}`);
+  }
+  return docs.join('---\n');
+}
+
+export function clusterFile(): string {
+  const docs: string[] = [];
+  for (let c = 0; c < CLUSTER_ROLES; c++) {
+    if (c < AGGREGATED) {
+      docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cr-${c}\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      aggregate-to: agg-${c}\nrules: null\n`);
+    } else {
+      docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cr-${c}\n  labels:\n    aggregate-to: agg-${c % AGGREGATED}\nrules:\n${roleRules(c)}`);
+    }
+  }
+  for (let b = 0; b < CLUSTER_ROLE_BINDINGS; b++) {
+    const s = b % 3 === 0 ? `- kind: ServiceAccount\n  name: sa-${b % SAS_PER_NS}\n  namespace: ${ns(b % NAMESPACES)}\n` : `- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: admin-${b}\n`;
+    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: crb-${b}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cr-${(b * 7) % CLUSTER_ROLES}\nsubjects:\n${s}`);
+  }
+  return docs.join('---\n');
+}
+
+interface ChildResult {
+  parseMs: number;
+  maxRssMb: number;
+  /** Analysis time by number of RoleBindings in the cluster. */
+  analysis?: Array<{bindings: number; ms: number; rows: number}>;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs in a child process: parse the folder, and unless `parseOnly`, analyse it with all, half and a quarter of the RoleBindings. */
+async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
+  const t0 = performance.now();
+  const source = fileSource([dir], true, 'default');
+  const parseMs = performance.now() - t0;
+  if (parseOnly) return {parseMs, maxRssMb: process.resourceUsage().maxRSS / 1024};
+  const allBindings = await source.list('RoleBinding');
+  const analysis = [];
+  for (const every of [1, 2, 4]) {
+    // A smaller cluster: every n-th RoleBinding of every namespace, served the way fileSource serves them.
+    const bindings = allBindings.filter((_, k) => k % every === 0);
+    const smaller: ObjectSource = {
+      live: false,
+      warnings: [],
+      list: async (kind, namespace) => (kind !== 'RoleBinding' ? source.list(kind, namespace) : namespace === undefined ? bindings : bindings.filter((o) => o.metadata?.namespace === namespace)),
+    };
+    const times: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const start = performance.now();
+      const report = whoCan(await whoCanInputs(smaller, 'secret-3', TARGET_NS));
+      times.push(performance.now() - start);
+      rows = report.direct.length + report.indirect.length;
+    }
+    analysis.push({bindings: bindings.length, ms: median(times), rows});
+  }
+  return {parseMs, maxRssMb: process.resourceUsage().maxRSS / 1024, analysis};
+}
+
+function runChild(dir: string, mode: 'parse' | 'analyse'): ChildResult {
+  const res = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--who-can-bench-child', mode, dir], {encoding: 'utf8', maxBuffer: 1 << 20});
+  if (res.status !== 0) throw new Error(`bench child (${mode}) failed: ${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-who-can-bench-'));
+  try {
+    let bytes = 0;
+    const write = (name: string, text: string) => {
+      bytes += Buffer.byteLength(text);
+      writeFileSync(join(dir, name), text);
+    };
+    write('cluster.yaml', clusterFile());
+    for (let n = 0; n < NAMESPACES; n++) write(`${ns(n)}.yaml`, namespaceFile(n));
+
+    const parse = runChild(dir, 'parse');
+    const measured = runChild(dir, 'analyse');
+    const [full, half, quarter] = measured.analysis!;
+    const pct = (x: number) => `${((100 * x) / parse.parseMs).toFixed(2)}% of parse`;
+    console.log(`${NAMESPACES} namespaces, ${NAMESPACES * BINDINGS_PER_NS} RoleBindings, ${NAMESPACES * ROLES_PER_NS} Roles, ${CLUSTER_ROLES} ClusterRoles (${AGGREGATED} aggregated), ${CLUSTER_ROLE_BINDINGS} ClusterRoleBindings, ${NAMESPACES * SAS_PER_NS} ServiceAccounts`);
+    console.log(`(${(bytes / 1e6).toFixed(1)} MB of YAML in ${NAMESPACES + 1} files; analysing Secret secret-3 in ${TARGET_NS}; analysis = gathering from the parsed objects + who-can, median of ${RUNS} runs)`);
+    console.log('');
+    console.log(`  parse only (baseline):            ${parse.parseMs.toFixed(0).padStart(8)} ms   peak RSS ${parse.maxRssMb.toFixed(0)} MB`);
+    for (const a of [full, half, quarter]) {
+      console.log(`  analysis, ${String(a.bindings).padStart(6)} RoleBindings:    ${a.ms.toFixed(1).padStart(8)} ms   ${pct(a.ms)}, ${a.rows} rows`);
+    }
+    // Linear growth: each added batch of bindings costs the same; the intercept is the fixed part (ClusterRoles, ServiceAccounts).
+    const perThousand = (a: {bindings: number; ms: number}, b: {bindings: number; ms: number}) => (((a.ms - b.ms) / (a.bindings - b.bindings)) * 1000).toFixed(3);
+    console.log(`  cost per 1,000 RoleBindings:      ${perThousand(half, quarter)} ms (quarter→half), ${perThousand(full, half)} ms (half→full); linear when these agree`);
+    console.log(`  parse + analysis (who-can -f):    ${(measured.parseMs + full.ms).toFixed(0).padStart(8)} ms   peak RSS ${measured.maxRssMb.toFixed(0)} MB (+${(measured.maxRssMb - parse.maxRssMb).toFixed(0)} MB over parsing alone)`);
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+if (process.argv[2] === '--who-can-bench-child' && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await child(process.argv[4], process.argv[3] === 'parse');
+  console.log(JSON.stringify(result));
+}
