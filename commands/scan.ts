@@ -44,7 +44,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
         report: result,
         staged: flags.staged,
         loadSeal: loadSealFileInPlace,
-        sealOptions: {cert: flags.cert, cluster: () => this.cluster(flags)},
+        sealOptions: {cert: flags.cert, namespace: flags.namespace, cluster: () => this.cluster(flags)},
         confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`, true),
         log: (line) => process.stderr.write(`${line}\n`),
       });

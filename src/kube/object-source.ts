@@ -68,7 +68,9 @@ function isNamespaced(kind?: string, apiVersion?: string): boolean {
     const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
     return resourceFor(kind, group).namespaced;
   } catch {
-    return true;
+    // A kind we do not know (IngressClass, webhook configurations, CRs…): leave it as written
+    // rather than guess it into a namespace.
+    return false;
   }
 }
 

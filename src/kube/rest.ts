@@ -40,6 +40,12 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 export class KubeRest {
   readonly server: string;
   private readonly opts: Required<Omit<RestOptions, 'debug'>> & {debug?: (l: string) => void};
+  /**
+   * client-node builds a new connection pool (dispatcher) on every applySecurityAuthentication,
+   * which costs a TLS handshake per request; we keep the first one and reuse its connections.
+   * Headers (tokens, refreshed exec credentials) are still applied per request.
+   */
+  private readonly dispatchers: {current?: unknown} = {};
 
   constructor(private readonly kc: KubeConfig, opts: RestOptions) {
     const cluster = kc.getCurrentCluster();
@@ -65,7 +71,7 @@ export class KubeRest {
       const started = Date.now();
       let res: Awaited<ReturnType<typeof fetchOnce>>;
       try {
-        res = await fetchOnce(this.kc, method, url, o, o.timeoutMs ?? this.opts.timeoutMs);
+        res = await fetchOnce(this.kc, method, url, o, o.timeoutMs ?? this.opts.timeoutMs, this.dispatchers);
       } catch (error) {
         const err = networkError(error, this.server, o, o.timeoutMs ?? this.opts.timeoutMs);
         this.log(`${method} ${url} failed after ${Date.now() - started}ms: ${err.message}`);
@@ -148,7 +154,8 @@ export class KubeRest {
     await this.kc.applySecurityAuthentication(ctx);
     let res;
     try {
-      res = await fetch(url, {method: 'GET', headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher() as any, signal});
+      this.dispatchers.current ??= ctx.getDispatcher();
+      res = await fetch(url, {method: 'GET', headers: ctx.getHeaders(), dispatcher: this.dispatchers.current as any, signal});
     } catch (error) {
       if (signal?.aborted) return;
       throw networkError(error, this.server, {describe}, 0);
@@ -185,10 +192,11 @@ export class KubeRest {
   }
 }
 
-async function fetchOnce(kc: KubeConfig, method: string, url: string, o: RequestOptions, timeoutMs: number) {
+async function fetchOnce(kc: KubeConfig, method: string, url: string, o: RequestOptions, timeoutMs: number, dispatchers: {current?: unknown}) {
   const [{fetch}, k8s] = await Promise.all([import('undici'), import('@kubernetes/client-node')]);
   const ctx = new k8s.RequestContext(url, method as any);
   await kc.applySecurityAuthentication(ctx);
+  dispatchers.current ??= ctx.getDispatcher();
   const headers: Record<string, string> = {...ctx.getHeaders(), accept: o.accept ?? 'application/json'};
   let body: string | undefined;
   if (o.body !== undefined) {
@@ -200,7 +208,7 @@ async function fetchOnce(kc: KubeConfig, method: string, url: string, o: Request
     method,
     headers,
     body,
-    dispatcher: ctx.getDispatcher() as any,
+    dispatcher: dispatchers.current as any,
     signal: signals.length ? AbortSignal.any(signals) : undefined,
   });
   return {status: res.status, headers: res.headers, text: await res.text()};

@@ -40,7 +40,8 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
     if (json !== undefined) return expand(json, file, lineOf(text, text.length - trimmed.length), 0, undefined);
   }
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  // logLevel 'error': yaml would otherwise print warnings to stderr that quote the source text.
+  const docs = parseAllDocuments(text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false, logLevel: 'error'});
   const list: Document[] = Array.isArray(docs) ? docs : [docs as unknown as Document];
   const out: SourcedObject[] = [];
   let index = 0;

@@ -12,6 +12,8 @@ import type {RuleId} from './types.js';
 export interface SealInPlaceOptions {
   /** --cert FILE (a PEM certificate or public key); otherwise the cluster's key or the `seal` defaults. */
   cert?: string;
+  /** -n: the namespace for Secrets that carry none (else the context's, when a cluster is used). */
+  namespace?: string;
   /** Connects on first call; never called when the key comes from --cert or the config. */
   cluster?: () => Promise<Cluster>;
 }

@@ -112,13 +112,13 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   return {text: parts.map((p) => p.separator + p.body).join(''), keys};
 }
 
-interface YamlPart {
+export interface YamlPart {
   separator: string;
   body: string;
 }
 
 /** Splits multi-document YAML at `---` lines, keeping each separator line verbatim. */
-function splitYamlDocuments(text: string): YamlPart[] {
+export function splitYamlDocuments(text: string): YamlPart[] {
   const lines = text.split(/(?<=\n)/);
   const parts: YamlPart[] = [{separator: '', body: ''}];
   for (const line of lines) {

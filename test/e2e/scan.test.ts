@@ -135,11 +135,16 @@ test('--fix refuses a file with unstaged changes, needs --yes off a terminal, an
   assert.equal(res.code, 1, res.stderr);
   assert.match(res.stderr, /not sealing dirty\.yaml: it also has unstaged changes/);
   assert.equal(readFileSync(join(r.dir, 'dirty.yaml'), 'utf8'), leaky('dirty') + '# more work, not staged\n', 'the file is untouched');
-  const available = await import('../../src/scan/fix.js').then((m) => m.loadSealFileInPlace()).then(() => true, () => false);
-  if (available) return t.skip('sealFileInPlace exists now: cover sealing with a --cert in this test');
-  const other = await scan(r.dir, ['--staged', '--fix', '--yes', 'clean.yaml']);
-  assert.equal(other.code, 2);
-  assert.match(other.stderr, /^error: scan --fix is not available yet/m);
+  // With a key, the staged Secret is sealed in place, re-staged, and the scan comes out clean.
+  const pub = new URL('../../../test/fixtures/crypto/x25519-public.pem', import.meta.url).pathname;
+  const fixed = await scan(r.dir, ['--staged', '--fix', '--yes', '--cert', pub, '-n', 'team', 'clean.yaml']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.match(fixed.stderr, /sealed clean\.yaml \(and staged it\)/);
+  const staged = r.git('show', ':clean.yaml');
+  assert.match(staged, /kind: SealedSecret/);
+  assert.match(staged, /namespace: team/);
+  assert.ok(!staged.includes(CANARY) && !readFileSync(join(r.dir, 'clean.yaml'), 'utf8').includes(CANARY));
+  assert.equal((await scan(r.dir, ['--staged'])).code, 1, 'dirty.yaml still has its plaintext');
 });
 
 test('errors: a missing path and --staged outside a repository exit 2', async (t) => {

@@ -1,0 +1,81 @@
+// `scan --fix`: seal every plaintext Secret of one file where it stands. Other documents keep
+// their exact text (comments included); each Secret document is replaced by its SealedSecret.
+// The key: --cert, else the `seal:` defaults of .kubectl-secret.yaml, else the cluster.
+import {existsSync, readFileSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
+import {parse as parseYaml, stringify} from 'yaml';
+import {InputError} from '../errors.js';
+import {atomicWriteFile} from '../io/atomic-write.js';
+import {parseManifests} from '../manifests/parse.js';
+import {isSecret, secretFromObject} from '../manifests/secret.js';
+import {renderManifests} from '../render/manifests.js';
+import {resolveSealingKey} from './key-resolution.js';
+import {sealDocuments, sealSecret, splitYamlDocuments} from './seal.js';
+import type {Scope} from '../crypto/index.js';
+import type {Cluster} from '../kube/cluster.js';
+import type {Scheme} from './sealed-object.js';
+
+export interface SealDefaults {
+  cert?: string;
+  scheme?: Scheme;
+  scope?: Scope;
+  keyNamespace?: string;
+  controllerNamespace?: string;
+  controllerName?: string;
+}
+
+/** The `seal:` section of .kubectl-secret.yaml at the root of the file's repository, if any. */
+export function sealDefaultsFor(file: string): SealDefaults {
+  let dir = dirname(resolve(file));
+  for (;;) {
+    const cfg = join(dir, '.kubectl-secret.yaml');
+    if (existsSync(cfg)) {
+      let doc: any;
+      try {
+        doc = parseYaml(readFileSync(cfg, 'utf8'));
+      } catch {
+        throw new InputError(`${cfg} is not valid YAML`, 'fix the file');
+      }
+      const s = doc?.seal ?? {};
+      const cert = typeof s.cert === 'string' ? resolve(dir, s.cert) : undefined;
+      return {cert, scheme: s.scheme, scope: s.scope, keyNamespace: s.keyNamespace, controllerNamespace: s.controllerNamespace, controllerName: s.controllerName};
+    }
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return {};
+    dir = dirname(dir);
+  }
+}
+
+export async function sealFileInPlace(file: string, opts: {cert?: string; namespace?: string; cluster?: () => Promise<Cluster>}): Promise<void> {
+  const defaults = sealDefaultsFor(file);
+  const cert = opts.cert ?? defaults.cert;
+  if (!cert && !opts.cluster) throw new InputError(`no key to seal ${file} with`, 'pass --cert FILE, or set seal.cert in .kubectl-secret.yaml');
+  const key = await resolveSealingKey({
+    cert,
+    scheme: defaults.scheme,
+    connect: opts.cluster ?? (() => Promise.reject(new InputError('no cluster to fetch the sealing key from', 'pass --cert FILE'))),
+    keyNamespace: defaults.keyNamespace,
+    controller: {namespace: defaults.controllerNamespace, name: defaults.controllerName},
+  });
+  const text = readFileSync(file, 'utf8');
+  const needsNamespace = parseManifests(text, file).some((d) => isSecret(d.object) && !d.object.metadata?.namespace);
+  const namespace = opts.namespace ?? (needsNamespace && opts.cluster && !cert ? (await opts.cluster()).namespace : undefined);
+  const o = {key, scope: defaults.scope, namespace, skipOtherKinds: true};
+  if (text.trimStart().startsWith('{') || text.trimStart().startsWith('[')) {
+    atomicWriteFile(file, renderManifests(sealDocuments(parseManifests(text, file), o), 'json'));
+    return;
+  }
+  const parts = splitYamlDocuments(text);
+  let line = 1;
+  for (const part of parts) {
+    line += part.separator ? 1 : 0;
+    const docs = part.body.trim() ? parseManifests(part.body, file) : [];
+    if (docs.length === 1 && isSecret(docs[0].object)) {
+      const where = `${file}:${line}: `;
+      part.body = stringify(sealSecret(secretFromObject(docs[0].object, {file, line}), o, where), {lineWidth: 0});
+    } else if (docs.some((d) => isSecret(d.object))) {
+      part.body = renderManifests(sealDocuments(docs, o), 'yaml');
+    }
+    line += part.body.split('\n').length - 1;
+  }
+  atomicWriteFile(file, parts.map((p) => p.separator + p.body).join(''));
+}
