@@ -1,0 +1,299 @@
+// `kubectl secret diff` against the test API server: Secret manifests, sealed files of both
+// schemes, and one Secret between two namespaces or two clusters. Exit codes as kubectl diff
+// (0 same, 1 different, 2+ error), and no value (nor its base64) in any output without
+// --show-values.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {randomBytes} from 'node:crypto';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {parse, stringify} from 'yaml';
+import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+import {runCli, type CliResult} from '../helpers/cli.js';
+import {startTestServer, type TestServer} from '../server/index.js';
+
+const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
+const RSA_CERT = join(FIX, 'golden-cert.pem');
+const RSA_KEY = join(FIX, 'golden-rsa-key.pem');
+const NACL_PUB = join(FIX, 'x25519-public.pem');
+const NACL_PRIV = join(FIX, 'x25519-private.pem');
+
+let env: E2EEnv;
+let nsCounter = 0;
+before(async () => {
+  env = await e2eEnv();
+  if (env.server) {
+    env.server.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
+    env.server.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
+  }
+});
+after(() => env?.close());
+
+const canary = () => `CANARY-${randomBytes(6).toString('hex')}`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+function namespace(server: TestServer): string {
+  const ns = `diff-${++nsCounter}`;
+  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
+  return ns;
+}
+
+function secret(name: string, ns: string, data: Record<string, string>, extra: Record<string, any> = {}) {
+  return {apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace: ns, ...(extra.metadata ?? {})}, type: extra.type ?? 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)]))};
+}
+
+function writeFile(name: string, content: string | object): string {
+  const p = join(env.dir, name);
+  writeFileSync(p, typeof content === 'string' ? content : stringify(content));
+  return p;
+}
+
+function assertNoValue(r: CliResult, ...values: string[]): void {
+  for (const v of values) {
+    for (const text of [r.stdout, r.stderr]) {
+      assert.ok(!text.includes(v), 'a value was printed');
+      assert.ok(!text.includes(b64(v)), 'a value was printed (base64)');
+    }
+  }
+}
+
+test('a manifest equal to the live Secret: every key = same, exit 0', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = namespace(server);
+  const [pw, user] = [canary(), canary()];
+  server.create(secret('db', ns, {password: pw, user}));
+  // stringData and a missing type are what the API server would store as the same Secret.
+  const file = writeFile('same.yaml', {apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, stringData: {password: pw, user}});
+  const r = await env.cli(['diff', file]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /= same password/);
+  assert.match(r.stdout, /= same user/);
+  assert.match(r.stdout, /no differences/);
+  assertNoValue(r, pw, user);
+});
+
+test('added, removed and changed keys and type, label and annotation differences: exit 1, no values', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = namespace(server);
+  const [old, neu, gone, added, same] = [canary(), canary(), canary(), canary(), canary()];
+  server.create(secret('db', ns, {password: old, token: gone, user: same}, {metadata: {labels: {app: 'db', old: 'x'}, annotations: {owner: 'team-a'}}}));
+  const file = writeFile('changed.yaml', secret('db', ns, {password: neu, apikey: added, user: same}, {type: 'kubernetes.io/basic-auth', metadata: {labels: {app: 'db', tier: 'data'}, annotations: {owner: 'team-b'}}}));
+  const r = await env.cli(['diff', file, '-n', ns]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  for (const line of ['+ added apikey', '~ changed password', '- removed token', '= same user', '~ type: Opaque → kubernetes.io/basic-auth', '+ label tier=data', '- label old=x', '~ annotation owner: team-a → team-b']) {
+    assert.ok(r.stdout.includes(line), `missing "${line}" in\n${r.stdout}`);
+  }
+  assert.match(r.stdout, new RegExp(`Secret ${ns}/db \\(.*changed\\.yaml:1\\):`));
+  assertNoValue(r, old, neu, gone, added, same);
+
+  const shown = await env.cli(['diff', file, '--show-values']);
+  assert.equal(shown.code, 1);
+  assert.ok(shown.stdout.includes(`~ changed password: "${old}" → "${neu}"`), shown.stdout);
+  assert.ok(shown.stdout.includes(`+ added apikey: "${added}"`));
+
+  const json = await env.cli(['diff', file, '-o', 'json']);
+  assert.equal(json.code, 1);
+  const data = JSON.parse(json.stdout);
+  assert.equal(data.differs, true);
+  assert.deepEqual(data.objects[0].keys, [{key: 'apikey', state: 'added'}, {key: 'password', state: 'changed'}, {key: 'token', state: 'removed'}, {key: 'user', state: 'same'}]);
+  assertNoValue(json, old, neu, gone, added, same);
+});
+
+test('a Secret that is not in the cluster: all keys added, exit 1; stdin works as FILE -', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = namespace(server);
+  const c = canary();
+  const r = await env.cli(['diff', '-'], {input: stringify(secret('nowhere', ns, {a: c, b: 'x'}))});
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /not in the cluster/);
+  assert.match(r.stdout, /\+ added a\n/);
+  assert.match(r.stdout, /\+ added b/);
+  assertNoValue(r, c);
+});
+
+test('errors exit 2 (unreadable file, bad manifest, nothing to compare) and 3 (the cluster refuses)', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = namespace(server);
+  assert.equal((await env.cli(['diff', join(env.dir, 'missing.yaml')])).code, 2);
+  const bad = await env.cli(['diff', writeFile('bad.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: x}\ndata: {k: "not base64!"}\n')]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /not valid base64/);
+  const other = await env.cli(['diff', writeFile('cm.yaml', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c'}})]);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /no Secret or SealedSecret/);
+  const remove = server.deny({verb: 'get', resource: 'secrets', namespace: ns});
+  try {
+    const r = await env.cli(['diff', writeFile('denied.yaml', secret('db', ns, {a: 'b'}))]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /forbidden/);
+  } finally {
+    remove();
+  }
+});
+
+async function seal(args: string[], input: object): Promise<string> {
+  const r = await runCli(['seal', ...args], {input: stringify(input)});
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
+}
+
+test('Bitnami sealed file vs the live SealedSecret: same ciphertext = same, resealed otherwise, Synced status, missing object', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = namespace(server);
+  const [pw, user] = [canary(), canary()];
+  const sealedText = await seal(['--cert', RSA_CERT], secret('api', ns, {password: pw, user}));
+  const file = writeFile('bitnami.yaml', sealedText);
+  const missing = await env.cli(['diff', file]);
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(missing.stdout, /SealedSecret .*\/api \(.*bitnami\.yaml:1, sealed-secrets\):\n {2}not in the cluster/);
+  assert.match(missing.stdout, /\+ added password/);
+
+  server.create(parse(sealedText));
+  // What the controller does once it has processed the current generation.
+  const synced = (status: string, message = '') => {
+    const cur = server.get('bitnami.com/v1alpha1', 'SealedSecret', ns, 'api');
+    server.update({...cur, status: {observedGeneration: cur.metadata.generation, conditions: [{type: 'Synced', status, message, reason: status === 'True' ? '' : 'ErrUnsealFailed'}]}});
+  };
+  synced('True');
+  const same = await env.cli(['diff', file]);
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.match(same.stdout, /status: Synced/);
+  assert.match(same.stdout, /= same password/);
+  assert.match(same.stdout, /= same user/);
+
+  // Re-seal one key: the same value seals to other bytes, so diff can only say "resealed".
+  const merged = await runCli(['seal', '--cert', RSA_CERT, '--name', 'api', '-n', ns, '--from-literal', `password=${pw}`, '--merge-into', file]);
+  assert.equal(merged.code, 0, merged.stderr);
+  const resealed = await env.cli(['diff', file]);
+  assert.equal(resealed.code, 1);
+  assert.match(resealed.stdout, /~ resealed \(value unknown\) password/);
+  assert.match(resealed.stdout, /= same user/);
+  assertNoValue(resealed, pw, user);
+
+  // With the controller's key, the values are compared with the live Secret too.
+  server.create(secret('api', ns, {password: pw, user: canary()}));
+  const opened = await env.cli(['diff', file, '--recovery-private-key', RSA_KEY]);
+  assert.equal(opened.code, 1);
+  assert.match(opened.stdout, new RegExp(`values vs live Secret ${ns}/api:\\n {4}= same password\\n {4}~ changed user`));
+  assertNoValue(opened, pw, user);
+
+  server.update(parse(readFileSync(file, 'utf8')));
+  synced('False', 'no key could decrypt secret (password)');
+  const failing = await env.cli(['diff', file]);
+  assert.equal(failing.code, 1);
+  assert.match(failing.stdout, /status: not synced \(ErrUnsealFailed\): no key could decrypt secret/);
+});
+
+test('nacl sealed file: values opened with --key are compared with the live Secret; without any key it cannot compare (exit 2)', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = namespace(server);
+  const [pw, token] = [canary(), canary()];
+  const file = writeFile('nacl.yaml', await seal(['--cert', NACL_PUB], secret('app', ns, {password: pw, token})));
+  server.create(secret('app', ns, {password: pw, token}));
+  const same = await env.cli(['diff', file, '--key', NACL_PRIV]);
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.match(same.stdout, /no live SealedSecret \(nacl files are applied as Secrets\)/);
+  assert.match(same.stdout, /values vs live Secret .*\/app:\n {4}= same password\n {4}= same token/);
+
+  server.update(secret('app', ns, {password: canary(), token}));
+  const changed = await env.cli(['diff', file, '--key', NACL_PRIV]);
+  assert.equal(changed.code, 1);
+  assert.match(changed.stdout, / {4}~ changed password/);
+  assertNoValue(changed, pw, token);
+
+  const noKey = await env.cli(['diff', file]);
+  assert.equal(noKey.code, 2, noKey.stdout + noKey.stderr);
+  assert.match(noKey.stderr, /cannot compare nacl SealedSecret/);
+  assert.match(noKey.stderr, /--key/);
+
+  // A live nacl SealedSecret is compared by ciphertext even when no key is at hand.
+  server.create(parse(readFileSync(file, 'utf8')));
+  const byCiphertext = await env.cli(['diff', file]);
+  assert.equal(byCiphertext.code, 0, byCiphertext.stdout + byCiphertext.stderr);
+  assert.match(byCiphertext.stdout, /= same password/);
+  assert.match(byCiphertext.stdout, /values not compared/);
+});
+
+test('nacl sealed file: the cluster\'s own keys open it when the caller may read them', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = namespace(server);
+  const kube = await env.cli(['keys', 'init']);
+  assert.equal(kube.code, 0, kube.stderr);
+  const pw = canary();
+  const sealed = await env.cli(['seal', '--scheme', 'nacl'], {input: stringify(secret('svc', ns, {password: pw}))});
+  assert.equal(sealed.code, 0, sealed.stderr);
+  const file = writeFile('nacl-cluster.yaml', sealed.stdout);
+  server.create(secret('svc', ns, {password: pw, extra: 'x'}));
+  const r = await env.cli(['diff', file]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, / {4}- removed extra\n {4}= same password/);
+  assertNoValue(r, pw);
+});
+
+test('--against-namespace: keys missing on the other side are removed, extra ones added; identical Secrets exit 0', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const [staging, production] = [namespace(server), namespace(server)];
+  const [a, b, c] = [canary(), canary(), canary()];
+  server.create(secret('db', staging, {password: a, user: b, newkey: c}));
+  server.create(secret('db', production, {password: a, user: canary()}));
+  const r = await env.cli(['diff', 'db', '-n', staging, '--against-namespace', production]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`Secret db: namespace ${staging} → namespace ${production}`));
+  assert.match(r.stdout, /- removed newkey/);
+  assert.match(r.stdout, /= same password/);
+  assert.match(r.stdout, /~ changed user/);
+  assertNoValue(r, a, b, c);
+
+  server.update(secret('db', production, {password: a, user: b, newkey: c}));
+  const same = await env.cli(['diff', 'db', '-n', staging, '--against-namespace', production]);
+  assert.equal(same.code, 0, same.stdout);
+
+  const missing = await env.cli(['diff', 'db', '-n', staging, '--against-namespace', namespace(server)]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stdout, /missing in namespace diff-\d+/);
+  assert.equal((await env.cli(['diff', 'nope', '-n', staging, '--against-namespace', production])).code, 2);
+  assert.equal((await env.cli(['diff', '--against-namespace', production])).code, 2);
+});
+
+test('--against-context: the same Secret in another cluster of the same kubeconfig, each context with its own namespace', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const prod = await startTestServer();
+  try {
+    const ns = namespace(server);
+    prod.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'payments'}});
+    const [a, b] = [canary(), canary()];
+    server.create(secret('db', ns, {password: a, 'tls.key': b}));
+    prod.create(secret('db', 'payments', {password: a}));
+    // One kubeconfig, two contexts: staging (this server, namespace ns) and prod (the other, payments).
+    const s = parse(readFileSync(server.writeKubeconfig(join(env.dir, 'k-staging'), {context: 'staging', namespace: ns}), 'utf8'));
+    const p = parse(readFileSync(prod.writeKubeconfig(join(env.dir, 'k-prod'), {context: 'prod', namespace: 'payments'}), 'utf8'));
+    p.clusters[0].name = 'prod-cluster';
+    p.users[0].name = 'prod-admin';
+    p.contexts[0].context = {...p.contexts[0].context, cluster: 'prod-cluster', user: 'prod-admin'};
+    const kubeconfig = writeFile('kubeconfig-two', {...s, clusters: [...s.clusters, ...p.clusters], users: [...s.users, ...p.users], contexts: [...s.contexts, ...p.contexts]});
+    const r = await runCli(['diff', 'db', '--against-context', 'prod'], {env: {KUBECONFIG: kubeconfig, HOME: env.dir}});
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`Secret db: context staging, namespace ${ns} → context prod, namespace payments`));
+    assert.match(r.stdout, /- removed tls\.key/);
+    assert.match(r.stdout, /= same password/);
+    assertNoValue(r, a, b);
+
+    prod.update(secret('db', 'payments', {password: a, 'tls.key': b}));
+    const same = await runCli(['diff', 'db', '--kubeconfig', kubeconfig, '--against-context', 'prod'], {env: {HOME: env.dir}});
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    const noCtx = await runCli(['diff', 'db', '--kubeconfig', kubeconfig, '--against-context', 'nope'], {env: {HOME: env.dir}});
+    assert.equal(noCtx.code, 2);
+    assert.match(noCtx.stderr, /context "nope" does not exist/);
+  } finally {
+    await prod.close();
+  }
+});

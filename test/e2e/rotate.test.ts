@@ -1,0 +1,301 @@
+// `kubectl secret rotate` against the test API server: each value source, the plan and its
+// confirmation, the conditional write (a concurrent change mid-flight gives exit 3 and keeps
+// the other writer's data), the annotations, immutable Secrets, --exec, restarts, and
+// --sealed on both schemes checked with libsodium and with OpenSSL through node:crypto.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {createDecipheriv, createHash, createPrivateKey, privateDecrypt, constants, randomBytes} from 'node:crypto';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {parse, stringify} from 'yaml';
+import sodium from 'libsodium-wrappers';
+import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+import {runCli, type CliResult} from '../helpers/cli.js';
+import type {TestServer} from '../server/index.js';
+
+const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
+const RSA_CERT = join(FIX, 'golden-cert.pem');
+const RSA_KEY = join(FIX, 'golden-rsa-key.pem');
+const NACL_PUB = join(FIX, 'x25519-public.pem');
+const ROTATED_AT = 'kubectl-secret.dev/rotated-at';
+const ROTATED_KEYS = 'kubectl-secret.dev/rotated-keys';
+
+let env: E2EEnv;
+let nsCounter = 0;
+before(async () => {
+  env = await e2eEnv({rolloutStepMs: 30});
+});
+after(() => env?.close());
+
+const canary = () => `CANARY-${randomBytes(6).toString('hex')}`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+
+function seed(server: TestServer, data: Record<string, string>, extra: Record<string, unknown> = {}): string {
+  const ns = `rotate-${++nsCounter}`;
+  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
+  server.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])), ...extra});
+  return ns;
+}
+
+const live = (server: TestServer, ns: string) => server.get('v1', 'Secret', ns, 'db');
+
+function assertNoValue(r: CliResult, ...values: string[]): void {
+  for (const v of values) {
+    for (const text of [r.stdout, r.stderr]) {
+      assert.ok(!text.includes(v), 'a value was printed');
+      assert.ok(!text.includes(b64(v)), 'a value was printed (base64)');
+    }
+  }
+}
+
+test('--generate: a new random value, the other keys untouched, the annotations recorded, the value never printed', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const [old, user] = [canary(), canary()];
+  const ns = seed(server, {password: old, user});
+  const before = live(server, ns);
+  const started = Date.now();
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const after = live(server, ns);
+  const pw = unb64(after.data.password);
+  assert.match(pw, /^[A-Za-z0-9]{32}$/);
+  assert.equal(after.data.user, before.data.user);
+  assert.equal(after.metadata.uid, before.metadata.uid);
+  assert.equal(after.metadata.annotations[ROTATED_KEYS], 'password');
+  assert.match(after.metadata.annotations[ROTATED_AT], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.ok(Math.abs(Date.parse(after.metadata.annotations[ROTATED_AT]) - started) < 60_000);
+  assert.match(r.stdout, new RegExp(`Rotate Secret ${ns}/db \\(resourceVersion ${before.metadata.resourceVersion}\\):\\n {2}~ change password: new value generated \\(32 alnum characters\\)\\n {2}= unchanged: user`));
+  assert.match(r.stdout, /Rotated password: written to Secret/);
+  assert.match(r.stdout, /No workloads .* use Secret "db"/);
+  assertNoValue(r, old, user, pw);
+
+  const hex = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'user', '--length', '12', '--charset', 'hex', '--yes', '--show-values']);
+  assert.equal(hex.code, 0, hex.stderr);
+  const now = live(server, ns);
+  for (const k of ['password', 'user']) {
+    assert.match(unb64(now.data[k]), /^[0-9a-f]{12}$/);
+    assert.ok(hex.stdout.includes(`${k}=${unb64(now.data[k])}\n`), '--show-values prints the generated values');
+  }
+  assert.equal(now.metadata.annotations[ROTATED_KEYS], 'password,user');
+});
+
+test('--from-literal and --from-file set the given values; a new key needs --add', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = seed(server, {password: canary(), token: canary()});
+  const [lit, fromFile, added] = [canary(), canary(), canary()];
+  const file = join(env.dir, 'token.txt');
+  writeFileSync(file, fromFile);
+  const rv = live(server, ns).metadata.resourceVersion;
+  const missing = await env.cli(['rotate', 'db', '-n', ns, '--from-literal', `apikey=${added}`, '--yes']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /has no key "apikey"/);
+  assert.match(missing.stderr, /--add/);
+  assert.equal(live(server, ns).metadata.resourceVersion, rv, 'nothing written');
+
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--from-literal', `password=${lit}`, '--from-file', `token=${file}`, '--from-literal', `apikey=${added}`, '--add', '--yes']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const s = live(server, ns);
+  assert.deepEqual([unb64(s.data.password), unb64(s.data.token), unb64(s.data.apikey)], [lit, fromFile, added]);
+  assert.equal(s.metadata.annotations[ROTATED_KEYS], 'apikey,password,token');
+  assert.match(r.stdout, /\+ add apikey: new value from --from-literal/);
+  assertNoValue(r, lit, fromFile, added);
+});
+
+test('without a terminal: --prompt and a missing --yes refuse with exit 2 and write nothing; --dry-run only prints the plan', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const old = canary();
+  const ns = seed(server, {password: old});
+  const rv = live(server, ns).metadata.resourceVersion;
+  const prompt = await env.cli(['rotate', 'db', '-n', ns, '--prompt', 'password', '--yes']);
+  assert.equal(prompt.code, 2, prompt.stderr);
+  assert.match(prompt.stderr, /--prompt password needs a terminal/);
+  const noYes = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password']);
+  assert.equal(noYes.code, 2, noYes.stderr);
+  assert.match(noYes.stderr, /refusing to rotate without confirmation/);
+  assert.match(noYes.stderr, /--yes/);
+  assert.match(noYes.stdout, /~ change password/, 'the plan is shown before refusing');
+  const dry = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /dry run: nothing was changed/);
+  assert.equal(live(server, ns).metadata.resourceVersion, rv, 'nothing written');
+  assert.equal(unb64(live(server, ns).data.password), old);
+  assert.ok(!server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
+  assertNoValue(noYes, old);
+});
+
+test('someone else changes the Secret between our read and our write: 409, exit 3, their data kept, nothing of ours written', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const [old, theirs] = [canary(), canary()];
+  const ns = seed(server, {password: old, user: 'app'});
+  let fired = 0;
+  const remove = server.beforeWrite((req) => {
+    if (req.kind !== 'Secret' || req.namespace !== ns || fired++ > 0) return;
+    const cur = live(server, ns);
+    server.update({...cur, data: {...cur.data, password: b64(theirs)}});
+  });
+  try {
+    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`Secret ${ns}/db was changed by someone else after it was read; nothing was written`));
+    assert.equal(fired, 1);
+    const s = live(server, ns);
+    assert.equal(unb64(s.data.password), theirs, "the other writer's value is intact");
+    assert.equal(s.metadata.annotations?.[ROTATED_AT], undefined);
+    assertNoValue(r, old, theirs);
+  } finally {
+    remove();
+  }
+});
+
+test('an immutable Secret is refused without --recreate; with it, the Secret is created again with the new values', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const [old, kept] = [canary(), canary()];
+  const ns = seed(server, {password: old, user: kept}, {immutable: true});
+  const before = live(server, ns);
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /is immutable/);
+  assert.match(r.stderr, /--recreate/);
+  assert.equal(live(server, ns).metadata.resourceVersion, before.metadata.resourceVersion);
+
+  const re = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes']);
+  assert.equal(re.code, 0, re.stdout + re.stderr);
+  assert.match(re.stdout, /immutable: it will be deleted and created again/);
+  assert.match(re.stdout, /\(recreated\)/);
+  const after = live(server, ns);
+  assert.notEqual(after.metadata.uid, before.metadata.uid);
+  assert.equal(after.immutable, true);
+  assert.notEqual(unb64(after.data.password), old);
+  assert.equal(unb64(after.data.user), kept);
+  assert.equal(after.metadata.annotations[ROTATED_KEYS], 'password');
+  assertNoValue(re, old, kept, unb64(after.data.password));
+});
+
+test('--exec gets each new value on stdin with KEY, SECRET_NAME and NAMESPACE before the write; if it fails nothing is written', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = seed(server, {password: canary(), token: canary()});
+  const dir = env.dir;
+  const cmd = `cat > "${dir}/exec-$KEY"; printf '%s/%s' "$NAMESPACE" "$SECRET_NAME" > "${dir}/exec-$KEY.target"`;
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'token', '--exec', cmd, '--yes']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const s = live(server, ns);
+  for (const k of ['password', 'token']) {
+    assert.equal(readFileSync(join(dir, `exec-${k}`), 'utf8'), unb64(s.data[k]), `${k}: the command saw the value that was written`);
+    assert.equal(readFileSync(join(dir, `exec-${k}.target`), 'utf8'), `${ns}/db`);
+  }
+  assert.match(r.stderr, /running --exec for password/);
+  assertNoValue(r, unb64(s.data.password), unb64(s.data.token));
+
+  const rv = s.metadata.resourceVersion;
+  const failing = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null; exit 7', '--yes']);
+  assert.equal(failing.code, 1, failing.stdout + failing.stderr);
+  assert.match(failing.stderr, /--exec failed for key "password" \(exit code 7\); nothing was written/);
+  assert.equal(live(server, ns).metadata.resourceVersion, rv);
+});
+
+test('after writing, the consumers restart and their rollouts are reported; --no-restart leaves them alone', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = seed(server, {password: canary()});
+  server.create({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: ns}, spec: {replicas: 1, selector: {matchLabels: {app: 'api'}}, template: {
+    metadata: {labels: {app: 'api'}}, spec: {containers: [{name: 'app', image: 'example/app:1', env: [{name: 'PW', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}]},
+  }}});
+  const annotations = () => server.get('apps/v1', 'Deployment', ns, 'api').spec.template.metadata.annotations ?? {};
+  const quiet = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--no-restart']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.deepEqual(annotations(), {});
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--timeout', '30s']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const s = live(server, ns);
+  assert.equal(annotations()['kubectl-secret.dev/restarted-for.db'], `${s.metadata.uid}/${s.metadata.resourceVersion}`);
+  assert.match(r.stdout, /deployment\.apps\/api restarted/);
+  assert.match(r.stdout, /deployment "api" successfully rolled out/);
+  assertNoValue(r, unb64(s.data.password));
+});
+
+/** Bitnami's HybridDecrypt, written here independently with OpenSSL through node:crypto. */
+function opensslOpen(sealedB64: string, label: string): string {
+  const raw = Buffer.from(sealedB64, 'base64');
+  const len = raw.readUInt16BE(0);
+  const key = privateDecrypt({key: createPrivateKey(readFileSync(RSA_KEY)), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(label)}, raw.subarray(2, 2 + len));
+  const body = raw.subarray(2 + len);
+  const d = createDecipheriv('aes-256-gcm', key, Buffer.alloc(12));
+  d.setAuthTag(body.subarray(body.length - 16));
+  return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]).toString('utf8');
+}
+
+/** libsodium's sealed-box open after our 9-byte header; returns [label, value]. */
+async function libsodiumOpen(sealedB64: string): Promise<[string, string]> {
+  await sodium.ready;
+  const raw = Buffer.from(sealedB64, 'base64');
+  const keys = JSON.parse(readFileSync(join(FIX, 'x25519.json'), 'utf8'));
+  const pk = Buffer.from(keys.publicKey, 'hex');
+  assert.equal(raw.subarray(1, 9).toString('hex'), createHash('sha256').update(pk).digest().subarray(0, 8).toString('hex'), 'KEY_ID');
+  const payload = Buffer.from(sodium.crypto_box_seal_open(raw.subarray(9), pk, Buffer.from(keys.secretKey, 'hex')));
+  const z = payload.indexOf(0);
+  return [payload.subarray(0, z).toString('utf8'), payload.subarray(z + 1).toString('utf8')];
+}
+
+const secretYaml = (values: Record<string, string>) => stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: 'payments'}, stringData: values});
+
+/** The lines of a sealed file that hold a key's ciphertext, by key. */
+function encryptedLines(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let inData = false;
+  for (const line of text.split('\n')) {
+    if (/^ {2}encryptedData:/.test(line)) inData = true;
+    else if (inData && /^ {4}\S/.test(line)) out.set(line.trim().split(':')[0], line);
+    else if (inData && !/^ {5,}/.test(line)) inData = false;
+  }
+  return out;
+}
+
+for (const scheme of ['sealed-secrets', 'nacl'] as const) {
+  test(`--sealed (${scheme}): the rotated keys are re-sealed to the new values, the other key's line is byte-identical, nothing goes to the cluster`, async () => {
+    const cert = scheme === 'nacl' ? NACL_PUB : RSA_CERT;
+    const [oldPw, user, lit] = [canary(), canary(), canary()];
+    const sealed = await runCli(['seal', '--cert', cert], {input: secretYaml({password: oldPw, user, apikey: canary()})});
+    assert.equal(sealed.code, 0, sealed.stderr);
+    const file = join(env.dir, `sealed-${scheme}.yaml`);
+    writeFileSync(file, sealed.stdout);
+    const before = readFileSync(file, 'utf8');
+    const requests = env.server?.requests.length ?? 0;
+
+    const r = await runCli(['rotate', '--sealed', file, '--generate', 'password', '--from-literal', `apikey=${lit}`, '--cert', cert, '--yes', '--show-values'], {env: {KUBECONFIG: join(env.dir, 'no-such-kubeconfig'), HOME: env.dir}});
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Rotate SealedSecret payments\/db in .*:\n {2}~ change apikey: new value from --from-literal\n {2}~ change password: new value generated/);
+    assert.match(r.stdout, /Nothing was written to the cluster\. Commit the file: git add .* && git commit/);
+    const generated = /^password=(.*)$/m.exec(r.stdout)?.[1];
+    assert.match(generated ?? '', /^[A-Za-z0-9]{32}$/);
+    assertNoValue(r, oldPw, user, lit);
+    assert.equal(env.server?.requests.length ?? 0, requests, 'no request to the cluster');
+
+    const after = readFileSync(file, 'utf8');
+    const [a, b] = [encryptedLines(before), encryptedLines(after)];
+    assert.equal(b.get('user'), a.get('user'), 'the untouched key keeps its exact bytes');
+    assert.notEqual(b.get('password'), a.get('password'));
+    assert.equal(after.replace(b.get('password')!, '').replace(b.get('apikey')!, ''), before.replace(a.get('password')!, '').replace(a.get('apikey')!, ''), 'every other byte is unchanged');
+    const data = parse(after).spec.encryptedData;
+    if (scheme === 'nacl') {
+      assert.deepEqual(await libsodiumOpen(data.password), ['payments/db', generated]);
+      assert.deepEqual(await libsodiumOpen(data.apikey), ['payments/db', lit]);
+      assert.deepEqual(await libsodiumOpen(data.user), ['payments/db', user]);
+    } else {
+      assert.equal(opensslOpen(data.password, 'payments/db'), generated);
+      assert.equal(opensslOpen(data.apikey, 'payments/db'), lit);
+      assert.equal(opensslOpen(data.user, 'payments/db'), user);
+    }
+
+    const missing = await runCli(['rotate', '--sealed', file, '--generate', 'nokey', '--cert', cert, '--yes']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /has no key "nokey"/);
+    assert.equal(readFileSync(file, 'utf8'), after);
+  });
+}
