@@ -4,6 +4,7 @@ import {loadKubeConfig, contextNamespace, type ClusterOptions} from './config.js
 import {KubeRest, type Query} from './rest.js';
 import {collectionPath, objectPath, resourceFor, splitApiVersion, type ResourceInfo} from './resources.js';
 import type {KubeObject} from '../manifests/parse.js';
+import {ClusterError} from '../errors.js';
 
 export class Cluster {
   private constructor(readonly rest: KubeRest, readonly namespace: string, readonly contextName: string) {}
@@ -43,18 +44,65 @@ export class Cluster {
     const r = resourceOf(obj);
     const ns = r.namespaced ? (obj.metadata?.namespace ?? this.namespace) : undefined;
     const name = obj.metadata!.name!;
-    return this.rest.update<T>(objectPath(r, name, ns, subresource), obj, {verb: 'update', resource: subresource ? `${r.plural}/${subresource}` : r.plural, namespace: ns, name});
+    try {
+      return await this.rest.update<T>(objectPath(r, name, ns, subresource), obj, {verb: 'update', resource: subresource ? `${r.plural}/${subresource}` : r.plural, namespace: ns, name});
+    } catch (error) {
+      if (!isUncertain(error)) throw error;
+      // The write may or may not have landed. Never resend it blindly: read the object and see
+      // whether it moved past the resourceVersion we wrote against.
+      const live = await this.get<KubeObject>(r, name, ns).catch(() => undefined);
+      const sent = obj.metadata?.resourceVersion;
+      if (live && sent && live.metadata?.resourceVersion !== sent && sameContent(live, obj)) return live as T;
+      throw uncertainError(error as ClusterError, `update of ${r.plural} "${name}"`, live === undefined ? undefined : live.metadata?.resourceVersion === sent ? false : undefined);
+    }
   }
 
   async patch<T = KubeObject>(r: ResourceInfo, name: string, namespace: string | undefined, body: unknown, type: 'merge' | 'strategic' | 'json' | 'apply', query?: Query): Promise<T> {
     const ns = r.namespaced ? (namespace ?? this.namespace) : undefined;
-    return this.rest.patch<T>(objectPath(r, name, ns), body, type, {verb: 'patch', resource: r.plural, namespace: ns, name}, query);
+    const send = () => this.rest.patch<T>(objectPath(r, name, ns), body, type, {verb: 'patch', resource: r.plural, namespace: ns, name}, query);
+    try {
+      return await send();
+    } catch (error) {
+      // Merge, strategic and apply patches set fixed values: sending one twice has the same
+      // effect as once, so a dropped connection is retried once. A JSON patch is not idempotent.
+      if (!isUncertain(error) || type === 'json') {
+        if (isUncertain(error)) throw uncertainError(error as ClusterError, `patch of ${r.plural} "${name}"`, undefined);
+        throw error;
+      }
+      return send();
+    }
   }
 
   async delete(r: ResourceInfo, name: string, namespace?: string, body?: unknown): Promise<void> {
     const ns = r.namespaced ? (namespace ?? this.namespace) : undefined;
     await this.rest.delete(objectPath(r, name, ns), {verb: 'delete', resource: r.plural, namespace: ns, name}, body);
   }
+}
+
+function isUncertain(error: unknown): boolean {
+  const reason = (error as ClusterError)?.reason;
+  return error instanceof ClusterError && (reason === 'ConnectionDropped' || reason === 'Timeout');
+}
+
+/** What the user needs after an uncertain write: whether it landed, when we could tell. */
+function uncertainError(error: ClusterError, what: string, applied: boolean | undefined): ClusterError {
+  const state = applied === false ? 'a re-read shows it was not applied' : 'it may or may not have been applied';
+  return new ClusterError(`${error.message} during ${what}; ${state}`, {reason: error.reason, hint: applied === false ? 'nothing changed; retry' : 'check the object (kubectl get) before retrying'});
+}
+
+/** Whether the live object carries what we sent (ignoring server-set metadata and status). */
+function sameContent(live: KubeObject, sent: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const {metadata, status: _status, apiVersion: _a, kind: _k, ...rest} = o;
+    return canonical({...rest, labels: metadata?.labels ?? {}, annotations: metadata?.annotations ?? {}});
+  };
+  return strip(live) === strip(sent);
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
 }
 
 export function resourceOf(obj: KubeObject): ResourceInfo {

@@ -230,9 +230,11 @@ function networkError(error: unknown, server: string, o: {describe: RequestDescr
   }
   const cause = (error as {cause?: {code?: string; message?: string}})?.cause;
   const code = cause?.code ?? (error as {code?: string})?.code;
-  const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection dropped' : code ?? (cause?.message ?? (error as Error)?.message ?? 'network error').split('\n')[0];
+  const dropped = code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
+  const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : dropped ? 'connection dropped' : code ?? (cause?.message ?? (error as Error)?.message ?? 'network error').split('\n')[0];
+  // A dropped connection may come after the server applied a write: callers re-read to find out.
   return new ClusterError(`cannot reach the cluster at ${server}: ${why}`, {
-    reason: 'Unreachable',
+    reason: dropped ? 'ConnectionDropped' : 'Unreachable',
     hint: 'check that the cluster is running and that --context/--kubeconfig point at it',
   });
 }
