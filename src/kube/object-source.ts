@@ -9,8 +9,14 @@ import {resourceFor} from './resources.js';
 import type {Cluster} from './cluster.js';
 
 export interface ObjectSource {
-  /** Objects of a kind; `namespace` undefined means every namespace. */
-  list(kind: string, namespace?: string): Promise<KubeObject[]>;
+  /**
+   * Objects of a kind; `namespace` undefined means every namespace. `group` picks one API group
+   * when a kind exists in several (SealedSecret: bitnami.com, the default, or kubectl-secret.dev).
+   * A kind the cluster does not serve (a CRD that is not installed) lists as none.
+   */
+  list(kind: string, namespace?: string, group?: string): Promise<KubeObject[]>;
+  /** Where a manifest object was read from (files only), for reports that point at lines. */
+  origin?(o: KubeObject): {file: string; line: number} | undefined;
   /** Things we could not read (e.g. a 403 on a list): the answer may be incomplete. */
   readonly warnings: string[];
   readonly live: boolean;
@@ -75,20 +81,23 @@ function isNamespaced(kind?: string, apiVersion?: string): boolean {
 }
 
 export function fileSource(paths: string[], recursive: boolean, defaultNamespace?: string): ObjectSource {
-  const all = loadManifests(paths, recursive, defaultNamespace).map((o) => o.object);
   const byKind = new Map<string, KubeObject[]>();
-  for (const o of all) {
+  const origins = new WeakMap<KubeObject, {file: string; line: number}>();
+  for (const {object: o, file, line} of loadManifests(paths, recursive, defaultNamespace)) {
     if (!o.kind) continue;
+    origins.set(o, {file, line});
     if (!byKind.has(o.kind)) byKind.set(o.kind, []);
     byKind.get(o.kind)!.push(o);
   }
   return {
     live: false,
     warnings: [],
-    async list(kind, namespace) {
-      const items = byKind.get(kind) ?? [];
+    async list(kind, namespace, group) {
+      let items = byKind.get(kind) ?? [];
+      if (group !== undefined) items = items.filter((o) => (o.apiVersion?.includes('/') ? o.apiVersion.split('/')[0] : '') === group);
       return namespace === undefined ? items : items.filter((o) => (o.metadata?.namespace ?? '') === namespace || !isNamespaced(o.kind, o.apiVersion));
     },
+    origin: (o) => origins.get(o),
   };
 }
 
@@ -98,15 +107,17 @@ export function liveSource(cluster: Cluster, opts: {tolerateForbidden?: boolean}
   return {
     live: true,
     warnings,
-    list(kind, namespace) {
-      const r = resourceFor(kind);
-      const key = `${kind}/${r.namespaced ? namespace ?? '*' : ''}`;
+    list(kind, namespace, group) {
+      const r = resourceFor(kind, group);
+      const key = `${r.group}/${kind}/${r.namespaced ? namespace ?? '*' : ''}`;
       if (!cache.has(key)) {
         // Items of a live list carry no kind or apiVersion (only the List does): restore them,
         // so live objects look like the ones read from manifests.
         const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
         const listed = cluster.list(r, r.namespaced && namespace !== undefined ? namespace : null).then((items) => items.map((o) => (o.kind ? o : {...o, kind, apiVersion})));
         cache.set(key, listed.catch((error) => {
+          // 404 on a collection: the resource is not served here (its CRD is not installed).
+          if ((error as {status?: number}).status === 404) return [];
           if (opts.tolerateForbidden && (error as {status?: number}).status === 403) {
             warnings.push(`cannot list ${r.plural}${r.namespaced && namespace ? ` in namespace "${namespace}"` : ''} (forbidden): the answer may be incomplete`);
             return [];

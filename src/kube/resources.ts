@@ -31,6 +31,7 @@ export const RESOURCES: ResourceInfo[] = [
   R('RoleBinding', 'rbac.authorization.k8s.io', 'v1', 'rolebindings'),
   R('ClusterRole', 'rbac.authorization.k8s.io', 'v1', 'clusterroles', false),
   R('ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', false),
+  R('Ingress', 'networking.k8s.io', 'v1', 'ingresses'),
   R('Lease', 'coordination.k8s.io', 'v1', 'leases'),
   R('SubjectAccessReview', 'authorization.k8s.io', 'v1', 'subjectaccessreviews', false),
   R('SelfSubjectAccessReview', 'authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', false),
