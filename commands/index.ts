@@ -20,6 +20,8 @@ import Scan from './scan.js';
 import HookInstall from './hook/install.js';
 import HookStatus from './hook/status.js';
 import HookUninstall from './hook/uninstall.js';
+import ControllerRun from './controller/run.js';
+import ControllerManifests from './controller/manifests.js';
 import Diff from './diff.js';
 import Rotate from './rotate.js';
 
@@ -42,6 +44,8 @@ export const COMMANDS = {
   'hook:install': HookInstall,
   'hook:uninstall': HookUninstall,
   'hook:status': HookStatus,
+  'controller:run': ControllerRun,
+  'controller:manifests': ControllerManifests,
   diff: Diff,
   rotate: Rotate,
 };

@@ -14,5 +14,6 @@ export default class KeysInit extends ClusterCommand {
     if (res.changed.length === 0) process.stdout.write(`already initialised: active key ${res.keyId} in namespace ${flags['key-namespace']}; nothing changed\n`);
     else for (const c of res.changed) process.stdout.write(`created ${c}\n`);
     process.stderr.write(`Seal with: kubectl secret seal --scheme nacl FILE   (offline: kubectl secret keys export -w key.pem, then --cert key.pem)\n`);
+    process.stderr.write(await (await import('../../src/controller/installed.js')).controllerInstallHint(cluster, flags['key-namespace']));
   }
 }

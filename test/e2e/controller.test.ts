@@ -1,0 +1,294 @@
+// `controller run` and `controller manifests` against the test server: the built CLI runs the
+// controller as a child process, as in a pod, with short lease and resync intervals.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn, type ChildProcess} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {parse} from 'yaml';
+import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+import {BIN} from '../helpers/cli.js';
+import {Cluster} from '../../src/kube/cluster.js';
+import {KS_SEALED_SECRET, resourceFor} from '../../src/kube/resources.js';
+import {parseManifests, type KubeObject} from '../../src/manifests/parse.js';
+import {generateNaclKeyPair, naclKeyId, naclPrivateKeyToPem, naclPublicKeyToPem} from '../../src/crypto/index.js';
+import {canary} from '../unit/controller/fixtures.js';
+
+const SECRET = resourceFor('Secret');
+const EVENT = resourceFor('Event');
+const LEASE = resourceFor('Lease');
+
+let env: E2EEnv;
+let cluster: Cluster;
+const canaries: string[] = [];
+const controllers: Controller[] = [];
+
+before(async () => {
+  env = await e2eEnv();
+  cluster = await Cluster.connect({kubeconfig: env.kubeconfig});
+  if (env.server) for (const ns of ['payments', 'billing']) env.server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
+});
+after(async () => {
+  for (const c of controllers) c.child.kill('SIGKILL');
+  await env?.close();
+});
+
+interface Controller {
+  child: ChildProcess;
+  address: Promise<string>;
+  stderr(): string;
+  stdout(): string;
+  exited: Promise<{code: number | null; signal: NodeJS.Signals | null; at: number}>;
+}
+
+function startController(identity: string, extra: string[] = []): Controller {
+  const child = spawn(process.execPath, [BIN, 'controller', 'run', '--kubeconfig', env.kubeconfig, '--listen', '127.0.0.1:0', '--identity', identity,
+    '--resync', '3s', '--lease-duration', '2s', '--renew-deadline', '1500ms', '--retry-period', '250ms', '--min-watch-timeout', '2', '--lease-namespace', 'default', ...extra],
+  {env: {...process.env, NO_COLOR: '1', DEBUG: ''}, stdio: ['ignore', 'pipe', 'pipe']});
+  let out = '';
+  let err = '';
+  let resolveAddress!: (a: string) => void;
+  const address = new Promise<string>((r) => (resolveAddress = r));
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => {
+    err += d;
+    const m = /msg="serving \/healthz and \/metrics" address=(\S+)/.exec(err);
+    if (m) resolveAddress(m[1]);
+  });
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; at: number}>((r) => child.on('exit', (code, signal) => r({code, signal, at: Date.now()})));
+  const c = {child, address, stderr: () => err, stdout: () => out, exited};
+  controllers.push(c);
+  return c;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, diag?: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${diag ? `\n${diag()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function metrics(c: Controller): Promise<string> {
+  return (await fetch(`http://${await c.address}/metrics`)).text();
+}
+
+const secretYaml = (name: string, ns: string, values: Record<string, string>) =>
+  `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels:\n    app: api\nstringData:\n${Object.entries(values).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
+
+async function seal(name: string, ns: string, values: Record<string, string>, extra: string[] = []): Promise<KubeObject> {
+  canaries.push(...Object.values(values));
+  const r = await env.cli(['seal', '--scheme', 'nacl', '-n', ns, ...extra], {input: secretYaml(name, ns, values)});
+  assert.equal(r.code, 0, r.stderr);
+  return parse(r.stdout);
+}
+
+const getSealed = (name: string, ns: string) => cluster.get<KubeObject>(KS_SEALED_SECRET, name, ns);
+const synced = (o: KubeObject | undefined) => (o?.status?.conditions ?? []).find((c: any) => c.type === 'Synced');
+const data = (s: KubeObject | undefined, k: string) => (s?.data?.[k] === undefined ? undefined : Buffer.from(s.data[k], 'base64').toString());
+
+async function waitSynced(name: string, ns: string, status: 'True' | 'False', reason?: string): Promise<any> {
+  return waitFor(`${ns}/${name} Synced=${status}${reason ? ` (${reason})` : ''}`, async () => {
+    const o = await getSealed(name, ns);
+    const c = synced(o);
+    return c && c.status === status && (!reason || c.reason === reason) && o?.status?.observedGeneration === o?.metadata?.generation ? c : undefined;
+  });
+}
+
+test('controller manifests parse, the server accepts them (CRD included), and keys init stops advising an install', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const init = await env.cli(['keys', 'init']);
+  assert.equal(init.code, 0, init.stderr);
+  assert.match(init.stderr, /not installed[\s\S]*kubectl secret controller manifests \| kubectl apply -f -/);
+
+  const r = await env.cli(['controller', 'manifests', '--image', 'registry.example/kubectl-secret:9.9.9']);
+  assert.equal(r.code, 0, r.stderr);
+  const objs = parseManifests(r.stdout, 'manifests.yaml').map((s) => s.object);
+  assert.deepEqual(objs.map((o) => o.kind), ['CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Role', 'RoleBinding', 'Deployment']);
+  for (const o of objs) await cluster.create(o);
+  assert.ok(server.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'sealedsecrets.kubectl-secret.dev'));
+  assert.equal(server.get('apps/v1', 'Deployment', 'kube-system', 'kubectl-secret-controller').spec.template.spec.containers[0].image, 'registry.example/kubectl-secret:9.9.9');
+
+  const json = await env.cli(['controller', 'manifests', '-o', 'json', '-n', 'sealing']);
+  assert.equal(json.code, 0, json.stderr);
+  const list = JSON.parse(json.stdout);
+  assert.equal(list.kind, 'List');
+  assert.equal(list.items[0].kind, 'Namespace');
+
+  const again = await env.cli(['keys', 'init']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.doesNotMatch(again.stderr, /not installed/);
+});
+
+test('seal → apply → the Secret appears with the data and an ownerReference; a new sealed value updates it; deleting the SealedSecret deletes it', async (t) => {
+  if (!needsTestServer(t, env)) return;
+  const a = startController('a');
+  const c1 = canary();
+  const obj = await seal('db', 'payments', {password: c1, user: 'app'});
+  const created = await cluster.create<KubeObject>(obj);
+  const cond = await waitSynced('db', 'payments', 'True');
+  assert.equal(cond.reason, 'Unsealed');
+  assert.match(cond.lastTransitionTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  const secret = await cluster.get<KubeObject>(SECRET, 'db', 'payments');
+  assert.equal(data(secret, 'password'), c1);
+  assert.equal(data(secret, 'user'), 'app');
+  assert.deepEqual(secret?.metadata?.labels, {app: 'api'});
+  assert.deepEqual(secret?.metadata?.ownerReferences, [{apiVersion: 'kubectl-secret.dev/v1alpha1', kind: 'SealedSecret', name: 'db', uid: created.metadata!.uid, controller: true}]);
+
+  const c2 = canary();
+  const resealed = await seal('db', 'payments', {password: c2});
+  const cur = (await getSealed('db', 'payments'))!;
+  await cluster.update({...cur, spec: resealed.spec});
+  await waitFor('the Secret to carry the new value', async () => data(await cluster.get(SECRET, 'db', 'payments'), 'password') === c2);
+  const after = await cluster.get<KubeObject>(SECRET, 'db', 'payments');
+  assert.equal(data(after, 'user'), undefined, 'data is exactly the sealed keys');
+  await waitSynced('db', 'payments', 'True');
+
+  // The Secret it owns is put back when someone deletes it.
+  await cluster.delete(SECRET, 'db', 'payments');
+  await waitFor('the deleted Secret to come back', async () => data(await cluster.get(SECRET, 'db', 'payments'), 'password') === c2);
+
+  await cluster.delete(KS_SEALED_SECRET, 'db', 'payments');
+  assert.equal(await cluster.get(SECRET, 'db', 'payments'), undefined, 'the garbage collector follows the ownerReference');
+  await a.address;
+});
+
+test('tampered, wrong-scope and unknown-key objects get Synced=False with the reason, and a Warning Event', async (t) => {
+  if (!needsTestServer(t, env)) return;
+  const tampered = await seal('tampered', 'payments', {password: canary()});
+  const raw = Buffer.from(tampered.spec.encryptedData.password, 'base64');
+  raw[raw.length - 1] ^= 1;
+  tampered.spec.encryptedData.password = raw.toString('base64');
+  await cluster.create(tampered);
+
+  const moved = await seal('origin', 'payments', {password: canary()});
+  moved.metadata!.name = 'moved';
+  moved.spec.template.metadata.name = 'moved';
+  await cluster.create(moved);
+
+  const offline = generateNaclKeyPair();
+  const pem = join(env.dir, 'offline.pem');
+  writeFileSync(pem, naclPublicKeyToPem(offline.publicKey));
+  const unknown = await seal('unknown', 'billing', {token: canary()}, ['--cert', pem]);
+  await cluster.create(unknown);
+
+  for (const [name, ns, reason] of [['tampered', 'payments', 'Tampered'], ['moved', 'payments', 'WrongScope'], ['unknown', 'billing', 'UnknownKey']]) {
+    const c = await waitSynced(name, ns, 'False', reason);
+    assert.ok(c.message.length > 0);
+    assert.equal(await cluster.get(SECRET, name, ns), undefined, `no Secret for ${name}`);
+    const events = await waitFor(`an Event for ${name}`, async () => {
+      const evs = (await cluster.list<KubeObject>(EVENT, ns)).filter((e) => e.involvedObject?.name === name && e.involvedObject?.kind === 'SealedSecret');
+      return evs.length ? evs : undefined;
+    });
+    assert.equal(events[0].type, 'Warning');
+    assert.equal(events[0].reason, reason);
+    assert.equal(events[0].source.component, 'kubectl-secret-controller');
+  }
+  const m = await metrics(controllers[0]);
+  for (const reason of ['Tampered', 'WrongScope', 'UnknownKey']) assert.match(m, new RegExp(`kubectl_secret_controller_sync_failures_total\\{reason="${reason}"\\} [1-9]`));
+
+  // A resync that finds the same failure does not pile up Events: it counts them on one.
+  await new Promise((r) => setTimeout(r, 3500));
+  const evs = (await cluster.list<KubeObject>(EVENT, 'payments')).filter((e) => e.involvedObject?.name === 'tampered');
+  assert.equal(evs.length, 1);
+  assert.ok(evs[0].count >= 2, `count ${evs[0].count}`);
+
+  // Key rotation without a restart: the key the object was sealed with turns up as a key Secret.
+  const keyId = naclKeyId(offline.publicKey);
+  await cluster.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: `kubectl-secret-key-${keyId}`, namespace: 'kube-system', labels: {'kubectl-secret.dev/sealing-key': 'true'}, annotations: {'kubectl-secret.dev/key-id': keyId}},
+    data: {'private.pem': Buffer.from(naclPrivateKeyToPem(offline.secretKey)).toString('base64')}});
+  await waitSynced('unknown', 'billing', 'True');
+  assert.ok(await cluster.get(SECRET, 'unknown', 'billing'));
+});
+
+test('keys rotate: values sealed with the new key open at once, old ones keep working', async (t) => {
+  if (!needsTestServer(t, env)) return;
+  const old = await seal('before-rotation', 'payments', {v: canary()});
+  await cluster.create(old);
+  await waitSynced('before-rotation', 'payments', 'True');
+  const rot = await env.cli(['keys', 'rotate']);
+  assert.equal(rot.code, 0, rot.stderr);
+  const c = canary();
+  await cluster.create(await seal('after-rotation', 'payments', {v: c}));
+  await waitSynced('after-rotation', 'payments', 'True');
+  assert.equal(data(await cluster.get(SECRET, 'after-rotation', 'payments'), 'v'), c);
+  await waitFor('the controller to log the key change', () => /sealing keys changed/.test(controllers[0].stderr()));
+});
+
+test('a foreign Secret of the same name is not overwritten, unless the SealedSecret is annotated managed', async (t) => {
+  if (!needsTestServer(t, env)) return;
+  const theirs = canary();
+  await cluster.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'shared', namespace: 'payments'}, data: {password: Buffer.from(theirs).toString('base64')}});
+  const ours = canary();
+  await cluster.create(await seal('shared', 'payments', {password: ours}));
+  const c = await waitSynced('shared', 'payments', 'False', 'NotOwned');
+  assert.match(c.message, /kubectl-secret\.dev\/managed/);
+  assert.equal(data(await cluster.get(SECRET, 'shared', 'payments'), 'password'), theirs);
+
+  await cluster.patch(KS_SEALED_SECRET, 'shared', 'payments', {metadata: {annotations: {'kubectl-secret.dev/managed': 'true'}}}, 'merge');
+  await waitSynced('shared', 'payments', 'True');
+  const taken = await cluster.get<KubeObject>(SECRET, 'shared', 'payments');
+  assert.equal(data(taken, 'password'), ours);
+  assert.equal(taken?.metadata?.ownerReferences?.[0]?.kind, 'SealedSecret');
+});
+
+test('/healthz and /metrics answer', async (t) => {
+  if (!needsTestServer(t, env)) return;
+  const a = controllers[0];
+  const h = await fetch(`http://${await a.address}/healthz`);
+  assert.equal(h.status, 200);
+  const m = await metrics(a);
+  assert.match(m, /^kubectl_secret_controller_objects_synced [1-9]\d*$/m);
+  assert.match(m, /^kubectl_secret_controller_leader 1$/m);
+  assert.match(m, /^kubectl_secret_controller_keys [2-9]$/m);
+  const last = Number(/^kubectl_secret_controller_last_sync_timestamp_seconds (\S+)$/m.exec(m)?.[1]);
+  assert.ok(Math.abs(last - Date.now() / 1000) < 60, `last sync ${last}`);
+});
+
+test('two controllers, one leader: the second waits, and takes over when the first stops on SIGTERM (exit 0, lease released)', async (t) => {
+  if (!needsTestServer(t, env)) return;
+  const a = controllers[0];
+  const b = startController('b');
+  await b.address;
+  await waitFor('b to see a as leader', () => /new leader elected.*leader=a/.test(b.stderr()), 10_000, () => `b: ${b.stderr()}\na: ${a.stderr().slice(-2000)}`);
+  assert.match(await metrics(b), /^kubectl_secret_controller_leader 0$/m);
+  assert.doesNotMatch(b.stderr(), /created Secret|became leader/);
+
+  const sent = Date.now();
+  a.child.kill('SIGTERM');
+  const exit = await a.exited;
+  assert.equal(exit.code, 0, a.stderr());
+  assert.ok(exit.at - sent < 3000, `stopped in ${exit.at - sent}ms`);
+  assert.match(a.stderr(), /released the leader lease/);
+
+  await waitFor('b to lead', () => /became leader/.test(b.stderr()), 5000);
+  const lease = await cluster.get<KubeObject>(LEASE, 'kubectl-secret-controller', 'default');
+  assert.equal(lease?.spec?.holderIdentity, 'b');
+  assert.ok(lease?.spec?.leaseTransitions >= 1);
+  const c = canary();
+  await cluster.create(await seal('after-failover', 'payments', {v: c}));
+  await waitSynced('after-failover', 'payments', 'True');
+
+  // A leader that dies without releasing: the next one waits out the lease duration.
+  const c3 = startController('c');
+  await waitFor('c to see b as leader', () => /leader=b/.test(c3.stderr()));
+  b.child.kill('SIGKILL');
+  const killed = Date.now();
+  await waitFor('c to lead', () => /became leader/.test(c3.stderr()), 8000);
+  assert.ok(Date.now() - killed >= 1500, 'not before the 2s lease could expire');
+  c3.child.kill('SIGTERM');
+  assert.equal((await c3.exited).code, 0);
+});
+
+test('no value ever appears in the controllers\' output', (t) => {
+  if (!needsTestServer(t, env)) return;
+  assert.ok(canaries.length > 5);
+  for (const c of controllers) {
+    const out = c.stdout() + c.stderr();
+    for (const v of canaries) assert.ok(!out.includes(v), 'a canary value was logged');
+    assert.ok(!out.includes('PRIVATE KEY'));
+  }
+});
