@@ -24,6 +24,7 @@ import ControllerRun from './controller/run.js';
 import ControllerManifests from './controller/manifests.js';
 import Diff from './diff.js';
 import Rotate from './rotate.js';
+import Audit from './audit.js';
 
 export const COMMANDS = {
   consumers: Consumers,
@@ -48,4 +49,5 @@ export const COMMANDS = {
   'controller:manifests': ControllerManifests,
   diff: Diff,
   rotate: Rotate,
+  audit: Audit,
 };

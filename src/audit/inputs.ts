@@ -1,0 +1,65 @@
+// The edge of `audit`: every kind it needs, each listed once for the whole scope (one namespace
+// or all of them), never once per Secret. What the caller may not list becomes a warning.
+import type {ObjectSource} from '../kube/object-source.js';
+import type {KubeObject} from '../manifests/parse.js';
+import {WORKLOAD_KINDS} from '../workloads/consumers.js';
+
+export interface AuditInputs {
+  secrets: KubeObject[];
+  roles: KubeObject[];
+  roleBindings: KubeObject[];
+  clusterRoles: KubeObject[];
+  clusterRoleBindings: KubeObject[];
+  serviceAccounts: KubeObject[];
+  workloads: KubeObject[];
+  ingresses: KubeObject[];
+  /** Both schemes: bitnami.com and kubectl-secret.dev. */
+  sealedSecrets: KubeObject[];
+  /** Compute ClusterRole aggregation (manifests); a live cluster's `.rules` are already aggregated. */
+  aggregate: boolean;
+  /** Role kinds we could not list: a roleRef to them is unknown, not dangling. */
+  unavailable: string[];
+  warnings: string[];
+}
+
+/** `namespace` undefined: every namespace. */
+export async function loadAuditInputs(source: ObjectSource, namespace: string | undefined): Promise<AuditInputs> {
+  // Items of a live list carry no kind of their own: name them by the list they came from.
+  const list = async (kind: string, ns?: string, group?: string): Promise<KubeObject[]> => (await source.list(kind, ns, group)).map((o) => (o.kind ? o : {...o, kind}));
+  // Listed one at a time so a new warning can be told apart as theirs (as who-can does).
+  const failed = new Set<string>();
+  const tracked = async (kind: string, ns?: string): Promise<KubeObject[]> => {
+    const before = source.warnings.length;
+    const items = await list(kind, ns);
+    if (source.warnings.length > before) failed.add(kind);
+    return items;
+  };
+  const roles = await tracked('Role', namespace);
+  const clusterRoles = await tracked('ClusterRole');
+  // ServiceAccounts of every namespace: group grants (system:serviceaccounts…) reach them all.
+  let serviceAccounts = await tracked('ServiceAccount');
+  if (failed.has('ServiceAccount') && source.live && namespace !== undefined) serviceAccounts = await list('ServiceAccount', namespace);
+  const [secrets, roleBindings, clusterRoleBindings, workloads, ingresses, bitnami, ours] = await Promise.all([
+    list('Secret', namespace),
+    list('RoleBinding', namespace),
+    list('ClusterRoleBinding'),
+    Promise.all(WORKLOAD_KINDS.map((k) => list(k, namespace))).then((l) => l.flat()),
+    list('Ingress', namespace),
+    list('SealedSecret', namespace, 'bitnami.com'),
+    list('SealedSecret', namespace, 'kubectl-secret.dev'),
+  ]);
+  return {
+    secrets,
+    roles,
+    roleBindings,
+    clusterRoles,
+    clusterRoleBindings,
+    serviceAccounts,
+    workloads,
+    ingresses,
+    sealedSecrets: [...bitnami, ...ours],
+    aggregate: !source.live,
+    unavailable: [...failed].filter((k) => k !== 'ServiceAccount'),
+    warnings: [...source.warnings],
+  };
+}

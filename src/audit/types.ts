@@ -1,0 +1,60 @@
+// The vocabulary of `audit`: finding ids, severities and the report every output is made from.
+// The ids and the JSON shape are a public contract (docs/audit.md): add, never rename.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const FINDING_IDS = ['stale', 'broad-readers', 'env-exposure', 'unused', 'legacy-sa-token', 'automount', 'unsealed-source'] as const;
+export type FindingId = (typeof FINDING_IDS)[number];
+
+/** One severity per finding type, so a --fail-on threshold means the same on every cluster. */
+export const SEVERITY_OF: Record<FindingId, Severity> = {
+  'broad-readers': 'critical',
+  'legacy-sa-token': 'high',
+  'unsealed-source': 'high',
+  'env-exposure': 'medium',
+  stale: 'medium',
+  automount: 'low',
+  unused: 'low',
+};
+
+export interface Finding {
+  id: FindingId;
+  severity: Severity;
+  /** Names, counts and ages only: never a value. */
+  message: string;
+}
+
+export interface SecretResult {
+  namespace: string;
+  name: string;
+  findings: Finding[];
+}
+
+export type SeverityCounts = Record<Severity, number>;
+
+export interface NamespaceSummary {
+  namespace: string;
+  secrets: number;
+  findings: SeverityCounts;
+  score: number;
+}
+
+export interface AuditSummary {
+  secrets: number;
+  findings: SeverityCounts;
+  score: number;
+  namespaces: NamespaceSummary[];
+  warnings: string[];
+}
+
+export interface AuditReport {
+  secrets: SecretResult[];
+  summary: AuditSummary;
+}
+
+/** 0 is the most severe. */
+export const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+/** Whether `s` is at or above the threshold. */
+export const atOrAbove = (s: Severity, threshold: Severity): boolean => rank(s) <= rank(threshold);
