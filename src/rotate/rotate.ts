@@ -2,7 +2,7 @@
 // resourceVersion) → plan → confirm → obtain the new values → let --exec hand them to the
 // external system → one conditional write. Every step before the write can fail without
 // anything having changed in the cluster. The restart of consumers follows in the command.
-import {IncompleteError, InputError} from '../errors.js';
+import {ClusterError, IncompleteError, InputError} from '../errors.js';
 import {resourceFor} from '../kube/resources.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {KubeObject} from '../manifests/parse.js';
@@ -70,8 +70,16 @@ export async function rotateSecret(cluster: Cluster, o: RotateCommon & {name: st
   const {values, generated} = await newValues(o.requests, hooks);
   if (o.exec) await runExec(o.exec, values, o.name, o.namespace, hooks.onExec);
   const next = rotatedObject(live, values, (o.now ?? (() => new Date()))());
-  const object = plan.immutable ? await recreateSecret(cluster, live, next) : await updateSecret(cluster, next);
-  return {plan, written: true, values, generated, object};
+  try {
+    const object = plan.immutable ? await recreateSecret(cluster, live, next) : await updateSecret(cluster, next);
+    return {plan, written: true, values, generated, object};
+  } catch (error) {
+    // --exec already handed the new values on: the user must know the two now disagree.
+    if (!o.exec || !(error instanceof ClusterError)) throw error;
+    throw new ClusterError(`${error.message}; but --exec already ran for ${[...values.keys()].join(', ')}, so the external system has new values the Secret does not`, {
+      status: error.status, reason: error.reason, hint: 'run the rotation again: --exec then sets the external system and the Secret to the same new values',
+    });
+  }
 }
 
 export async function rotateSealed(o: RotateCommon & {file: string; name?: string; namespace?: string; key: (t: SealedTarget) => Promise<SealingKey>}, hooks: RotateHooks): Promise<RotateOutcome & {target: SealedTarget}> {

@@ -130,7 +130,8 @@ test('without a terminal: --prompt and a missing --yes refuse with exit 2 and wr
 test('someone else changes the Secret between our read and our write: 409, exit 3, their data kept, nothing of ours written', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const [old, theirs] = [canary(), canary()];
+  const old = canary();
+  let theirs = canary();
   const ns = seed(server, {password: old, user: 'app'});
   let fired = 0;
   const remove = server.beforeWrite((req) => {
@@ -147,6 +148,14 @@ test('someone else changes the Secret between our read and our write: 409, exit 
     assert.equal(unb64(s.data.password), theirs, "the other writer's value is intact");
     assert.equal(s.metadata.annotations?.[ROTATED_AT], undefined);
     assertNoValue(r, old, theirs);
+
+    // Had --exec already handed a new value on, the message says the two now disagree.
+    fired = 0;
+    theirs = canary();
+    const withExec = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null', '--yes']);
+    assert.equal(withExec.code, 3, withExec.stderr);
+    assert.match(withExec.stderr, /nothing was written; but --exec already ran for password/);
+    assert.equal(unb64(live(server, ns).data.password), theirs);
   } finally {
     remove();
   }
