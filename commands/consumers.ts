@@ -8,7 +8,7 @@ export default class Consumers extends ClusterCommand {
     '<%= config.bin %> consumers db-credentials -n payments',
     '<%= config.bin %> consumers db-credentials -f k8s/ -R -o json',
   ];
-  static override args = {name: Args.string({description: 'The Secret name.', required: true})};
+  static override args = {name: Args.string({description: 'The Secret name.', required: true, ignoreStdin: true})};
   static override flags = {...filenameFlags, output: outputFlag('table')};
 
   async run(): Promise<void> {

@@ -20,7 +20,7 @@ export default class Restart extends ClusterCommand {
     '<%= config.bin %> restart db-credentials -n payments --dry-run',
     '<%= config.bin %> restart tls-cert -l app=api --timeout 10m',
   ];
-  static override args = {name: Args.string({description: 'The Secret name.', required: true})};
+  static override args = {name: Args.string({description: 'The Secret name.', required: true, ignoreStdin: true})};
   static override flags = restartFlags;
 
   async run(): Promise<void> {

@@ -12,7 +12,7 @@ export default class Rotate extends ClusterCommand {
     {description: 'A value you have, without a prompt, in CI', command: 'kubectl secret rotate api -n payments --from-file token=./token.txt --yes'},
     {description: 'GitOps: re-seal one key in a sealed file, then commit it', command: 'kubectl secret rotate --sealed db-sealed.yaml --generate password --cert sealed-secrets.pem'},
   ];
-  static override args = {name: Args.string({description: 'The Secret name (optional with --sealed when the file holds one SealedSecret).'})};
+  static override args = {name: Args.string({description: 'The Secret name (optional with --sealed when the file holds one SealedSecret).', ignoreStdin: true})};
   static override flags = {
     generate: Flags.string({description: 'Give KEY a new cryptographically random value (repeatable).', multiple: true}),
     length: Flags.integer({description: 'Length of generated values, in characters.', default: 32, min: 1, max: 65_536}),

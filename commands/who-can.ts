@@ -11,7 +11,7 @@ export default class WhoCan extends ClusterCommand {
     '<%= config.bin %> who-can db-creds -n payments --verify',
   ];
   static override args = {
-    name: Args.string({description: 'Name of the Secret.', required: true}),
+    name: Args.string({description: 'Name of the Secret.', required: true, ignoreStdin: true}),
   };
   static override flags = {
     ...filenameFlags,
