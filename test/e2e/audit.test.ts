@@ -1,0 +1,188 @@
+// `kubectl secret audit` as a user runs it: live against the test API server (one namespace,
+// -A, --fail-on exit codes, -o json|sarif, a 403 on a list, a canary value that must never be
+// printed) and offline with -f over the shared bootstrap RBAC and real workloads.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {randomBytes} from 'node:crypto';
+import {join} from 'node:path';
+import {REPO_ROOT, runCli} from '../helpers/cli.js';
+import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+
+const SHARED = join(REPO_ROOT, '..', 'shared', 'fixtures');
+const canary = `CANARY-${randomBytes(8).toString('hex')}`;
+const b64 = Buffer.from(canary).toString('base64');
+const RBAC = 'rbac.authorization.k8s.io';
+const longAgo = new Date(Date.now() - 200 * 86_400_000).toISOString();
+
+const secret = (ns: string, name: string, extra: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) =>
+  ({apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace: ns, ...metadata}, data: {password: b64}, ...extra});
+const deployment = (ns: string, name: string, spec: Record<string, unknown>) =>
+  ({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name, namespace: ns}, spec: {selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'app', image: 'app:1'}], ...spec}}}});
+
+const OBJECTS = [
+  ...['payments', 'quiet', 'tidy'].map((name) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}})),
+  // payments: a bit of everything.
+  secret('payments', 'db-creds'),
+  secret('payments', 'old-api-key', {}, {annotations: {'kubectl-secret.dev/rotated-at': longAgo}}),
+  secret('payments', 'builder-token', {type: 'kubernetes.io/service-account-token'}, {annotations: {'kubernetes.io/service-account.name': 'builder'}}),
+  secret('payments', 'web-tls', {type: 'kubernetes.io/tls', data: {'tls.crt': b64, 'tls.key': b64}}),
+  secret('payments', 'sealed'),
+  deployment('payments', 'api', {containers: [{name: 'app', image: 'api:1', env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db-creds', key: 'password'}}}]}]}),
+  deployment('payments', 'worker', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'w:1', volumeMounts: [{name: 'k', mountPath: '/k'}]}],
+    volumes: [{name: 'k', secret: {secretName: 'old-api-key'}}, {name: 's', secret: {secretName: 'sealed'}}]}),
+  {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'web', namespace: 'payments'}, spec: {tls: [{secretName: 'web-tls'}]}},
+  {apiVersion: 'kubectl-secret.dev/v1alpha1', kind: 'SealedSecret', metadata: {name: 'sealed', namespace: 'payments'}, spec: {encryptedData: {password: 'AgB'}}},
+  {apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: {name: 'secret-reader'}, rules: [{apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list']}]},
+  {apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: {name: 'everyone-reads', namespace: 'payments'}, roleRef: {apiGroup: RBAC, kind: 'ClusterRole', name: 'secret-reader'},
+    subjects: [{kind: 'Group', apiGroup: RBAC, name: 'system:authenticated'}]},
+  // quiet: only a medium finding (env) — and a low one.
+  secret('quiet', 'env-only'),
+  deployment('quiet', 'app', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'a:1', envFrom: [{secretRef: {name: 'env-only'}}]}]}),
+  // tidy: nothing to report.
+  secret('tidy', 'mounted'),
+  deployment('tidy', 'app', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'a:1', volumeMounts: [{name: 'm', mountPath: '/m'}]}], volumes: [{name: 'm', secret: {secretName: 'mounted'}}]}),
+];
+
+let env: E2EEnv;
+before(async () => {
+  env = await e2eEnv();
+  // The test server serves neither Ingress nor SealedSecrets until registered; Bitnami's
+  // SealedSecret stays unregistered (404 on list: not installed, so none).
+  env.server?.registerCRD({group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses'});
+  env.server?.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets'});
+  env.server?.load(OBJECTS);
+});
+after(async () => {
+  await env?.close();
+});
+
+function noCanary(res: {stdout: string; stderr: string}) {
+  assert.ok(!res.stdout.includes(canary) && !res.stderr.includes(canary) && !res.stdout.includes(b64) && !res.stderr.includes(b64), 'a secret value was printed');
+}
+
+type Report = {secrets: Array<{namespace: string; name: string; findings: Array<{id: string; severity: string; message: string}>}>; summary: any};
+const ids = (r: Report, ns: string, name: string) => r.secrets.find((s) => s.namespace === ns && s.name === name)?.findings.map((f) => f.id);
+
+test('live -n: -o json has the documented shape and the expected findings; high findings exit 1', async (t) => {
+  needsTestServer(t, env);
+  const res = await env.cli(['audit', '-n', 'payments', '-o', 'json', '--expect-sealed']);
+  noCanary(res);
+  assert.equal(res.code, 1, res.stderr);
+  const r: Report = JSON.parse(res.stdout);
+  assert.deepEqual(Object.keys(r), ['secrets', 'summary']);
+  for (const s of r.secrets) {
+    assert.deepEqual(Object.keys(s), ['namespace', 'name', 'findings']);
+    for (const f of s.findings) assert.deepEqual(Object.keys(f), ['id', 'severity', 'message']);
+  }
+  assert.deepEqual(r.secrets.map((s) => s.name), ['builder-token', 'db-creds', 'old-api-key', 'sealed', 'web-tls']);
+  assert.deepEqual(ids(r, 'payments', 'db-creds'), ['broad-readers', 'unsealed-source', 'env-exposure', 'automount']);
+  assert.deepEqual(ids(r, 'payments', 'old-api-key'), ['broad-readers', 'unsealed-source', 'stale']);
+  assert.deepEqual(ids(r, 'payments', 'builder-token'), ['broad-readers', 'legacy-sa-token']);
+  // Produced by a kubectl-secret.dev SealedSecret, mounted by a pod without a token.
+  assert.deepEqual(ids(r, 'payments', 'sealed'), ['broad-readers']);
+  assert.deepEqual(ids(r, 'payments', 'web-tls'), ['broad-readers', 'unsealed-source']);
+  const broad = r.secrets[1].findings[0];
+  assert.equal(broad.severity, 'critical');
+  assert.match(broad.message, /^readable directly by Group system:authenticated \(get, list\); \d+ subjects can read it directly, \d+ more indirectly$/);
+  assert.match(r.secrets.find((s) => s.name === 'old-api-key')!.findings.find((f) => f.id === 'stale')!.message, /^last rotated 200d ago/);
+  assert.deepEqual(r.summary.namespaces.map((n: any) => n.namespace), ['payments']);
+  assert.equal(r.summary.secrets, 5);
+  assert.deepEqual(r.summary.warnings, []);
+});
+
+test('live -A: every namespace, one summary line each and a total, table without values', async (t) => {
+  const server = needsTestServer(t, env)!;
+  const before = server.requests.length;
+  const res = await env.cli(['audit', '-A']);
+  noCanary(res);
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(res.stdout, /^NAMESPACE\s+SECRET\s+SEVERITY\s+FINDING\s+MESSAGE\n/);
+  assert.match(res.stdout, /\npayments\s+db-creds\s+CRITICAL\s+broad-readers\s+readable directly by Group system:authenticated/);
+  assert.match(res.stdout, /\nquiet\s+env-only\s+MEDIUM\s+env-exposure\s+consumed through environment variables by Deployment app \(envFrom\)/);
+  assert.match(res.stdout, /\npayments: 5 Secrets, score \d+\/100 \(5 critical, 1 high, 2 medium, 1 low\)\nquiet: 1 Secret, score 90\/100 \(0 critical, 0 high, 1 medium, 0 low\)\ntidy: 1 Secret, score 100\/100 \(0 critical, 0 high, 0 medium, 0 low\)\ntotal: 7 Secrets in 3 namespaces, score \d+\/100/);
+  // Every kind is listed once for the whole cluster, never once per Secret or per namespace.
+  const lists = server.requests.slice(before).filter((q) => q.method === 'GET');
+  const perPath = new Map<string, number>();
+  for (const q of lists) perPath.set(q.path, (perPath.get(q.path) ?? 0) + 1);
+  assert.ok([...perPath.values()].every((n) => n === 1), JSON.stringify([...perPath]));
+  assert.ok(perPath.has('/api/v1/secrets') && perPath.has('/apis/rbac.authorization.k8s.io/v1/rolebindings') && perPath.has('/apis/bitnami.com/v1alpha1/sealedsecrets'));
+  assert.ok(![...perPath.keys()].some((p) => p.includes('/namespaces/')), 'a per-namespace list with -A');
+});
+
+test('--fail-on: exit 0 below the threshold, 1 at or above it, and none never fails', async (t) => {
+  needsTestServer(t, env);
+  const quiet = (args: string[]) => env.cli(['audit', '-n', 'quiet', ...args]);
+  assert.equal((await quiet([])).code, 0, 'a medium finding is below the default (high)');
+  assert.equal((await quiet(['--fail-on', 'medium'])).code, 1);
+  assert.equal((await env.cli(['audit', '-n', 'payments', '--fail-on', 'none'])).code, 0);
+  const tidy = await env.cli(['audit', '-n', 'tidy', '--fail-on', 'low']);
+  assert.equal(tidy.code, 0, tidy.stderr);
+  assert.match(tidy.stdout, /^No findings\.\n\ntidy: 1 Secret, score 100\/100/);
+});
+
+test('usage errors exit 2: a bad --max-age or --fail-on', async (t) => {
+  needsTestServer(t, env);
+  const bad = await env.cli(['audit', '-n', 'quiet', '--max-age', 'soon']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: invalid --max-age "soon"\nuse a duration such as/);
+  assert.equal((await env.cli(['audit', '--fail-on', 'severe'])).code, 2);
+});
+
+test('--max-age: a shorter maximum makes a recent creation stale', async (t) => {
+  needsTestServer(t, env);
+  await new Promise((r) => setTimeout(r, 1100));
+  const res = await env.cli(['audit', '-n', 'tidy', '--max-age', '1s', '-o', 'json']);
+  assert.deepEqual(ids(JSON.parse(res.stdout), 'tidy', 'mounted'), ['stale']);
+  assert.match(JSON.parse(res.stdout).secrets[0].findings[0].message, /^created \d+s ago and never rotated, over the maximum age of 1s$/);
+});
+
+test('-o sarif: SARIF 2.1.0 with one rule per finding id and logical locations for live Secrets', async (t) => {
+  needsTestServer(t, env);
+  const res = await env.cli(['audit', '-n', 'payments', '-o', 'sarif']);
+  noCanary(res);
+  assert.equal(res.code, 1);
+  const sarif = JSON.parse(res.stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const run = sarif.runs[0];
+  assert.deepEqual(run.tool.driver.rules.map((r: any) => r.id), ['stale', 'broad-readers', 'env-exposure', 'unused', 'legacy-sa-token', 'automount', 'unsealed-source']);
+  const token = run.results.find((x: any) => x.ruleId === 'legacy-sa-token');
+  assert.equal(token.level, 'error');
+  assert.equal(run.tool.driver.rules[token.ruleIndex].id, 'legacy-sa-token');
+  assert.deepEqual(token.locations[0].logicalLocations, [{kind: 'resource', name: 'builder-token', fullyQualifiedName: 'Secret/payments/builder-token'}]);
+  assert.equal(run.results.filter((x: any) => x.ruleId === 'broad-readers').length, 5);
+  assert.equal(run.results.find((x: any) => x.ruleId === 'env-exposure').level, 'warning');
+});
+
+test('live: a 403 on listing rolebindings is a warning and the rest is still audited', async (t) => {
+  const server = needsTestServer(t, env)!;
+  const undo = server.deny({user: 'admin', verb: 'list', resource: 'rolebindings'});
+  try {
+    const res = await env.cli(['audit', '-n', 'payments', '-o', 'json']);
+    noCanary(res);
+    assert.match(res.stderr, /^warning: cannot list rolebindings in namespace "payments" \(forbidden\): the answer may be incomplete$/m);
+    const r: Report = JSON.parse(res.stdout);
+    assert.deepEqual(r.summary.warnings, ['cannot list rolebindings in namespace "payments" (forbidden): the answer may be incomplete']);
+    // The broad binding is a RoleBinding: unknown now, so not reported.
+    assert.deepEqual(ids(r, 'payments', 'db-creds'), ['env-exposure', 'automount']);
+    assert.equal(res.code, 1, 'the legacy token is still high');
+  } finally {
+    undo();
+  }
+});
+
+test('-f offline over bootstrap RBAC and real workloads: no cluster needed, SARIF points at file and line', async () => {
+  const res = await runCli(['audit', '-f', join(SHARED, 'kubernetes-bootstrap-rbac'), '-f', join(SHARED, 'workloads'), '--expect-sealed', '-o', 'sarif'],
+    {env: {KUBECONFIG: '/nonexistent/kubeconfig'}});
+  assert.equal(res.code, 1, res.stderr);
+  const results = JSON.parse(res.stdout).runs[0].results;
+  assert.deepEqual(results.map((x: any) => x.ruleId), ['unsealed-source', 'env-exposure', 'automount']);
+  for (const x of results) {
+    const loc = x.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uri, '../shared/fixtures/workloads/cluster-autoscaler-azure-vmss.yaml');
+    assert.equal(loc.artifactLocation.uriBaseId, '%SRCROOT%');
+    assert.equal(loc.region.startLine, 123);
+  }
+  const table = await runCli(['audit', '-f', join(SHARED, 'workloads'), '-n', 'kube-system'], {env: {KUBECONFIG: '/nonexistent/kubeconfig'}});
+  assert.equal(table.code, 0, 'medium and low only: below the default --fail-on high');
+  assert.match(table.stdout, /\nkube-system: 1 Secret, score 87\/100 \(0 critical, 0 high, 1 medium, 1 low\)\n$/);
+});
