@@ -1,0 +1,59 @@
+// Bundles the compiled CLI (dist/) and its dependencies into one CommonJS file for the SEA.
+// esbuild follows the `await import('../src/…')` calls in commands because their paths are
+// literals, so lazily loaded modules end up in the bundle and are still evaluated lazily.
+import {readFile} from 'node:fs/promises';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+
+const MODULES_KEY = "Symbol.for('kubectl-secret.sea-modules')";
+
+// oclif's module loader resolves the command registry and help class as files under the
+// CLI's root and imports them. In the SEA these modules are in the bundle: answer from the
+// registry sea-main.mjs fills, keyed by the path relative to the root.
+const LOOKUP = `
+function __ksSeaModule(config, modulePath) {
+  const mods = globalThis[${MODULES_KEY}];
+  if (!mods || typeof modulePath !== 'string') return undefined;
+  const path = require('node:path');
+  const rel = path.relative(config.root, path.resolve(config.root, modulePath)).split(path.sep).join('/');
+  return mods[rel];
+}
+`;
+
+const PATCHES = [
+  ['async function load(config, modulePath) {', 'const __m = __ksSeaModule(config, modulePath); if (__m) return __m;'],
+  ['async function loadWithData(config, modulePath) {', 'const __m = __ksSeaModule(config, modulePath); if (__m) return {filePath: modulePath, isESM: true, module: __m};'],
+];
+
+const oclifModuleLoader = {
+  name: 'oclif-sea-module-loader',
+  setup(b) {
+    b.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/}, async (args) => {
+      let text = await readFile(args.path, 'utf8');
+      for (const [anchor, insert] of PATCHES) {
+        if (!text.includes(anchor)) throw new Error(`@oclif/core's module-loader.js changed: "${anchor}" not found; update scripts/package/bundle.mjs`);
+        text = text.replace(anchor, `${anchor} ${insert}`);
+      }
+      return {contents: text + LOOKUP, loader: 'js'};
+    });
+  },
+};
+
+/** Writes the bundle to `outfile`; returns esbuild's metafile for size reports. */
+export async function bundle(outfile) {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./sea-main.mjs', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    outfile,
+    minify: true,
+    keepNames: true, // oclif and our errors use class names (KsError subclasses set name = new.target.name)
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [oclifModuleLoader],
+  });
+  return result.metafile;
+}

@@ -1,0 +1,243 @@
+// Distribution: the krew manifest, the archives `npm run package` builds, and the single
+// executable run as users run it — through kubectl's plugin discovery, with no Node on PATH.
+// Building takes about a minute, so it happens once here (or not at all when `npm run package`
+// already built build/ from this compiled code); on CI a machine that cannot build fails.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {execFileSync, spawn} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {parse} from 'yaml';
+import {REPO_ROOT} from '../helpers/cli.js';
+import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
+
+const VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64'];
+const archiveName = (key: string) => `kubectl-secret_v${VERSION}_${key.replace('/', '_')}.tar.gz`;
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+interface Platform {
+  selector: {matchLabels: {os: string; arch: string}};
+  uri: string;
+  sha256: string;
+  bin: string;
+}
+
+const keyOf = (p: Platform) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`;
+const manifestAt = (file: string) => parse(readFileSync(file, 'utf8'));
+
+function which(name: string, path: string): string | undefined {
+  for (const dir of path.split(':')) if (dir && existsSync(join(dir, name))) return join(dir, name);
+  return undefined;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string>, input = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {env, stdio: ['pipe', 'pipe', 'pipe']});
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()});
+    });
+    child.stdin.end(input);
+  });
+}
+
+test('krew-manifest.yaml is a krew plugin manifest for every platform krew installs', () => {
+  const m = manifestAt(join(REPO_ROOT, 'krew-manifest.yaml'));
+  assert.equal(m.apiVersion, 'krew.googlecontainertools.github.com/v1alpha2');
+  assert.equal(m.kind, 'Plugin');
+  assert.equal(m.metadata.name, 'secret');
+  assert.equal(m.spec.version, `v${VERSION}`);
+  assert.match(m.spec.homepage, /^https:\/\//);
+  for (const field of ['shortDescription', 'description', 'caveats']) assert.ok(String(m.spec[field] ?? '').trim(), `spec.${field} is empty`);
+  const platforms: Platform[] = m.spec.platforms;
+  assert.deepEqual(platforms.map(keyOf).sort(), [...PLATFORMS].sort());
+  for (const p of platforms) {
+    const key = keyOf(p);
+    assert.deepEqual(Object.keys(p.selector.matchLabels).sort(), ['arch', 'os'], key);
+    assert.match(p.uri, /^https:\/\/\S+$/, key);
+    assert.ok(p.uri.endsWith(`/v${VERSION}/${archiveName(key)}`), `${key}: ${p.uri}`);
+    assert.match(p.sha256, /^[0-9a-f]{64}$/, key);
+    assert.equal(p.bin, key.startsWith('windows/') ? 'kubectl-secret.exe' : 'kubectl-secret', key);
+  }
+});
+
+test('plugins/secret.yaml, the custom index entry, is krew-manifest.yaml as generated', () => {
+  const manifest = readFileSync(join(REPO_ROOT, 'krew-manifest.yaml'), 'utf8');
+  const index = readFileSync(join(REPO_ROOT, 'plugins', 'secret.yaml'), 'utf8');
+  assert.ok(index.endsWith(manifest), 'plugins/secret.yaml differs from krew-manifest.yaml: run npm run package');
+  assert.deepEqual(parse(index), parse(manifest));
+});
+
+// Start-up: what an offline command loads decides how fast it starts (docs/performance.md).
+const HEAVY = ['@kubernetes/client-node', 'inquirer', '@inquirer', 'simple-git', 'undici'];
+const LOAD_LOG = `import {registerHooks} from 'node:module';
+import {appendFileSync} from 'node:fs';
+registerHooks({load(url, ctx, next) { appendFileSync(process.env.KS_LOAD_LOG, url + '\\n'); return next(url, ctx); }});
+`;
+
+async function packagesLoaded(args: string[], input = ''): Promise<Set<string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-loads-'));
+  try {
+    const hook = join(dir, 'hook.mjs');
+    const log = join(dir, 'loaded.txt');
+    writeFileSync(hook, LOAD_LOG);
+    writeFileSync(log, '');
+    const r = await run(process.execPath, ['--import', hook, join(REPO_ROOT, 'bin', 'run.js'), ...args], {...process.env as Record<string, string>, KS_LOAD_LOG: log, NO_COLOR: '1'}, input);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const names = readFileSync(log, 'utf8').split('\n').map((u) => u.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1]).filter((n): n is string => Boolean(n));
+    return new Set(names.map((n) => (n.startsWith('@inquirer/') ? '@inquirer' : n)));
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+test('offline commands load neither the Kubernetes client, nor prompts, git or HTTP', async () => {
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\nstringData:\n  k: v\n';
+  const version = await packagesLoaded(['--version']);
+  for (const heavy of [...HEAVY, 'yaml', 'tweetnacl']) assert.ok(!version.has(heavy), `--version loads ${heavy}`);
+  const seal = await packagesLoaded(['seal', '--cert', join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem')], secret);
+  assert.ok(seal.has('tweetnacl'), 'the hook saw no module: is it installed?');
+  for (const heavy of HEAVY) assert.ok(!seal.has(heavy), `seal --cert loads ${heavy}`);
+  const scanned = await packagesLoaded(['scan', join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem')]);
+  for (const heavy of [...HEAVY, 'tweetnacl']) assert.ok(!scanned.has(heavy), `scan loads ${heavy}`);
+});
+
+let out: string | undefined;
+let work: string;
+let whyNotBuilt = '';
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ks-package-'));
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    whyNotBuilt = `the single executable is checked on linux/amd64, not ${process.platform}/${process.arch}`;
+    return;
+  }
+  const built = join(REPO_ROOT, 'build');
+  const archive = join(built, archiveName('linux/amd64'));
+  const compiled = join(REPO_ROOT, 'dist', 'commands', 'index.js');
+  if (existsSync(archive) && existsSync(join(built, 'krew-manifest.yaml')) && statSync(archive).mtimeMs > statSync(compiled).mtimeMs) {
+    out = built; // `npm run package` ran on this compiled code already
+    return;
+  }
+  try {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package.mjs'), '--platform', 'linux/amd64', '--out', join(work, 'build')], {
+      cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 150_000,
+    });
+    out = join(work, 'build');
+  } catch (err: any) {
+    whyNotBuilt = `could not build the single executable: ${String(err.stderr ?? err.message).split('\n').filter((l) => !l.startsWith('warning:')).slice(-5).join(' ')}`;
+  }
+}, {timeout: 170_000});
+
+after(() => rmSync(work, {recursive: true, force: true}));
+
+function builtOrSkip(t: {skip(msg: string): void}): string | undefined {
+  if (out) return out;
+  if (process.env.CI === 'true') assert.fail(whyNotBuilt);
+  t.skip(whyNotBuilt);
+  return undefined;
+}
+
+test('every built archive matches its sha256 in the manifest and holds the bin it names', (t) => {
+  const dir = builtOrSkip(t);
+  if (!dir) return;
+  const platforms: Platform[] = manifestAt(join(dir, 'krew-manifest.yaml')).spec.platforms;
+  const built = platforms.filter((p) => existsSync(join(dir, archiveName(keyOf(p)))));
+  assert.ok(built.some((p) => keyOf(p) === 'linux/amd64'), 'the linux/amd64 archive was not built');
+  for (const p of built) {
+    const archive = join(dir, archiveName(keyOf(p)));
+    assert.equal(sha256(archive), p.sha256, `${keyOf(p)} sha256`);
+    // GNU tar lists it: an independent reader of what our tar writer produced.
+    const names = execFileSync('tar', ['-tzf', archive], {encoding: 'utf8'}).split('\n').filter(Boolean);
+    assert.ok(names.includes(p.bin), `${keyOf(p)}: ${p.bin} not in ${names.join(', ')}`);
+  }
+});
+
+/** A PATH holding only kubectl and the plugin, from the linux archive: no node anywhere. */
+function pluginPath(dir: string): {env: Record<string, string>; bin: string} | undefined {
+  const kubectl = which('kubectl', process.env.PATH ?? '');
+  if (!kubectl) return undefined;
+  const pathDir = join(work, 'path');
+  mkdirSync(pathDir, {recursive: true});
+  if (!existsSync(join(pathDir, 'kubectl-secret'))) {
+    execFileSync('tar', ['-xzf', join(dir, archiveName('linux/amd64')), '-C', work]);
+    symlinkSync(join(work, 'kubectl-secret'), join(pathDir, 'kubectl-secret'));
+    // kubectl's own directory may hold a node (here /usr/bin does): link kubectl alone.
+    symlinkSync(realpathSync(kubectl), join(pathDir, 'kubectl'));
+  }
+  const home = join(work, 'home');
+  mkdirSync(home, {recursive: true});
+  return {env: {PATH: pathDir, HOME: home, NO_COLOR: '1'}, bin: join(pathDir, 'kubectl-secret')};
+}
+
+test('the linux binary answers `kubectl secret --version` through kubectl, with no node on PATH', async (t) => {
+  const dir = builtOrSkip(t);
+  if (!dir) return;
+  const p = pluginPath(dir);
+  if (!p) return t.skip('kubectl is not on PATH');
+  assert.equal(which('node', p.env.PATH), undefined);
+  const r = await run('kubectl', ['secret', '--version'], p.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^kubectl-secret/${VERSION.replace(/\./g, '\\.')} linux-x64 node-v24\\.`));
+});
+
+test('the binary runs offline commands, the overview and its own completer', async (t) => {
+  const dir = builtOrSkip(t);
+  if (!dir) return;
+  const p = pluginPath(dir);
+  if (!p) return t.skip('kubectl is not on PATH');
+  const canary = `CANARY-${Math.random().toString(36).slice(2)}`;
+  const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: payments\nstringData:\n  password: ${canary}\n`;
+
+  const sealed = await run(p.bin, ['seal', '--cert', join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem')], p.env, secret);
+  assert.equal(sealed.code, 0, sealed.stderr);
+  assert.match(sealed.stdout, /kind: /);
+  assert.ok(!sealed.stdout.includes(canary) && !sealed.stderr.includes(canary));
+
+  const file = join(work, 'secret.yaml');
+  writeFileSync(file, secret);
+  const scan = await run(p.bin, ['scan', file], p.env);
+  assert.equal(scan.code, 1, scan.stderr);
+  assert.match(scan.stdout, /plaintext-secret/);
+  assert.ok(!scan.stdout.includes(canary) && !scan.stderr.includes(canary));
+
+  const overview = await run('kubectl', ['secret'], p.env);
+  assert.equal(overview.code, 0, overview.stderr);
+  assert.match(overview.stdout, /Common commands:/);
+
+  const completion = await run(p.bin, ['__complete', 'se'], p.env);
+  assert.equal(completion.stdout, 'seal\tEncrypt Secrets with the cluster\'s public key so the result is safe to commit.\n:4\n');
+});
+
+test('the binary lists Secrets from a cluster', async (t) => {
+  const dir = builtOrSkip(t);
+  if (!dir) return;
+  const p = pluginPath(dir);
+  if (!p) return t.skip('kubectl is not on PATH');
+  let env: E2EEnv | undefined;
+  try {
+    env = await e2eEnv();
+    const name = `pkg-${Math.random().toString(36).slice(2, 8)}`;
+    if (env.server) env.server.create({apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace: 'default'}, data: {token: 'c2VjcmV0'}});
+    const r = await run('kubectl', ['secret', 'list', '-n', 'default', '-o', 'json'], {...p.env, KUBECONFIG: env.kubeconfig});
+    assert.equal(r.code, 0, r.stderr);
+    if (env.server) assert.ok(r.stdout.includes(name), r.stdout);
+  } finally {
+    await env?.close();
+  }
+});
