@@ -82,6 +82,20 @@ export interface RotationPlan {
   keys: PlannedKey[];
   /** Keys that keep their value. */
   unchanged: string[];
+  /** Who will write the Secret back over us: an owning SealedSecret, or kubectl apply's record. */
+  warnings: string[];
+}
+
+/** Signs that something else owns the Secret's values and will put the old ones back. */
+export function ownershipWarnings(live: KubeObject): string[] {
+  const out: string[] = [];
+  for (const o of live.metadata?.ownerReferences ?? []) {
+    if (o?.kind === 'SealedSecret') out.push(`the Secret is produced by SealedSecret ${o.name}: its controller will restore the sealed values; rotate the sealed file instead (--sealed FILE), then apply it`);
+  }
+  if (live.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] !== undefined) {
+    out.push('the Secret was created with kubectl apply: applying its manifest again will put the old values back; update the manifest too');
+  }
+  return out;
 }
 
 function detail(s: ValueSource): string | undefined {
@@ -91,7 +105,7 @@ function detail(s: ValueSource): string | undefined {
 }
 
 /** Checks the requests against the keys that exist: a new key needs `add`. */
-export function planRotation(name: string, namespace: string, existingKeys: string[], requests: KeyRequest[], o: {add?: boolean; immutable?: boolean; resourceVersion?: string} = {}): RotationPlan {
+export function planRotation(name: string, namespace: string, existingKeys: string[], requests: KeyRequest[], o: {add?: boolean; immutable?: boolean; resourceVersion?: string; warnings?: string[]} = {}): RotationPlan {
   const existing = new Set(existingKeys);
   const missing = requests.filter((r) => !existing.has(r.key)).map((r) => r.key);
   if (missing.length > 0 && !o.add) {
@@ -100,7 +114,7 @@ export function planRotation(name: string, namespace: string, existingKeys: stri
   const keys = requests.map((r): PlannedKey => ({key: r.key, action: existing.has(r.key) ? 'change' : 'add', source: r.source.kind, detail: detail(r.source)}));
   keys.sort((a, b) => a.key.localeCompare(b.key));
   const rotated = new Set(requests.map((r) => r.key));
-  return {name, namespace, resourceVersion: o.resourceVersion, immutable: Boolean(o.immutable), keys, unchanged: [...existing].filter((k) => !rotated.has(k)).sort()};
+  return {name, namespace, resourceVersion: o.resourceVersion, immutable: Boolean(o.immutable), keys, unchanged: [...existing].filter((k) => !rotated.has(k)).sort(), warnings: o.warnings ?? []};
 }
 
 const SOURCE_WORDS: Record<ValueSource['kind'], string> = {generate: 'generated', literal: 'from --from-literal', file: 'from --from-file', prompt: 'typed at the prompt'};
@@ -110,6 +124,7 @@ export function renderPlan(p: RotationPlan, o: {target?: string} = {}): string {
   for (const k of p.keys) lines.push(`  ${k.action === 'add' ? '+ add' : '~ change'} ${k.key}: new value ${SOURCE_WORDS[k.source]}${k.detail ? ` (${k.detail})` : ''}`);
   if (p.unchanged.length) lines.push(`  = unchanged: ${p.unchanged.join(', ')}`);
   if (p.immutable) lines.push('  the Secret is immutable: it will be deleted and created again (--recreate)');
+  for (const w of p.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
 

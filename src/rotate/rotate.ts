@@ -9,7 +9,7 @@ import type {KubeObject} from '../manifests/parse.js';
 import type {SealingKey} from '../seal/sealing-key.js';
 import {runExec} from './exec.js';
 import {generateValue} from './generate.js';
-import {planRotation, rotatedObject, type KeyRequest, type RotationPlan} from './plan.js';
+import {ownershipWarnings, planRotation, rotatedObject, type KeyRequest, type RotationPlan} from './plan.js';
 import {planSealedRotation, readSealedTarget, writeSealedRotation, type SealedTarget} from './sealed.js';
 import {recreateSecret, updateSecret} from './write.js';
 
@@ -62,7 +62,7 @@ async function confirmed(plan: RotationPlan, hooks: RotateHooks, o: RotateCommon
 export async function rotateSecret(cluster: Cluster, o: RotateCommon & {name: string; namespace: string; recreate?: boolean; now?: () => Date}, hooks: RotateHooks): Promise<RotateOutcome & {object?: KubeObject}> {
   const live = await cluster.get<KubeObject>(resourceFor('Secret'), o.name, o.namespace);
   if (!live) throw new InputError(`secret "${o.name}" not found in namespace "${o.namespace}"`, 'check the name and the namespace (-n); to create a Secret, use kubectl create secret or kubectl secret seal');
-  const plan = planRotation(o.name, o.namespace, Object.keys(live.data ?? {}), o.requests, {add: o.add, immutable: live.immutable === true, resourceVersion: live.metadata?.resourceVersion});
+  const plan = planRotation(o.name, o.namespace, Object.keys(live.data ?? {}), o.requests, {add: o.add, immutable: live.immutable === true, resourceVersion: live.metadata?.resourceVersion, warnings: ownershipWarnings(live)});
   if (plan.immutable && !o.recreate) {
     throw new InputError(`Secret ${o.namespace}/${o.name} is immutable: its data cannot be updated`, 'pass --recreate to delete it and create it again with the new values (its consumers then restart), or create a Secret under a new name');
   }

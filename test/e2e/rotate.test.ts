@@ -308,3 +308,22 @@ for (const scheme of ['sealed-secrets', 'nacl'] as const) {
     assert.equal(readFileSync(file, 'utf8'), after);
   });
 }
+
+test('--sealed without --cert seals with the key the cluster publishes (nacl), and the cluster\'s keys open the result', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  assert.equal((await env.cli(['keys', 'init'])).code, 0);
+  const user = canary();
+  const sealed = await env.cli(['seal', '--scheme', 'nacl'], {input: secretYaml({password: canary(), user})});
+  assert.equal(sealed.code, 0, sealed.stderr);
+  const file = join(env.dir, 'cluster-nacl.yaml');
+  writeFileSync(file, sealed.stdout);
+  const r = await env.cli(['rotate', 'db', '--sealed', file, '--generate', 'password', '--yes', '--show-values']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const generated = /^password=(.*)$/m.exec(r.stdout)?.[1];
+  const opened = await env.cli(['unseal', file]);
+  assert.equal(opened.code, 0, opened.stderr);
+  const data = parse(opened.stdout).data;
+  assert.deepEqual([unb64(data.password), unb64(data.user)], [generated, user]);
+  assert.ok(!server.requests.some((q) => q.method !== 'GET' && q.path.includes('/namespaces/payments/')), 'no write to the cluster');
+});

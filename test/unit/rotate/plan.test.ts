@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {collectRequests, planRotation, renderPlan, rotatedObject, rfc3339Utc, ROTATED_AT, ROTATED_KEYS} from '../../../src/rotate/plan.js';
+import {collectRequests, ownershipWarnings, planRotation, renderPlan, rotatedObject, rfc3339Utc, ROTATED_AT, ROTATED_KEYS} from '../../../src/rotate/plan.js';
 
 const CANARY = 'CANARY-plan-5d1e';
 
@@ -52,4 +52,15 @@ test('the rotated object keeps the resourceVersion and other keys, and records w
   assert.deepEqual(next.metadata!.annotations, {keep: 'me', [ROTATED_AT]: '2024-02-29T13:04:05Z', [ROTATED_KEYS]: 'a,c'});
   assert.equal(live.data.a, 'b2xk', 'the input is not modified');
   assert.match(rfc3339Utc(new Date()), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+});
+
+test('the plan warns when a SealedSecret or kubectl apply will put the old values back', () => {
+  const live = {metadata: {name: 'db', ownerReferences: [{apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', name: 'db', uid: 'u'}], annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"c2VjcmV0"}}'}}};
+  const warnings = ownershipWarnings(live);
+  assert.equal(warnings.length, 2);
+  const text = renderPlan(planRotation('db', 'p', ['password'], collectRequests({generate: ['password']}), {warnings}));
+  assert.match(text, /warning: the Secret is produced by SealedSecret db: .*--sealed FILE/);
+  assert.match(text, /warning: the Secret was created with kubectl apply/);
+  assert.ok(!text.includes('c2VjcmV0'));
+  assert.deepEqual(ownershipWarnings({metadata: {name: 'db'}}), []);
 });
