@@ -3,8 +3,6 @@
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
-import {writeFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {parse} from 'yaml';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {BIN} from '../helpers/cli.js';
@@ -13,6 +11,8 @@ import {KS_SEALED_SECRET, resourceFor} from '../../src/kube/resources.js';
 import {parseManifests, type KubeObject} from '../../src/manifests/parse.js';
 import {generateNaclKeyPair, naclKeyId, naclPrivateKeyToPem, naclPublicKeyToPem} from '../../src/crypto/index.js';
 import {canary} from '../unit/controller/fixtures.js';
+import {clusterNaclKey} from '../../src/seal/nacl-keys.js';
+import {sealSecret} from '../../src/seal/seal.js';
 
 const SECRET = resourceFor('Secret');
 const EVENT = resourceFor('Event');
@@ -78,10 +78,19 @@ async function metrics(c: Controller): Promise<string> {
 const secretYaml = (name: string, ns: string, values: Record<string, string>) =>
   `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels:\n    app: api\nstringData:\n${Object.entries(values).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
 
-async function seal(name: string, ns: string, values: Record<string, string>, extra: string[] = []): Promise<KubeObject> {
+/** Seals in-process with the cluster's active public key (or `publicKey`); the first test seals through the CLI. */
+async function seal(name: string, ns: string, values: Record<string, string>, publicKey?: Uint8Array): Promise<KubeObject> {
   canaries.push(...Object.values(values));
-  const r = await env.cli(['seal', '--scheme', 'nacl', '-n', ns, ...extra], {input: secretYaml(name, ns, values)});
+  const pk = publicKey ?? ((await clusterNaclKey(cluster, 'kube-system'))!.publicKey as Uint8Array);
+  return sealSecret({name, namespace: ns, labels: {app: 'api'}, annotations: {}, values: new Map(Object.entries(values).map(([k, v]) => [k, Buffer.from(v)]))},
+    {key: {scheme: 'nacl', publicKey: pk, keyId: naclKeyId(pk), pem: naclPublicKeyToPem(pk), source: 'test'}});
+}
+
+async function sealWithCli(name: string, ns: string, values: Record<string, string>): Promise<KubeObject> {
+  canaries.push(...Object.values(values));
+  const r = await env.cli(['seal', '--scheme', 'nacl', '-n', ns], {input: secretYaml(name, ns, values)});
   assert.equal(r.code, 0, r.stderr);
+  assert.ok(Object.values(values).every((v) => !v.startsWith('CANARY-') || !r.stdout.includes(v)));
   return parse(r.stdout);
 }
 
@@ -127,7 +136,7 @@ test('seal → apply → the Secret appears with the data and an ownerReference;
   if (!needsTestServer(t, env)) return;
   const a = startController('a');
   const c1 = canary();
-  const obj = await seal('db', 'payments', {password: c1, user: 'app'});
+  const obj = await sealWithCli('db', 'payments', {password: c1, user: 'app'});
   const created = await cluster.create<KubeObject>(obj);
   const cond = await waitSynced('db', 'payments', 'True');
   assert.equal(cond.reason, 'Unsealed');
@@ -170,9 +179,7 @@ test('tampered, wrong-scope and unknown-key objects get Synced=False with the re
   await cluster.create(moved);
 
   const offline = generateNaclKeyPair();
-  const pem = join(env.dir, 'offline.pem');
-  writeFileSync(pem, naclPublicKeyToPem(offline.publicKey));
-  const unknown = await seal('unknown', 'billing', {token: canary()}, ['--cert', pem]);
+  const unknown = await seal('unknown', 'billing', {token: canary()}, offline.publicKey);
   await cluster.create(unknown);
 
   for (const [name, ns, reason] of [['tampered', 'payments', 'Tampered'], ['moved', 'payments', 'WrongScope'], ['unknown', 'billing', 'UnknownKey']]) {
