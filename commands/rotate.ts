@@ -2,6 +2,8 @@ import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {controllerFlags} from './_seal-flags.js';
 import {restartFlags} from './restart.js';
+import type {Charset} from '../src/rotate/generate.js';
+import type {RotationPlan} from '../src/rotate/plan.js';
 
 export default class Rotate extends ClusterCommand {
   static override summary = 'Give keys of a Secret new values with no lost update, record when, and restart its consumers.';
@@ -40,9 +42,9 @@ export default class Rotate extends ClusterCommand {
       import('../src/rotate/rotate.js'), import('../src/rotate/plan.js'), import('../src/io/prompt.js'), import('../src/errors.js'),
     ]);
     if (flags.prompt?.length && !flags['dry-run']) prompt.requireTty(`--prompt ${flags.prompt[0]}`, 'use --from-file KEY=PATH or --generate KEY instead');
-    const requests = collectRequests({generate: flags.generate, literals: flags['from-literal'], files: flags['from-file'], prompts: flags.prompt, length: flags.length, charset: flags.charset as any});
+    const requests = collectRequests({generate: flags.generate, literals: flags['from-literal'], files: flags['from-file'], prompts: flags.prompt, length: flags.length, charset: flags.charset as Charset});
     const hooks = {
-      showPlan: (plan: any) => process.stdout.write(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
+      showPlan: (plan: RotationPlan) => process.stdout.write(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
       confirm: async () => {
         if (flags.yes) return true;
         if (!process.stdin.isTTY) throw new InputError('refusing to rotate without confirmation: stdin is not a terminal; nothing was written', 'pass --yes to confirm, or --dry-run to see the plan only');
