@@ -36,7 +36,8 @@ export function unsealObject(o: KubeObject, keys: OpeningKeys, where = ''): Secr
     try {
       values.set(k, scheme === 'nacl' ? openNacl(v, keys.nacl, label) : openBitnami(v, label, keys.rsa));
     } catch (error) {
-      if (error instanceof CryptoError) throw new InputError(`${where}${describe(o)} key "${k}": ${error.message}`, hintFor(error.reason, scheme));
+      // Keep the reason: the controller reports it as the Synced condition's reason.
+      if (error instanceof CryptoError) throw new CryptoError(error.reason, `${where}${describe(o)} key "${k}": ${error.message}`, hintFor(error.reason, scheme));
       throw error;
     }
   }
