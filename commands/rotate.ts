@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {controllerFlags} from './_seal-flags.js';
-import {restartFlags} from './restart.js';
+import {restartFlags} from './_restart-flags.js';
 import type {Charset} from '../src/rotate/generate.js';
 import type {RotationPlan} from '../src/rotate/plan.js';
 

@@ -1,7 +1,8 @@
 // Holders: the pods and workloads that already have the Secret (mounted or in env), and the
 // ServiceAccounts they run as. Finding consumers is a parameter so the shared consumers
-// module can be plugged in; the default below reads pod specs directly.
+// module can be swapped for a test double; the default is the shared consumers module.
 import type {KubeObject} from '../manifests/parse.js';
+import {consumingWorkloads, findConsumers, podSpecOf} from '../workloads/consumers.js';
 
 export interface Consumer {
   kind: string;
@@ -20,48 +21,13 @@ export interface Holder {
   serviceAccount: {name: string; namespace: string};
 }
 
-/** Where each kind keeps its pod spec. */
-function podSpecOf(o: KubeObject): any {
-  switch (o.kind) {
-    case 'Pod':
-      return o.spec;
-    case 'CronJob':
-      return o.spec?.jobTemplate?.spec?.template?.spec;
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'Job':
-    case 'ReplicaSet':
-    case 'ReplicationController':
-      return o.spec?.template?.spec;
-    default:
-      return undefined;
-  }
-}
-
-const arr = (v: unknown): any[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'object' && x !== null) : []);
-
-/** Whether a pod spec references the Secret: env secretKeyRef, envFrom secretRef, secret and projected volumes, imagePullSecrets. */
-export function podSpecReferences(spec: any, secretName: string): boolean {
-  if (!spec || typeof spec !== 'object') return false;
-  for (const c of [...arr(spec.containers), ...arr(spec.initContainers), ...arr(spec.ephemeralContainers)]) {
-    if (arr(c.env).some((e) => e.valueFrom?.secretKeyRef?.name === secretName)) return true;
-    if (arr(c.envFrom).some((e) => e.secretRef?.name === secretName)) return true;
-  }
-  for (const v of arr(spec.volumes)) {
-    if (v.secret?.secretName === secretName) return true;
-    if (arr(v.projected?.sources).some((s) => s.secret?.name === secretName)) return true;
-  }
-  return arr(spec.imagePullSecrets).some((s) => s.name === secretName);
-}
-
+/** The shared consumers module (src/workloads/consumers.ts), one entry per workload. */
 export const defaultConsumers: ConsumersFn = (secretName, namespace, objects) => {
+  const byKey = new Map(objects.map((o) => [`${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o]));
   const out: Consumer[] = [];
-  for (const o of objects) {
-    if ((o.metadata?.namespace ?? '') !== namespace) continue;
-    const spec = podSpecOf(o);
-    if (!podSpecReferences(spec, secretName)) continue;
-    out.push({kind: o.kind!, name: o.metadata?.name ?? '', namespace, serviceAccountName: spec.serviceAccountName || spec.serviceAccount || undefined});
+  for (const w of consumingWorkloads(findConsumers(secretName, namespace, {workloads: objects, serviceAccounts: []}))) {
+    const spec = podSpecOf(byKey.get(`${w.kind}/${w.namespace}/${w.name}`) ?? {});
+    out.push({kind: w.kind, name: w.name, namespace: w.namespace, serviceAccountName: spec?.serviceAccountName || spec?.serviceAccount || undefined});
   }
   return out;
 };
