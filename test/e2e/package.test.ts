@@ -10,7 +10,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, 
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parse} from 'yaml';
-import {REPO_ROOT} from '../helpers/cli.js';
+import {REPO_ROOT, runCli} from '../helpers/cli.js';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
 
 const VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
@@ -81,6 +81,19 @@ test('plugins/secret.yaml, the custom index entry, is krew-manifest.yaml as gene
   const index = readFileSync(join(REPO_ROOT, 'plugins', 'secret.yaml'), 'utf8');
   assert.ok(index.endsWith(manifest), 'plugins/secret.yaml differs from krew-manifest.yaml: run npm run package');
   assert.deepEqual(parse(index), parse(manifest));
+});
+
+test('bare kubectl-secret prints the short overview; --help still prints every command', async () => {
+  const overview = await runCli([]);
+  assert.equal(overview.code, 0, overview.stderr);
+  for (const id of ['seal', 'scan', 'list', 'who-can', 'restart']) assert.match(overview.stdout, new RegExp(`^  ${id} +\\S`, 'm'), id);
+  assert.match(overview.stdout, /^Examples:\n {2}kubectl secret seal /m);
+  assert.ok(overview.stdout.split('\n').length < 20, 'the overview is short');
+  const help = await runCli(['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^COMMANDS$/m);
+  assert.match(help.stdout, /^ {2}consumers /m);
+  assert.doesNotMatch(help.stdout, /Common commands:/);
 });
 
 // Start-up: what an offline command loads decides how fast it starts (docs/performance.md).
