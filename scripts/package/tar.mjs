@@ -1,5 +1,6 @@
 // A minimal, deterministic tar.gz writer (POSIX ustar, regular files only): the same inputs give
-// the same bytes, so an archive's sha256 changes only when its content does.
+// the same bytes, so an archive's sha256 changes only when its content does (the binary with a
+// V8 code cache is itself not reproducible; the portable ones are).
 import {gzipSync} from 'node:zlib';
 
 function octal(n, width) {
