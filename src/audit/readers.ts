@@ -52,45 +52,89 @@ export function readersIndex(inputs: AuditInputs, holdersOf: HoldersFn): (namesp
   const roles = groupBy(inputs.roles);
   const roleBindings = groupBy(inputs.roleBindings);
   const workloads = groupBy(inputs.workloads);
-  // Any name a rule restricts to: only a Secret (or pod) named here can get a different answer.
+  // Names a rule on Secrets restricts to: only a Secret named here can have other direct readers.
   const restrictedNames = new Set<string>();
-  for (const o of [...inputs.roles, ...clusterRoles]) for (const r of rulesOf(o)) for (const n of r.resourceNames ?? []) restrictedNames.add(n);
+  for (const o of [...inputs.roles, ...clusterRoles]) {
+    for (const r of rulesOf(o)) if ((r.resources ?? []).some((x) => x === 'secrets' || x === '*')) for (const n of r.resourceNames ?? []) restrictedNames.add(n);
+  }
+  const serviceAccounts = groupBy(inputs.serviceAccounts);
+  /** The ServiceAccounts that are members of these groups (ServiceAccountIndex.members, for whole namespaces). */
+  const membersOf = (groups: Set<string>): KubeObject[] => {
+    if (groups.has(GROUP_AUTHENTICATED) || groups.has(GROUP_ALL_SERVICEACCOUNTS)) return inputs.serviceAccounts;
+    return [...groups].filter((g) => g.startsWith(SA_NAMESPACE_GROUP_PREFIX)).flatMap((g) => serviceAccounts.get(g.slice(SA_NAMESPACE_GROUP_PREFIX.length)) ?? []);
+  };
 
-  const memo = new Map<string, Readers>();
-  return (namespace, secretName) => {
-    const holders = holdersOf(namespace, secretName);
-    const podNames = holders.filter((h) => h.kind === 'Pod').map((h) => h.name).sort();
-    const key = JSON.stringify([namespace, restrictedNames.has(secretName) ? secretName : '', podNames, holders.some((h) => h.kind !== 'Pod')]);
-    let readers = memo.get(key);
-    if (readers) return readers;
-    const report = whoCan({
+  const ask = (namespace: string, secretName: string, holders: Consumer[], directOnly: boolean): Rows => {
+    const run = (sas: KubeObject[]) => whoCan({
       secretName,
       namespace,
       roles: roles.get(namespace) ?? [],
       clusterRoles,
       roleBindings: roleBindings.get(namespace) ?? [],
       clusterRoleBindings: inputs.clusterRoleBindings,
-      serviceAccounts: inputs.serviceAccounts,
+      serviceAccounts: sas,
       workloads: workloads.get(namespace) ?? [],
       aggregate: false,
       unavailable: inputs.unavailable,
       consumers: () => holders,
+      directOnly,
     });
-    readers = summarize(report.direct, report.indirect);
+    // ServiceAccounts only matter as members of a group that has a grant: ask without them
+    // first, and again with just the members of the granted groups when there are any. Passing
+    // every ServiceAccount to every run would make the audit quadratic.
+    let report = run([]);
+    const members = membersOf(new Set([...report.direct, ...report.indirect].filter((r) => r.subject.kind === 'Group').map((r) => r.subject.name)));
+    if (members.length > 0) report = run(members);
+    return {direct: report.direct, directKeys: new Set(report.direct.map((r) => subjectKey(r.subject))), indirectKeys: new Set(report.indirect.map((r) => subjectKey(r.subject)))};
+  };
+
+  // The indirect paths depend on the namespace and the holders only; the direct readers on the
+  // namespace and, for a name some rule restricts to, on the name. So: one full run per
+  // namespace and holder set (with a name no rule can restrict to), one direct-only run per
+  // restricted name, and Secrets share them.
+  const full = new Map<string, Rows>();
+  const named = new Map<string, Rows>();
+  const memo = new Map<string, Readers>();
+  return (namespace, secretName) => {
+    const holders = holdersOf(namespace, secretName);
+    const podNames = holders.filter((h) => h.kind === 'Pod').map((h) => h.name).sort();
+    const holdersKey = JSON.stringify([namespace, podNames, holders.some((h) => h.kind !== 'Pod')]);
+    const restricted = restrictedNames.has(secretName);
+    const key = restricted ? `${holdersKey}/${secretName}` : holdersKey;
+    let readers = memo.get(key);
+    if (readers) return readers;
+    let all = full.get(holdersKey);
+    if (!all) full.set(holdersKey, (all = ask(namespace, UNRESTRICTED_NAME, holders, false)));
+    let direct = all;
+    if (restricted) {
+      const nameKey = `${namespace}/${secretName}`;
+      direct = named.get(nameKey) ?? ask(namespace, secretName, [], true);
+      named.set(nameKey, direct);
+    }
+    readers = summarize(direct, all.indirectKeys);
     memo.set(key, readers);
     return readers;
   };
 }
 
-function summarize(direct: AccessRow[], indirect: AccessRow[]): Readers {
-  const directKeys = new Set(direct.map((r) => subjectKey(r.subject)));
-  const indirectKeys = new Set(indirect.map((r) => subjectKey(r.subject)).filter((k) => !directKeys.has(k)));
+/** Not a valid object name, so no resourceNames entry can name it. */
+const UNRESTRICTED_NAME = '\u0000any';
+
+interface Rows {
+  direct: AccessRow[];
+  directKeys: Set<string>;
+  indirectKeys: Set<string>;
+}
+
+function summarize(direct: Rows, indirectKeys: Set<string>): Readers {
+  let indirect = 0;
+  for (const k of indirectKeys) if (!direct.directKeys.has(k)) indirect++;
   const broad = new Map<string, string[]>();
-  for (const r of direct) {
+  for (const r of direct.direct) {
     if (r.subject.kind !== 'Group' || !isBroadGroup(r.subject.name)) continue;
     const access = broad.get(r.subject.name) ?? [];
     access.push(r.nameRestricted ? `${r.access} by name` : r.access);
     broad.set(r.subject.name, access);
   }
-  return {direct: directKeys.size, indirect: indirectKeys.size, broad: [...broad].map(([g, a]) => `Group ${g} (${a.join(', ')})`)};
+  return {direct: direct.directKeys.size, indirect, broad: [...broad].map(([g, a]) => `Group ${g} (${a.join(', ')})`)};
 }
