@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import type {Severity} from '../src/audit/types.js';
 import {ClusterCommand, filenameFlags, outputFlag} from './_base.js';
 
 export default class Audit extends ClusterCommand {
@@ -46,6 +47,6 @@ export default class Audit extends ClusterCommand {
       process.stdout.write(JSON.stringify(toSarif(report, {version: this.config.version, root: process.cwd(), locate}), null, 2) + '\n');
     }
     const failOn = flags['fail-on'];
-    if (failOn !== 'none' && report.secrets.some((s) => s.findings.some((f) => atOrAbove(f.severity, failOn as 'critical')))) this.exit(1);
+    if (failOn !== 'none' && report.secrets.some((s) => s.findings.some((f) => atOrAbove(f.severity, failOn as Severity)))) this.exit(1);
   }
 }
