@@ -2,7 +2,7 @@
 // Messages carry names, counts and ages only — never a value.
 import {formatAge} from '../duration.js';
 import type {KubeObject} from '../manifests/parse.js';
-import {ROTATED_AT} from '../secrets/list.js';
+import {ROTATED_AT} from '../secrets/annotations.js';
 import {findSealedSecretOwner, isEnvReference, podSpecOf, type ConsumerRef} from '../workloads/consumers.js';
 import type {Readers} from './readers.js';
 import {SEVERITY_OF, type Finding, type FindingId} from './types.js';

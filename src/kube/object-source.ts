@@ -70,14 +70,17 @@ export function loadManifests(paths: string[], recursive: boolean, defaultNamesp
 
 function isNamespaced(kind?: string, apiVersion?: string): boolean {
   if (!kind) return false;
-  try {
-    const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
-    return resourceFor(kind, group).namespaced;
-  } catch {
-    // A kind we do not know (IngressClass, webhook configurations, CRs…): leave it as written
-    // rather than guess it into a namespace.
-    return false;
+  const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
+  for (const g of [group, undefined]) {
+    // The group first; then the kind alone, so old groups of built-ins (extensions/v1beta1
+    // DaemonSet, apps/v1beta2 Deployment) still count as the namespaced kinds they are.
+    try {
+      return resourceFor(kind, g).namespaced;
+    } catch {}
   }
+  // A kind we do not know (IngressClass, webhook configurations, CRs…): leave it as written
+  // rather than guess it into a namespace.
+  return false;
 }
 
 export function fileSource(paths: string[], recursive: boolean, defaultNamespace?: string): ObjectSource {

@@ -7,8 +7,8 @@ import {parseLiteral} from '../manifests/from-flags.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {DEFAULT_LENGTH, type Charset} from './generate.js';
 
-export const ROTATED_AT = 'kubectl-secret.dev/rotated-at';
-export const ROTATED_KEYS = 'kubectl-secret.dev/rotated-keys';
+export {ROTATED_AT, ROTATED_KEYS} from '../secrets/annotations.js';
+import {ROTATED_AT, ROTATED_KEYS} from '../secrets/annotations.js';
 
 export type ValueSource =
   | {kind: 'generate'; length: number; charset: Charset}

@@ -2,7 +2,7 @@
 import {formatAge} from '../duration.js';
 import type {KubeObject} from '../manifests/parse.js';
 
-export const ROTATED_AT = 'kubectl-secret.dev/rotated-at';
+import {ROTATED_AT} from './annotations.js';
 
 export interface SecretSummary {
   name: string;
