@@ -18,8 +18,12 @@ export interface SealInPlaceOptions {
   cluster?: () => Promise<Cluster>;
 }
 
-/** Rewrites `file` so that every plaintext v1 Secret in it is sealed, leaving other documents as they are. */
-export type SealFileInPlace = (file: string, opts: SealInPlaceOptions) => Promise<void>;
+/**
+ * Rewrites `file` so that every plaintext v1 Secret in it is sealed, leaving other documents as
+ * they are. Resolves false (file untouched) when it holds no Secret: a last-applied annotation on
+ * another kind of object is not something sealing can fix.
+ */
+export type SealFileInPlace = (file: string, opts: SealInPlaceOptions) => Promise<boolean | void>;
 
 /** Findings that sealing the Secret objects of a file resolves. */
 export const FIXABLE: ReadonlySet<RuleId> = new Set(['plaintext-secret', 'last-applied-secret']);
@@ -71,7 +75,12 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
       result.declined.push(f.display);
       continue;
     }
-    await seal(f.abs, o.sealOptions);
+    if ((await seal(f.abs, o.sealOptions)) === false) {
+      const reason = 'it holds no Secret to seal (remove the last-applied-configuration annotation by hand)';
+      result.refused.push({file: f.display, reason});
+      o.log(`not sealing ${f.display}: ${reason}`);
+      continue;
+    }
     if (o.staged) await git(['add', '--', `:(literal)${f.path}`], {cwd: o.report.root});
     result.sealed.push(f.display);
     o.log(`sealed ${f.display}${o.staged ? ' (and staged it)' : ''}`);

@@ -45,7 +45,11 @@ export function sealDefaultsFor(file: string): SealDefaults {
   }
 }
 
-export async function sealFileInPlace(file: string, opts: {cert?: string; namespace?: string; cluster?: () => Promise<Cluster>}): Promise<void> {
+/** Returns false, without writing, when the file holds no Secret to seal (e.g. only a ConfigMap). */
+export async function sealFileInPlace(file: string, opts: {cert?: string; namespace?: string; cluster?: () => Promise<Cluster>}): Promise<boolean> {
+  const text = readFileSync(file, 'utf8');
+  const secrets = parseManifests(text, file).filter((d) => isSecret(d.object));
+  if (secrets.length === 0) return false;
   const defaults = sealDefaultsFor(file);
   const cert = opts.cert ?? defaults.cert;
   if (!cert && !opts.cluster) throw new InputError(`no key to seal ${file} with`, 'pass --cert FILE, or set seal.cert in .kubectl-secret.yaml');
@@ -56,13 +60,12 @@ export async function sealFileInPlace(file: string, opts: {cert?: string; namesp
     keyNamespace: defaults.keyNamespace,
     controller: {namespace: defaults.controllerNamespace, name: defaults.controllerName},
   });
-  const text = readFileSync(file, 'utf8');
-  const needsNamespace = parseManifests(text, file).some((d) => isSecret(d.object) && !d.object.metadata?.namespace);
+  const needsNamespace = secrets.some((d) => !d.object.metadata?.namespace);
   const namespace = opts.namespace ?? (needsNamespace && opts.cluster && !cert ? (await opts.cluster()).namespace : undefined);
   const o = {key, scope: defaults.scope, namespace, skipOtherKinds: true};
   if (text.trimStart().startsWith('{') || text.trimStart().startsWith('[')) {
     atomicWriteFile(file, renderManifests(sealDocuments(parseManifests(text, file), o), 'json'));
-    return;
+    return true;
   }
   const parts = splitYamlDocuments(text);
   let line = 1;
@@ -78,4 +81,5 @@ export async function sealFileInPlace(file: string, opts: {cert?: string; namesp
     line += part.body.split('\n').length - 1;
   }
   atomicWriteFile(file, parts.map((p) => p.separator + p.body).join(''));
+  return true;
 }

@@ -50,3 +50,13 @@ test('without a key anywhere it says how to give one, and leaves the file alone'
   await assert.rejects(sealFileInPlace(file, {}), (e: any) => /no key to seal/.test(e.message) && /--cert FILE/.test(e.hint));
   assert.equal(readFileSync(file, 'utf8'), original);
 });
+
+test('a file with no Secret (a last-applied annotation on a ConfigMap) is left untouched and reported as not sealed', async () => {
+  const dir = repo();
+  const file = join(dir, 'k8s', 'cm.yaml');
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: \'{"kind":"Secret","data":{"k":"Q0FOQVJZ"}}\'\n';
+  writeFileSync(file, text);
+  assert.equal(await sealFileInPlace(file, {}), false);
+  assert.equal(readFileSync(file, 'utf8'), text);
+  assert.deepEqual(readdirSync(join(dir, 'k8s')), ['cm.yaml']);
+});
