@@ -24,21 +24,12 @@ export interface AuditInputs {
 
 /** `namespace` undefined: every namespace. */
 export async function loadAuditInputs(source: ObjectSource, namespace: string | undefined): Promise<AuditInputs> {
-  // Items of a live list carry no kind of their own: name them by the list they came from.
-  const list = async (kind: string, ns?: string, group?: string): Promise<KubeObject[]> => (await source.list(kind, ns, group)).map((o) => (o.kind ? o : {...o, kind}));
-  // Listed one at a time so a new warning can be told apart as theirs (as who-can does).
-  const failed = new Set<string>();
-  const tracked = async (kind: string, ns?: string): Promise<KubeObject[]> => {
-    const before = source.warnings.length;
-    const items = await list(kind, ns);
-    if (source.warnings.length > before) failed.add(kind);
-    return items;
-  };
-  const roles = await tracked('Role', namespace);
-  const clusterRoles = await tracked('ClusterRole');
+  const list = (kind: string, ns?: string, group?: string): Promise<KubeObject[]> => source.list(kind, ns, group);
+  const roles = await list('Role', namespace);
+  const clusterRoles = await list('ClusterRole');
   // ServiceAccounts of every namespace: group grants (system:serviceaccounts…) reach them all.
-  let serviceAccounts = await tracked('ServiceAccount');
-  if (failed.has('ServiceAccount') && source.live && namespace !== undefined) serviceAccounts = await list('ServiceAccount', namespace);
+  let serviceAccounts = await list('ServiceAccount');
+  if (source.forbiddenKinds.has('ServiceAccount') && source.live && namespace !== undefined) serviceAccounts = await list('ServiceAccount', namespace);
   const [secrets, roleBindings, clusterRoleBindings, workloads, ingresses, bitnami, ours] = await Promise.all([
     list('Secret', namespace),
     list('RoleBinding', namespace),
@@ -59,7 +50,7 @@ export async function loadAuditInputs(source: ObjectSource, namespace: string | 
     ingresses,
     sealedSecrets: [...bitnami, ...ours],
     aggregate: !source.live,
-    unavailable: [...failed].filter((k) => k !== 'ServiceAccount'),
+    unavailable: [...source.forbiddenKinds].filter((k) => k === 'Role' || k === 'ClusterRole'),
     warnings: [...source.warnings],
   };
 }

@@ -19,6 +19,8 @@ export interface ObjectSource {
   origin?(o: KubeObject): {file: string; line: number} | undefined;
   /** Things we could not read (e.g. a 403 on a list): the answer may be incomplete. */
   readonly warnings: string[];
+  /** Kinds at least one list of which was forbidden (for "unknown" rather than "absent"). */
+  readonly forbiddenKinds: ReadonlySet<string>;
   readonly live: boolean;
 }
 
@@ -95,6 +97,7 @@ export function fileSource(paths: string[], recursive: boolean, defaultNamespace
   return {
     live: false,
     warnings: [],
+    forbiddenKinds: new Set(),
     async list(kind, namespace, group) {
       let items = byKind.get(kind) ?? [];
       if (group !== undefined) items = items.filter((o) => (o.apiVersion?.includes('/') ? o.apiVersion.split('/')[0] : '') === group);
@@ -107,9 +110,11 @@ export function fileSource(paths: string[], recursive: boolean, defaultNamespace
 export function liveSource(cluster: Cluster, opts: {tolerateForbidden?: boolean} = {}): ObjectSource {
   const cache = new Map<string, Promise<KubeObject[]>>();
   const warnings: string[] = [];
+  const forbiddenKinds = new Set<string>();
   return {
     live: true,
     warnings,
+    forbiddenKinds,
     list(kind, namespace, group) {
       const r = resourceFor(kind, group);
       const key = `${r.group}/${kind}/${r.namespaced ? namespace ?? '*' : ''}`;
@@ -122,6 +127,7 @@ export function liveSource(cluster: Cluster, opts: {tolerateForbidden?: boolean}
           // 404 on a collection: the resource is not served here (its CRD is not installed).
           if ((error as {status?: number}).status === 404) return [];
           if (opts.tolerateForbidden && (error as {status?: number}).status === 403) {
+            forbiddenKinds.add(kind);
             warnings.push(`cannot list ${r.plural}${r.namespaced && namespace ? ` in namespace "${namespace}"` : ''} (forbidden): the answer may be incomplete`);
             return [];
           }

@@ -7,23 +7,13 @@ import type {WhoCanInput} from './who-can.js';
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController'];
 
 export async function whoCanInputs(source: ObjectSource, secretName: string, namespace: string, opts: {directOnly?: boolean} = {}): Promise<WhoCanInput> {
-  // Items of a live list carry no kind (the API server sets it on the List only): name them.
-  const list = async (kind: string, ns?: string): Promise<KubeObject[]> => (await source.list(kind, ns)).map((o) => (o.kind ? o : {...o, kind}));
-  // These three are listed one at a time, so a new warning can be told apart as theirs: a
-  // role we could not list makes roleRefs unknown rather than dangling.
-  const failed = new Set<string>();
-  const tracked = async (kind: string, ns?: string): Promise<KubeObject[]> => {
-    const before = source.warnings.length;
-    const items = await list(kind, ns);
-    if (source.warnings.length > before) failed.add(kind);
-    return items;
-  };
-  const roles = await tracked('Role', namespace);
-  const clusterRoles = await tracked('ClusterRole');
+  const list = (kind: string, ns?: string): Promise<KubeObject[]> => source.list(kind, ns);
+  const roles = await list('Role', namespace);
+  const clusterRoles = await list('ClusterRole');
   // Group grants are expanded to every ServiceAccount; a caller who may only list its own
   // namespace still gets that namespace's.
-  let serviceAccounts = await tracked('ServiceAccount');
-  if (failed.has('ServiceAccount') && source.live) serviceAccounts = await list('ServiceAccount', namespace);
+  let serviceAccounts = await list('ServiceAccount');
+  if (source.forbiddenKinds.has('ServiceAccount') && source.live) serviceAccounts = await list('ServiceAccount', namespace);
   const [roleBindings, clusterRoleBindings, workloads] = await Promise.all([
     list('RoleBinding', namespace),
     list('ClusterRoleBinding'),
@@ -39,7 +29,7 @@ export async function whoCanInputs(source: ObjectSource, secretName: string, nam
     serviceAccounts,
     workloads,
     aggregate: !source.live,
-    unavailable: [...failed].filter((k) => k !== 'ServiceAccount'),
+    unavailable: [...source.forbiddenKinds].filter((k) => k === 'Role' || k === 'ClusterRole'),
     directOnly: opts.directOnly,
   };
 }
