@@ -4,18 +4,17 @@
 // --sealed on both schemes checked with libsodium and with OpenSSL through node:crypto.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {createDecipheriv, createHash, createPrivateKey, privateDecrypt, constants, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parse, stringify} from 'yaml';
-import sodium from 'libsodium-wrappers';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import type {TestServer} from '../server/index.js';
+import {libsodiumOpen, opensslOpen} from '../helpers/interop.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const RSA_CERT = join(FIX, 'golden-cert.pem');
-const RSA_KEY = join(FIX, 'golden-rsa-key.pem');
 const NACL_PUB = join(FIX, 'x25519-public.pem');
 const ROTATED_AT = 'kubectl-secret.dev/rotated-at';
 const ROTATED_KEYS = 'kubectl-secret.dev/rotated-keys';
@@ -229,28 +228,7 @@ test('after writing, the consumers restart and their rollouts are reported; --no
   assertNoValue(r, unb64(s.data.password));
 });
 
-/** Bitnami's HybridDecrypt, written here independently with OpenSSL through node:crypto. */
-function opensslOpen(sealedB64: string, label: string): string {
-  const raw = Buffer.from(sealedB64, 'base64');
-  const len = raw.readUInt16BE(0);
-  const key = privateDecrypt({key: createPrivateKey(readFileSync(RSA_KEY)), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(label)}, raw.subarray(2, 2 + len));
-  const body = raw.subarray(2 + len);
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.alloc(12));
-  d.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]).toString('utf8');
-}
 
-/** libsodium's sealed-box open after our 9-byte header; returns [label, value]. */
-async function libsodiumOpen(sealedB64: string): Promise<[string, string]> {
-  await sodium.ready;
-  const raw = Buffer.from(sealedB64, 'base64');
-  const keys = JSON.parse(readFileSync(join(FIX, 'x25519.json'), 'utf8'));
-  const pk = Buffer.from(keys.publicKey, 'hex');
-  assert.equal(raw.subarray(1, 9).toString('hex'), createHash('sha256').update(pk).digest().subarray(0, 8).toString('hex'), 'KEY_ID');
-  const payload = Buffer.from(sodium.crypto_box_seal_open(raw.subarray(9), pk, Buffer.from(keys.secretKey, 'hex')));
-  const z = payload.indexOf(0);
-  return [payload.subarray(0, z).toString('utf8'), payload.subarray(z + 1).toString('utf8')];
-}
 
 const secretYaml = (values: Record<string, string>) => stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: 'payments'}, stringData: values});
 

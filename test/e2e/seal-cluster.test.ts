@@ -3,15 +3,15 @@
 // with OpenSSL through node:crypto), and the nacl keys kept in the cluster.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {createDecipheriv, createPrivateKey, privateDecrypt, constants, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parse} from 'yaml';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+import {opensslOpen} from '../helpers/interop.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const CERT = readFileSync(join(FIX, 'golden-cert.pem'), 'utf8');
-const RSA_KEY = createPrivateKey(readFileSync(join(FIX, 'golden-rsa-key.pem')));
 
 let env: E2EEnv;
 before(async () => {
@@ -28,16 +28,6 @@ const canary = () => `CANARY-${randomBytes(6).toString('hex')}`;
 const secretYaml = (name: string, ns: string, values: Record<string, string>) =>
   `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nstringData:\n${Object.entries(values).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
 
-/** HybridDecrypt written independently of src/crypto. */
-function opensslOpen(sealedB64: string, label: string): Buffer {
-  const raw = Buffer.from(sealedB64, 'base64');
-  const len = raw.readUInt16BE(0);
-  const key = privateDecrypt({key: RSA_KEY, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(label)}, raw.subarray(2, 2 + len));
-  const body = raw.subarray(2 + len);
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.alloc(12));
-  d.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]);
-}
 
 /** A stand-in for the Bitnami controller's HTTP API behind the service proxy. */
 function fakeController(ns: string, name: string, port = 'http', labels?: Record<string, string>) {

@@ -4,14 +4,14 @@
 // every output.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {createPrivateKey, createDecipheriv, privateDecrypt, constants, randomBytes, createHash} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import {mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {parse, parseAllDocuments} from 'yaml';
-import sodium from 'libsodium-wrappers';
 import {runCli} from '../helpers/cli.js';
+import {libsodiumOpen, opensslOpen} from '../helpers/interop.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const NACL_PUB = join(FIX, 'x25519-public.pem');
@@ -42,30 +42,7 @@ function assertNoCanary(c: string, ...texts: string[]) {
   }
 }
 
-/** libsodium's sealed-box open, after our 9-byte header; returns [label, value]. */
-async function libsodiumOpen(sealedB64: string): Promise<[string, string]> {
-  await sodium.ready;
-  const raw = Buffer.from(sealedB64, 'base64');
-  assert.equal(raw[0], 1, 'version byte');
-  const keys = JSON.parse(readFileSync(join(FIX, 'x25519.json'), 'utf8'));
-  const pk = Buffer.from(keys.publicKey, 'hex');
-  const sk = Buffer.from(keys.secretKey, 'hex');
-  assert.equal(raw.subarray(1, 9).toString('hex'), createHash('sha256').update(pk).digest().subarray(0, 8).toString('hex'), 'KEY_ID');
-  const payload = Buffer.from(sodium.crypto_box_seal_open(raw.subarray(9), pk, sk));
-  const z = payload.indexOf(0);
-  return [payload.subarray(0, z).toString('utf8'), payload.subarray(z + 1).toString('utf8')];
-}
 
-/** Bitnami's HybridDecrypt, written here independently with OpenSSL through node:crypto. */
-function opensslOpen(sealedB64: string, label: string): string {
-  const raw = Buffer.from(sealedB64, 'base64');
-  const len = raw.readUInt16BE(0);
-  const key = privateDecrypt({key: createPrivateKey(readFileSync(RSA_KEY)), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(label)}, raw.subarray(2, 2 + len));
-  const body = raw.subarray(2 + len);
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.alloc(12));
-  d.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]).toString('utf8');
-}
 
 test('nacl: seal with --cert, every value opens with libsodium under the strict label, and no canary is printed', async () => {
   const dir = tmp();
