@@ -3,7 +3,7 @@
 // parse the files (the floor of `audit -f`) and the time to audit the parsed objects (gathering
 // the inputs + every finding for every Secret), and the audit time at half and a quarter of the
 // namespaces, to show it grows linearly. Each measurement runs in its own process.
-import {spawnSync} from 'node:child_process';
+import {median, runBenchChild} from './harness.js';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -98,12 +98,11 @@ interface ChildResult {
   audits?: Array<{namespaces: number; secrets: number; ms: number; findings: number}>;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Keeps only the objects of every n-th namespace (cluster-scoped objects stay). */
 function subset(source: ObjectSource, every: number): ObjectSource {
   const keep = (o: {metadata?: {namespace?: string}}) => !o.metadata?.namespace || Number(o.metadata.namespace.slice(3)) % every === 0;
-  return {live: false, warnings: [], list: async (kind, namespace, group) => (await source.list(kind, namespace, group)).filter(keep)};
+  return {live: false, warnings: [], forbiddenKinds: new Set(), list: async (kind, namespace, group) => (await source.list(kind, namespace, group)).filter(keep)};
 }
 
 async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
@@ -130,9 +129,7 @@ async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
 }
 
 function runChild(dir: string, mode: 'parse' | 'audit'): ChildResult {
-  const res = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--audit-bench-child', mode, dir], {encoding: 'utf8', maxBuffer: 1 << 20});
-  if (res.status !== 0) throw new Error(`bench child (${mode}) failed: ${res.stderr}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+  return runBenchChild<ChildResult>(import.meta.url, '--audit-bench-child', mode, dir);
 }
 
 export async function run(): Promise<void> {

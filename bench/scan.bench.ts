@@ -4,6 +4,7 @@
 // measured in the same run. (b) Throughput on a 10,000-file, ~100 MB folder of manifests, and
 // the number of Secrets found, next to secretlint with its k8s Secret rule when installed.
 import {spawnSync} from 'node:child_process';
+import {median} from './harness.js';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -20,10 +21,6 @@ function timed(cmd: string, args: string[], cwd: string): {ms: number; status: n
   return {ms: performance.now() - t0, status: r.status, stdout: r.stdout};
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 const deployment = (i: number, pad: number) => `apiVersion: apps/v1
 kind: Deployment

@@ -3,6 +3,7 @@
 // Node CLI) and `kubectl version --client` (a native CLI users compare us with). The single
 // executable is measured too when `npm run package` has built it (build/linux_amd64/).
 import {spawnSync} from 'node:child_process';
+import {median} from './harness.js';
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -23,10 +24,6 @@ stringData:
   password: bench-only-not-a-real-password
 `;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 interface Row {
   name: string;

@@ -5,7 +5,7 @@
 // at half the bindings, to show the analysis is a small fraction of parsing and grows linearly.
 // Each measurement runs in its own process, so peak RSS (maxRSS) is its own. Times are CPU
 // time of the process: the figures stay comparable on a busy machine.
-import {spawnSync} from 'node:child_process';
+import {cpuMs, median, runBenchChild} from './harness.js';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -84,13 +84,6 @@ interface ChildResult {
   analysis?: Array<{bindings: number; ms: number; rows: number}>;
 }
 
-/** CPU time of this process: on a busy machine, wall-clock time mostly measures the neighbours. */
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs in a child process: parse the folder, and unless `parseOnly`, analyse it with all, half, a quarter and none of the RoleBindings. */
 async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
@@ -105,6 +98,7 @@ async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
     const smaller: ObjectSource = {
       live: false,
       warnings: [],
+      forbiddenKinds: new Set(),
       list: async (kind, namespace) => (kind !== 'RoleBinding' ? source.list(kind, namespace) : namespace === undefined ? bindings : bindings.filter((o) => o.metadata?.namespace === namespace)),
     };
     return {bindings: bindings.length, source: smaller, times: [] as number[], rows: 0};
@@ -123,9 +117,7 @@ async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
 }
 
 function runChild(dir: string, mode: 'parse' | 'analyse'): ChildResult {
-  const res = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--who-can-bench-child', mode, dir], {encoding: 'utf8', maxBuffer: 1 << 20});
-  if (res.status !== 0) throw new Error(`bench child (${mode}) failed: ${res.stderr}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+  return runBenchChild<ChildResult>(import.meta.url, '--who-can-bench-child', mode, dir);
 }
 
 export async function run(): Promise<void> {
