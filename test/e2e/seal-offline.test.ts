@@ -259,3 +259,25 @@ test('verify --offline flags a strict object renamed after sealing', async () =>
   assert.equal(bad.code, 1);
   assert.match(bad.stdout, /FAIL .*db-renamed.*differs/);
 });
+
+test('--cert also takes an http(s) URL, as kubeseal does; a failing URL says how to seal offline', async () => {
+  const {createServer} = await import('node:http');
+  const pem = readFileSync(RSA_CERT);
+  const server = createServer((req, res) => {
+    if (req.url === '/v1/cert.pem') res.writeHead(200, {'content-type': 'application/x-pem-file'}).end(pem);
+    else res.writeHead(404).end('no');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as {port: number}).port;
+  try {
+    const c = canary();
+    const r = await runCli(['seal', '--cert', `http://127.0.0.1:${port}/v1/cert.pem`, '--raw', '--name', 'db', '-n', 'payments'], {input: c});
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(opensslOpen(r.stdout.trim(), 'payments/db'), c);
+    const missing = await runCli(['seal', '--cert', `http://127.0.0.1:${port}/nope.pem`, '--raw', '--name', 'db', '-n', 'payments'], {input: c});
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot fetch the certificate .*HTTP 404/);
+  } finally {
+    server.close();
+  }
+});
