@@ -1,19 +1,24 @@
 // The cluster an end-to-end test runs against: our in-process test API server by default, or a
 // real cluster when KUBECTL_SECRET_E2E_KUBECONFIG points at one (kind, k3d, minikube…).
-// Tests that need the test server's knobs (faults, deny rules, rollout control) call
-// `needsTestServer(t, env)` and are skipped on a real cluster.
+// Tests set up and inspect cluster state through `env.kube`, which works on both; tests that
+// need the test server's knobs (faults, deny rules, programmed SubjectAccessReviews, rollout
+// control, service-proxy handlers, the request log) call `needsTestServer(t, env)` and are
+// skipped on a real cluster.
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {TestContext} from 'node:test';
 import {startTestServer, type StartOptions, type TestServer} from '../server/index.js';
 import {runCli, type CliOptions} from './cli.js';
+import {apiKube, directKube, type Kube} from './kube.js';
 
 export interface E2EEnv {
   kubeconfig: string;
   /** The test server, absent on a real cluster. */
   server?: TestServer;
   real: boolean;
+  /** Cluster state for set-up and assertions, on the test server or a real cluster. */
+  kube: Kube;
   dir: string;
   /** Runs the CLI with this environment's kubeconfig. */
   cli(args: string[], o?: CliOptions): ReturnType<typeof runCli>;
@@ -25,19 +30,26 @@ export async function e2eEnv(opts: StartOptions & {namespace?: string} = {}): Pr
   const realKubeconfig = process.env.KUBECTL_SECRET_E2E_KUBECONFIG;
   let server: TestServer | undefined;
   let kubeconfig: string;
+  let kube: Kube;
   if (realKubeconfig) {
     kubeconfig = realKubeconfig;
+    // StartOptions (objects to preload, rollout speed) shape the test server only: a test that
+    // needs objects on a real cluster loads them with env.kube, into namespaces of its own.
+    kube = await apiKube(kubeconfig);
   } else {
     server = await startTestServer(opts);
     kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'), {namespace: opts.namespace});
+    kube = directKube(server);
   }
   return {
     kubeconfig,
     server,
     real: Boolean(realKubeconfig),
+    kube,
     dir,
     cli: (args, o = {}) => runCli(args, {...o, env: {HOME: dir, KUBECONFIG: kubeconfig, ...o.env}}),
     close: async () => {
+      await kube.close();
       await server?.close();
       rmSync(dir, {recursive: true, force: true});
     },
@@ -46,6 +58,6 @@ export async function e2eEnv(opts: StartOptions & {namespace?: string} = {}): Pr
 
 /** Skips the test on a real cluster; returns the test server otherwise. */
 export function needsTestServer(t: TestContext, env: E2EEnv): TestServer | undefined {
-  if (!env.server) t.skip('needs the test server (fault injection, deny rules or rollout control)');
+  if (!env.server) t.skip('needs the test server (fault injection, deny rules, rollout control, proxy handlers or the request log)');
   return env.server;
 }
