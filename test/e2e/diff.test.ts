@@ -1,4 +1,4 @@
-// `kubectl secret diff` against the test API server: Secret manifests, sealed files of both
+// `kubectl secret diff` against the test API server (or a real cluster): Secret manifests, sealed files of both
 // schemes, and one Secret between two namespaces or two clusters. Exit codes as kubectl diff
 // (0 same, 1 different, 2+ error), and no value (nor its base64) in any output without
 // --show-values.
@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {parse, stringify} from 'yaml';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
-import {startTestServer, type TestServer} from '../server/index.js';
+import {startTestServer} from '../server/index.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const RSA_CERT = join(FIX, 'golden-cert.pem');
@@ -22,21 +22,15 @@ let env: E2EEnv;
 let nsCounter = 0;
 before(async () => {
   env = await e2eEnv();
-  if (env.server) {
-    env.server.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
-    env.server.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
-  }
+  await env.kube.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
+  await env.kube.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
 });
 after(() => env?.close());
 
 const canary = () => `CANARY-${randomBytes(6).toString('hex')}`;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-function namespace(server: TestServer): string {
-  const ns = `diff-${++nsCounter}`;
-  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
-  return ns;
-}
+const namespace = (): Promise<string> => env.kube.namespace(`diff-${++nsCounter}`);
 
 function secret(name: string, ns: string, data: Record<string, string>, extra: Record<string, any> = {}) {
   return {apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace: ns, ...(extra.metadata ?? {})}, type: extra.type ?? 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)]))};
@@ -57,12 +51,10 @@ function assertNoValue(r: CliResult, ...values: string[]): void {
   }
 }
 
-test('a manifest equal to the live Secret: every key = same, exit 0', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = namespace(server);
+test('a manifest equal to the live Secret: every key = same, exit 0', async () => {
+  const ns = await namespace();
   const [pw, user] = [canary(), canary()];
-  server.create(secret('db', ns, {password: pw, user}));
+  await env.kube.apply(secret('db', ns, {password: pw, user}));
   // stringData and a missing type are what the API server would store as the same Secret.
   const file = writeFile('same.yaml', {apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, stringData: {password: pw, user}});
   const r = await env.cli(['diff', file]);
@@ -73,12 +65,10 @@ test('a manifest equal to the live Secret: every key = same, exit 0', async (t) 
   assertNoValue(r, pw, user);
 });
 
-test('added, removed and changed keys and type, label and annotation differences: exit 1, no values', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = namespace(server);
+test('added, removed and changed keys and type, label and annotation differences: exit 1, no values', async () => {
+  const ns = await namespace();
   const [old, neu, gone, added, same] = [canary(), canary(), canary(), canary(), canary()];
-  server.create(secret('db', ns, {password: old, token: gone, user: same}, {metadata: {labels: {app: 'db', old: 'x'}, annotations: {owner: 'team-a'}}}));
+  await env.kube.apply(secret('db', ns, {password: old, token: gone, user: same}, {metadata: {labels: {app: 'db', old: 'x'}, annotations: {owner: 'team-a'}}}));
   const file = writeFile('changed.yaml', secret('db', ns, {password: neu, apikey: added, user: same}, {type: 'kubernetes.io/basic-auth', metadata: {labels: {app: 'db', tier: 'data'}, annotations: {owner: 'team-b'}}}));
   const r = await env.cli(['diff', file, '-n', ns]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -101,10 +91,8 @@ test('added, removed and changed keys and type, label and annotation differences
   assertNoValue(json, old, neu, gone, added, same);
 });
 
-test('a Secret that is not in the cluster: all keys added, exit 1; stdin works as FILE -', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = namespace(server);
+test('a Secret that is not in the cluster: all keys added, exit 1; stdin works as FILE -', async () => {
+  const ns = await namespace();
   const c = canary();
   const r = await env.cli(['diff', '-'], {input: stringify(secret('nowhere', ns, {a: c, b: 'x'}))});
   assert.equal(r.code, 1, r.stderr);
@@ -114,10 +102,7 @@ test('a Secret that is not in the cluster: all keys added, exit 1; stdin works a
   assertNoValue(r, c);
 });
 
-test('errors exit 2 (unreadable file, bad manifest, nothing to compare) and 3 (the cluster refuses)', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = namespace(server);
+test('errors exit 2: an unreadable file, a bad manifest, nothing to compare', async () => {
   assert.equal((await env.cli(['diff', join(env.dir, 'missing.yaml')])).code, 2);
   const bad = await env.cli(['diff', writeFile('bad.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: x}\ndata: {k: "not base64!"}\n')]);
   assert.equal(bad.code, 2, bad.stderr);
@@ -125,6 +110,12 @@ test('errors exit 2 (unreadable file, bad manifest, nothing to compare) and 3 (t
   const other = await env.cli(['diff', writeFile('cm.yaml', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c'}})]);
   assert.equal(other.code, 2);
   assert.match(other.stderr, /no Secret or SealedSecret/);
+});
+
+test('an error from the cluster (403 on get) exits 3', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = await namespace();
   const remove = server.deny({verb: 'get', resource: 'secrets', namespace: ns});
   try {
     const r = await env.cli(['diff', writeFile('denied.yaml', secret('db', ns, {a: 'b'}))]);
@@ -141,10 +132,8 @@ async function seal(args: string[], input: object): Promise<string> {
   return r.stdout;
 }
 
-test('Bitnami sealed file vs the live SealedSecret: same ciphertext = same, resealed otherwise, Synced status, missing object', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = namespace(server);
+test('Bitnami sealed file vs the live SealedSecret: same ciphertext = same, resealed otherwise, Synced status, missing object', async () => {
+  const ns = await namespace();
   const [pw, user] = [canary(), canary()];
   const sealedText = await seal(['--cert', RSA_CERT], secret('api', ns, {password: pw, user}));
   const file = writeFile('bitnami.yaml', sealedText);
@@ -153,13 +142,13 @@ test('Bitnami sealed file vs the live SealedSecret: same ciphertext = same, rese
   assert.match(missing.stdout, /SealedSecret .*\/api \(.*bitnami\.yaml:1, sealed-secrets\):\n {2}not in the cluster/);
   assert.match(missing.stdout, /\+ added password/);
 
-  server.create(parse(sealedText));
+  await env.kube.apply(parse(sealedText));
   // What the controller does once it has processed the current generation.
-  const synced = (status: string, message = '') => {
-    const cur = server.get('bitnami.com/v1alpha1', 'SealedSecret', ns, 'api');
-    server.update({...cur, status: {observedGeneration: cur.metadata.generation, conditions: [{type: 'Synced', status, message, reason: status === 'True' ? '' : 'ErrUnsealFailed'}]}});
+  const synced = async (status: string, message = '') => {
+    const cur = await env.kube.get('bitnami.com/v1alpha1', 'SealedSecret', ns, 'api');
+    await env.kube.apply({...cur, status: {observedGeneration: cur.metadata.generation, conditions: [{type: 'Synced', status, message, reason: status === 'True' ? '' : 'ErrUnsealFailed'}]}});
   };
-  synced('True');
+  await synced('True');
   const same = await env.cli(['diff', file]);
   assert.equal(same.code, 0, same.stdout + same.stderr);
   assert.match(same.stdout, /status: Synced/);
@@ -176,32 +165,30 @@ test('Bitnami sealed file vs the live SealedSecret: same ciphertext = same, rese
   assertNoValue(resealed, pw, user);
 
   // With the controller's key, the values are compared with the live Secret too.
-  server.create(secret('api', ns, {password: pw, user: canary()}));
+  await env.kube.apply(secret('api', ns, {password: pw, user: canary()}));
   const opened = await env.cli(['diff', file, '--recovery-private-key', RSA_KEY]);
   assert.equal(opened.code, 1);
   assert.match(opened.stdout, new RegExp(`values vs live Secret ${ns}/api:\\n {4}= same password\\n {4}~ changed user`));
   assertNoValue(opened, pw, user);
 
-  server.update(parse(readFileSync(file, 'utf8')));
-  synced('False', 'no key could decrypt secret (password)');
+  await env.kube.apply(parse(readFileSync(file, 'utf8')));
+  await synced('False', 'no key could decrypt secret (password)');
   const failing = await env.cli(['diff', file]);
   assert.equal(failing.code, 1);
   assert.match(failing.stdout, /status: not synced \(ErrUnsealFailed\): no key could decrypt secret/);
 });
 
-test('nacl sealed file: values opened with --key are compared with the live Secret; without any key it cannot compare (exit 2)', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = namespace(server);
+test('nacl sealed file: values opened with --key are compared with the live Secret; without any key it cannot compare (exit 2)', async () => {
+  const ns = await namespace();
   const [pw, token] = [canary(), canary()];
   const file = writeFile('nacl.yaml', await seal(['--cert', NACL_PUB], secret('app', ns, {password: pw, token})));
-  server.create(secret('app', ns, {password: pw, token}));
+  await env.kube.apply(secret('app', ns, {password: pw, token}));
   const same = await env.cli(['diff', file, '--key', NACL_PRIV]);
   assert.equal(same.code, 0, same.stdout + same.stderr);
   assert.match(same.stdout, /no live SealedSecret \(nacl files are applied as Secrets\)/);
   assert.match(same.stdout, /values vs live Secret .*\/app:\n {4}= same password\n {4}= same token/);
 
-  server.update(secret('app', ns, {password: canary(), token}));
+  await env.kube.apply(secret('app', ns, {password: canary(), token}));
   const changed = await env.cli(['diff', file, '--key', NACL_PRIV]);
   assert.equal(changed.code, 1);
   assert.match(changed.stdout, / {4}~ changed password/);
@@ -213,37 +200,35 @@ test('nacl sealed file: values opened with --key are compared with the live Secr
   assert.match(noKey.stderr, /--key/);
 
   // A live nacl SealedSecret is compared by ciphertext even when no key is at hand.
-  server.create(parse(readFileSync(file, 'utf8')));
+  await env.kube.apply(parse(readFileSync(file, 'utf8')));
   const byCiphertext = await env.cli(['diff', file]);
   assert.equal(byCiphertext.code, 0, byCiphertext.stdout + byCiphertext.stderr);
   assert.match(byCiphertext.stdout, /= same password/);
   assert.match(byCiphertext.stdout, /values not compared/);
 });
 
-test('nacl sealed file: the cluster\'s own keys open it when the caller may read them', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = namespace(server);
-  const kube = await env.cli(['keys', 'init']);
+test('nacl sealed file: the cluster\'s own keys open it when the caller may read them', async () => {
+  const ns = await namespace();
+  // On a real cluster the keys live in a namespace of this run, not in everyone's kube-system.
+  const keys = env.real ? ['--key-namespace', await env.kube.namespace('diff-keys')] : [];
+  const kube = await env.cli(['keys', 'init', ...keys]);
   assert.equal(kube.code, 0, kube.stderr);
   const pw = canary();
-  const sealed = await env.cli(['seal', '--scheme', 'nacl'], {input: stringify(secret('svc', ns, {password: pw}))});
+  const sealed = await env.cli(['seal', '--scheme', 'nacl', ...keys], {input: stringify(secret('svc', ns, {password: pw}))});
   assert.equal(sealed.code, 0, sealed.stderr);
   const file = writeFile('nacl-cluster.yaml', sealed.stdout);
-  server.create(secret('svc', ns, {password: pw, extra: 'x'}));
-  const r = await env.cli(['diff', file]);
+  await env.kube.apply(secret('svc', ns, {password: pw, extra: 'x'}));
+  const r = await env.cli(['diff', file, ...keys]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, / {4}- removed extra\n {4}= same password/);
   assertNoValue(r, pw);
 });
 
-test('--against-namespace: keys missing on the other side are removed, extra ones added; identical Secrets exit 0', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const [staging, production] = [namespace(server), namespace(server)];
+test('--against-namespace: keys missing on the other side are removed, extra ones added; identical Secrets exit 0', async () => {
+  const [staging, production] = [await namespace(), await namespace()];
   const [a, b, c] = [canary(), canary(), canary()];
-  server.create(secret('db', staging, {password: a, user: b, newkey: c}));
-  server.create(secret('db', production, {password: a, user: canary()}));
+  await env.kube.apply(secret('db', staging, {password: a, user: b, newkey: c}));
+  await env.kube.apply(secret('db', production, {password: a, user: canary()}));
   const r = await env.cli(['diff', 'db', '-n', staging, '--against-namespace', production]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, new RegExp(`Secret db: namespace ${staging} → namespace ${production}`));
@@ -252,29 +237,38 @@ test('--against-namespace: keys missing on the other side are removed, extra one
   assert.match(r.stdout, /~ changed user/);
   assertNoValue(r, a, b, c);
 
-  server.update(secret('db', production, {password: a, user: b, newkey: c}));
+  await env.kube.apply(secret('db', production, {password: a, user: b, newkey: c}));
   const same = await env.cli(['diff', 'db', '-n', staging, '--against-namespace', production]);
   assert.equal(same.code, 0, same.stdout);
 
-  const missing = await env.cli(['diff', 'db', '-n', staging, '--against-namespace', namespace(server)]);
+  const empty = await namespace();
+  const missing = await env.cli(['diff', 'db', '-n', staging, '--against-namespace', empty]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stdout, /missing in namespace diff-\d+/);
+  assert.ok(missing.stdout.includes(`missing in namespace ${empty}`), missing.stdout);
   assert.equal((await env.cli(['diff', 'nope', '-n', staging, '--against-namespace', production])).code, 2);
   assert.equal((await env.cli(['diff', '--against-namespace', production])).code, 2);
 });
 
-test('--against-context: the same Secret in another cluster of the same kubeconfig, each context with its own namespace', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
+/** A kubeconfig whose one context, staging, is this environment's cluster with namespace `ns`. */
+function stagingKubeconfig(ns: string): any {
+  if (env.server) return parse(readFileSync(env.server.writeKubeconfig(join(env.dir, 'k-staging'), {context: 'staging', namespace: ns}), 'utf8'));
+  const k = parse(readFileSync(env.kubeconfig, 'utf8'));
+  const ctx = k.contexts.find((c: any) => c.name === k['current-context']).context;
+  return {...k, 'current-context': 'staging', contexts: [{name: 'staging', context: {...ctx, namespace: ns}}],
+    clusters: k.clusters.filter((c: any) => c.name === ctx.cluster), users: k.users.filter((u: any) => u.name === ctx.user)};
+}
+
+// The other cluster is a second test server in both modes: a real run needs only one cluster.
+test('--against-context: the same Secret in another cluster of the same kubeconfig, each context with its own namespace', async () => {
   const prod = await startTestServer();
   try {
-    const ns = namespace(server);
+    const ns = await namespace();
     prod.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'payments'}});
     const [a, b] = [canary(), canary()];
-    server.create(secret('db', ns, {password: a, 'tls.key': b}));
+    await env.kube.apply(secret('db', ns, {password: a, 'tls.key': b}));
     prod.create(secret('db', 'payments', {password: a}));
     // One kubeconfig, two contexts: staging (this server, namespace ns) and prod (the other, payments).
-    const s = parse(readFileSync(server.writeKubeconfig(join(env.dir, 'k-staging'), {context: 'staging', namespace: ns}), 'utf8'));
+    const s = stagingKubeconfig(ns);
     const p = parse(readFileSync(prod.writeKubeconfig(join(env.dir, 'k-prod'), {context: 'prod', namespace: 'payments'}), 'utf8'));
     p.clusters[0].name = 'prod-cluster';
     p.users[0].name = 'prod-admin';
