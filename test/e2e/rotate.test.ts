@@ -1,4 +1,4 @@
-// `kubectl secret rotate` against the test API server: each value source, the plan and its
+// `kubectl secret rotate` against the test API server (or a real cluster): each value source, the plan and its
 // confirmation, the conditional write (a concurrent change mid-flight gives exit 3 and keeps
 // the other writer's data), the annotations, immutable Secrets, --exec, restarts, and
 // --sealed on both schemes checked with libsodium and with OpenSSL through node:crypto.
@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {parse, stringify} from 'yaml';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
-import type {TestServer} from '../server/index.js';
+import {PAUSE} from '../helpers/kube.js';
 import {libsodiumOpen, opensslOpen} from '../helpers/interop.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
@@ -30,14 +30,13 @@ const canary = () => `CANARY-${randomBytes(6).toString('hex')}`;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-function seed(server: TestServer, data: Record<string, string>, extra: Record<string, unknown> = {}): string {
-  const ns = `rotate-${++nsCounter}`;
-  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
-  server.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])), ...extra});
+async function seed(data: Record<string, string>, extra: Record<string, unknown> = {}): Promise<string> {
+  const ns = await env.kube.namespace(`rotate-${++nsCounter}`);
+  await env.kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])), ...extra});
   return ns;
 }
 
-const live = (server: TestServer, ns: string) => server.get('v1', 'Secret', ns, 'db');
+const live = (ns: string) => env.kube.get('v1', 'Secret', ns, 'db');
 
 function assertNoValue(r: CliResult, ...values: string[]): void {
   for (const v of values) {
@@ -48,16 +47,14 @@ function assertNoValue(r: CliResult, ...values: string[]): void {
   }
 }
 
-test('--generate: a new random value, the other keys untouched, the annotations recorded, the value never printed', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
+test('--generate: a new random value, the other keys untouched, the annotations recorded, the value never printed', async () => {
   const [old, user] = [canary(), canary()];
-  const ns = seed(server, {password: old, user});
-  const before = live(server, ns);
+  const ns = await seed({password: old, user});
+  const before = (await live(ns));
   const started = Date.now();
   const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const after = live(server, ns);
+  const after = (await live(ns));
   const pw = unb64(after.data.password);
   assert.match(pw, /^[A-Za-z0-9]{32}$/);
   assert.equal(after.data.user, before.data.user);
@@ -72,7 +69,7 @@ test('--generate: a new random value, the other keys untouched, the annotations 
 
   const hex = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'user', '--length', '12', '--charset', 'hex', '--yes', '--show-values']);
   assert.equal(hex.code, 0, hex.stderr);
-  const now = live(server, ns);
+  const now = (await live(ns));
   for (const k of ['password', 'user']) {
     assert.match(unb64(now.data[k]), /^[0-9a-f]{12}$/);
     assert.ok(hex.stdout.includes(`${k}=${unb64(now.data[k])}\n`), '--show-values prints the generated values');
@@ -80,35 +77,31 @@ test('--generate: a new random value, the other keys untouched, the annotations 
   assert.equal(now.metadata.annotations[ROTATED_KEYS], 'password,user');
 });
 
-test('--from-literal and --from-file set the given values; a new key needs --add', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server, {password: canary(), token: canary()});
+test('--from-literal and --from-file set the given values; a new key needs --add', async () => {
+  const ns = await seed({password: canary(), token: canary()});
   const [lit, fromFile, added] = [canary(), canary(), canary()];
   const file = join(env.dir, 'token.txt');
   writeFileSync(file, fromFile);
-  const rv = live(server, ns).metadata.resourceVersion;
+  const rv = (await live(ns)).metadata.resourceVersion;
   const missing = await env.cli(['rotate', 'db', '-n', ns, '--from-literal', `apikey=${added}`, '--yes']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /has no key "apikey"/);
   assert.match(missing.stderr, /--add/);
-  assert.equal(live(server, ns).metadata.resourceVersion, rv, 'nothing written');
+  assert.equal((await live(ns)).metadata.resourceVersion, rv, 'nothing written');
 
   const r = await env.cli(['rotate', 'db', '-n', ns, '--from-literal', `password=${lit}`, '--from-file', `token=${file}`, '--from-literal', `apikey=${added}`, '--add', '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const s = live(server, ns);
+  const s = (await live(ns));
   assert.deepEqual([unb64(s.data.password), unb64(s.data.token), unb64(s.data.apikey)], [lit, fromFile, added]);
   assert.equal(s.metadata.annotations[ROTATED_KEYS], 'apikey,password,token');
   assert.match(r.stdout, /\+ add apikey: new value from --from-literal/);
   assertNoValue(r, lit, fromFile, added);
 });
 
-test('without a terminal: --prompt and a missing --yes refuse with exit 2 and write nothing; --dry-run only prints the plan', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
+test('without a terminal: --prompt and a missing --yes refuse with exit 2 and write nothing; --dry-run only prints the plan', async () => {
   const old = canary();
-  const ns = seed(server, {password: old});
-  const rv = live(server, ns).metadata.resourceVersion;
+  const ns = await seed({password: old});
+  const rv = (await live(ns)).metadata.resourceVersion;
   const prompt = await env.cli(['rotate', 'db', '-n', ns, '--prompt', 'password', '--yes']);
   assert.equal(prompt.code, 2, prompt.stderr);
   assert.match(prompt.stderr, /--prompt password needs a terminal/);
@@ -120,9 +113,10 @@ test('without a terminal: --prompt and a missing --yes refuse with exit 2 and wr
   const dry = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--dry-run']);
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /dry run: nothing was changed/);
-  assert.equal(live(server, ns).metadata.resourceVersion, rv, 'nothing written');
-  assert.equal(unb64(live(server, ns).data.password), old);
-  assert.ok(!server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
+  assert.equal((await live(ns)).metadata.resourceVersion, rv, 'nothing written');
+  assert.equal(unb64((await live(ns)).data.password), old);
+  // The request log (test server only) shows not even a rejected write was attempted.
+  if (env.server) assert.ok(!env.server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
   assertNoValue(noYes, old);
 });
 
@@ -131,11 +125,11 @@ test('someone else changes the Secret between our read and our write: 409, exit 
   if (!server) return;
   const old = canary();
   let theirs = canary();
-  const ns = seed(server, {password: old, user: 'app'});
+  const ns = await seed({password: old, user: 'app'});
   let fired = 0;
   const remove = server.beforeWrite((req) => {
     if (req.kind !== 'Secret' || req.namespace !== ns || fired++ > 0) return;
-    const cur = live(server, ns);
+    const cur = server.get('v1', 'Secret', ns, 'db');
     server.update({...cur, data: {...cur.data, password: b64(theirs)}});
   });
   try {
@@ -143,7 +137,7 @@ test('someone else changes the Secret between our read and our write: 409, exit 
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, new RegExp(`Secret ${ns}/db was changed by someone else after it was read; nothing was written`));
     assert.equal(fired, 1);
-    const s = live(server, ns);
+    const s = (await live(ns));
     assert.equal(unb64(s.data.password), theirs, "the other writer's value is intact");
     assert.equal(s.metadata.annotations?.[ROTATED_AT], undefined);
     assertNoValue(r, old, theirs);
@@ -154,29 +148,27 @@ test('someone else changes the Secret between our read and our write: 409, exit 
     const withExec = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null', '--yes']);
     assert.equal(withExec.code, 3, withExec.stderr);
     assert.match(withExec.stderr, /nothing was written; but --exec already ran for password/);
-    assert.equal(unb64(live(server, ns).data.password), theirs);
+    assert.equal(unb64((await live(ns)).data.password), theirs);
   } finally {
     remove();
   }
 });
 
-test('an immutable Secret is refused without --recreate; with it, the Secret is created again with the new values', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
+test('an immutable Secret is refused without --recreate; with it, the Secret is created again with the new values', async () => {
   const [old, kept] = [canary(), canary()];
-  const ns = seed(server, {password: old, user: kept}, {immutable: true});
-  const before = live(server, ns);
+  const ns = await seed({password: old, user: kept}, {immutable: true});
+  const before = (await live(ns));
   const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /is immutable/);
   assert.match(r.stderr, /--recreate/);
-  assert.equal(live(server, ns).metadata.resourceVersion, before.metadata.resourceVersion);
+  assert.equal((await live(ns)).metadata.resourceVersion, before.metadata.resourceVersion);
 
   const re = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes']);
   assert.equal(re.code, 0, re.stdout + re.stderr);
   assert.match(re.stdout, /immutable: it will be deleted and created again/);
   assert.match(re.stdout, /\(recreated\)/);
-  const after = live(server, ns);
+  const after = (await live(ns));
   assert.notEqual(after.metadata.uid, before.metadata.uid);
   assert.equal(after.immutable, true);
   assert.notEqual(unb64(after.data.password), old);
@@ -185,15 +177,13 @@ test('an immutable Secret is refused without --recreate; with it, the Secret is 
   assertNoValue(re, old, kept, unb64(after.data.password));
 });
 
-test('--exec gets each new value on stdin with KEY, SECRET_NAME and NAMESPACE before the write; if it fails nothing is written', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server, {password: canary(), token: canary()});
+test('--exec gets each new value on stdin with KEY, SECRET_NAME and NAMESPACE before the write; if it fails nothing is written', async () => {
+  const ns = await seed({password: canary(), token: canary()});
   const dir = env.dir;
   const cmd = `cat > "${dir}/exec-$KEY"; printf '%s/%s' "$NAMESPACE" "$SECRET_NAME" > "${dir}/exec-$KEY.target"`;
   const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'token', '--exec', cmd, '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const s = live(server, ns);
+  const s = (await live(ns));
   for (const k of ['password', 'token']) {
     assert.equal(readFileSync(join(dir, `exec-${k}`), 'utf8'), unb64(s.data[k]), `${k}: the command saw the value that was written`);
     assert.equal(readFileSync(join(dir, `exec-${k}.target`), 'utf8'), `${ns}/db`);
@@ -205,24 +195,23 @@ test('--exec gets each new value on stdin with KEY, SECRET_NAME and NAMESPACE be
   const failing = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null; exit 7', '--yes']);
   assert.equal(failing.code, 1, failing.stdout + failing.stderr);
   assert.match(failing.stderr, /--exec failed for key "password" \(exit code 7\); nothing was written/);
-  assert.equal(live(server, ns).metadata.resourceVersion, rv);
+  assert.equal((await live(ns)).metadata.resourceVersion, rv);
 });
 
-test('after writing, the consumers restart and their rollouts are reported; --no-restart leaves them alone', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server, {password: canary()});
-  server.create({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: ns}, spec: {replicas: 1, selector: {matchLabels: {app: 'api'}}, template: {
-    metadata: {labels: {app: 'api'}}, spec: {containers: [{name: 'app', image: 'example/app:1', env: [{name: 'PW', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}]},
+test('after writing, the consumers restart and their rollouts are reported; --no-restart leaves them alone', async () => {
+  const ns = await seed({password: canary()});
+  await env.kube.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: ns}, spec: {replicas: 1, selector: {matchLabels: {app: 'api'}}, template: {
+    metadata: {labels: {app: 'api'}}, spec: {containers: [{name: 'app', image: PAUSE, env: [{name: 'PW', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}]},
   }}});
-  const annotations = () => server.get('apps/v1', 'Deployment', ns, 'api').spec.template.metadata.annotations ?? {};
+  const annotations = async () => (await env.kube.get('apps/v1', 'Deployment', ns, 'api')).spec.template.metadata.annotations ?? {};
   const quiet = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--no-restart']);
   assert.equal(quiet.code, 0, quiet.stderr);
-  assert.deepEqual(annotations(), {});
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--timeout', '30s']);
+  assert.deepEqual(await annotations(), {});
+  // A real rollout pulls an image and starts a pod: give it longer than the simulator needs.
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--timeout', env.real ? '180s' : '30s'], {timeoutMs: 240_000});
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const s = live(server, ns);
-  assert.equal(annotations()['kubectl-secret.dev/restarted-for.db'], `${s.metadata.uid}/${s.metadata.resourceVersion}`);
+  const s = (await live(ns));
+  assert.equal((await annotations())['kubectl-secret.dev/restarted-for.db'], `${s.metadata.uid}/${s.metadata.resourceVersion}`);
   assert.match(r.stdout, /deployment\.apps\/api restarted/);
   assert.match(r.stdout, /deployment "api" successfully rolled out/);
   assertNoValue(r, unb64(s.data.password));
@@ -287,21 +276,23 @@ for (const scheme of ['sealed-secrets', 'nacl'] as const) {
   });
 }
 
-test('--sealed without --cert seals with the key the cluster publishes (nacl), and the cluster\'s keys open the result', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  assert.equal((await env.cli(['keys', 'init'])).code, 0);
+test('--sealed without --cert seals with the key the cluster publishes (nacl), and the cluster\'s keys open the result', async () => {
+  // On a real cluster the keys live in a namespace of this run, not in everyone's kube-system.
+  const keys = env.real ? ['--key-namespace', await env.kube.namespace('rotate-keys')] : [];
+  assert.equal((await env.cli(['keys', 'init', ...keys])).code, 0);
   const user = canary();
-  const sealed = await env.cli(['seal', '--scheme', 'nacl'], {input: secretYaml({password: canary(), user})});
+  const sealed = await env.cli(['seal', '--scheme', 'nacl', ...keys], {input: secretYaml({password: canary(), user})});
   assert.equal(sealed.code, 0, sealed.stderr);
   const file = join(env.dir, 'cluster-nacl.yaml');
   writeFileSync(file, sealed.stdout);
-  const r = await env.cli(['rotate', 'db', '--sealed', file, '--generate', 'password', '--yes', '--show-values']);
+  const liveBefore = await env.kube.get('v1', 'Secret', 'payments', 'db');
+  const r = await env.cli(['rotate', 'db', '--sealed', file, '--generate', 'password', '--yes', '--show-values', ...keys]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const generated = /^password=(.*)$/m.exec(r.stdout)?.[1];
-  const opened = await env.cli(['unseal', file]);
+  const opened = await env.cli(['unseal', file, ...keys]);
   assert.equal(opened.code, 0, opened.stderr);
   const data = parse(opened.stdout).data;
   assert.deepEqual([unb64(data.password), unb64(data.user)], [generated, user]);
-  assert.ok(!server.requests.some((q) => q.method !== 'GET' && q.path.includes('/namespaces/payments/')), 'no write to the cluster');
+  if (env.server) assert.ok(!env.server.requests.some((q) => q.method !== 'GET' && q.path.includes('/namespaces/payments/')), 'no write to the cluster');
+  else assert.equal((await env.kube.get('v1', 'Secret', 'payments', 'db'))?.metadata.resourceVersion, liveBefore?.metadata.resourceVersion, 'no write to the cluster');
 });
