@@ -36,7 +36,17 @@ export class Cluster {
   async create<T = KubeObject>(obj: KubeObject, query?: Query): Promise<T> {
     const r = resourceOf(obj);
     const ns = r.namespaced ? (obj.metadata?.namespace ?? this.namespace) : undefined;
-    return this.rest.create<T>(collectionPath(r, ns), obj, {verb: 'create', resource: r.plural, namespace: ns, name: obj.metadata?.name}, query);
+    const name = obj.metadata?.name;
+    try {
+      return await this.rest.create<T>(collectionPath(r, ns), obj, {verb: 'create', resource: r.plural, namespace: ns, name}, query);
+    } catch (error) {
+      if (!isUncertain(error) || !name) throw error;
+      // As for update: never resend (a second create would fail or, with generateName, duplicate);
+      // read the name to learn whether ours landed.
+      const live = await this.get<KubeObject>(r, name, ns).catch(() => null);
+      if (live && sameContent(live, obj)) return live as T;
+      throw uncertainError(error as ClusterError, `create of ${r.plural} "${name}"`, live === undefined && !timedOut(error) ? false : undefined);
+    }
   }
 
   /** PUT carrying the object's resourceVersion: a concurrent change gives 409, never a lost update. */
@@ -53,7 +63,9 @@ export class Cluster {
       const live = await this.get<KubeObject>(r, name, ns).catch(() => undefined);
       const sent = obj.metadata?.resourceVersion;
       if (live && sent && live.metadata?.resourceVersion !== sent && sameContent(live, obj)) return live as T;
-      throw uncertainError(error as ClusterError, `update of ${r.plural} "${name}"`, live === undefined ? undefined : live.metadata?.resourceVersion === sent ? false : undefined);
+      // A request that timed out may still be in the server's hands and land after this re-read,
+      // so only a dropped connection lets an unchanged object prove the write did not apply.
+      throw uncertainError(error as ClusterError, `update of ${r.plural} "${name}"`, live !== undefined && live.metadata?.resourceVersion === sent && !timedOut(error) ? false : undefined);
     }
   }
 
@@ -75,7 +87,14 @@ export class Cluster {
 
   async delete(r: ResourceInfo, name: string, namespace?: string, body?: unknown): Promise<void> {
     const ns = r.namespaced ? (namespace ?? this.namespace) : undefined;
-    await this.rest.delete(objectPath(r, name, ns), {verb: 'delete', resource: r.plural, namespace: ns, name}, body);
+    try {
+      await this.rest.delete(objectPath(r, name, ns), {verb: 'delete', resource: r.plural, namespace: ns, name}, body);
+    } catch (error) {
+      if (!isUncertain(error)) throw error;
+      // Gone is what was asked; anything else may be our delete still on its way.
+      if ((await this.get<KubeObject>(r, name, ns).catch(() => null)) === undefined) return;
+      throw uncertainError(error as ClusterError, `delete of ${r.plural} "${name}"`, undefined);
+    }
   }
 }
 
@@ -84,10 +103,16 @@ function isUncertain(error: unknown): boolean {
   return error instanceof ClusterError && (reason === 'ConnectionDropped' || reason === 'Timeout');
 }
 
+function timedOut(error: unknown): boolean {
+  return (error as ClusterError)?.reason === 'Timeout';
+}
+
 /** What the user needs after an uncertain write: whether it landed, when we could tell. */
 function uncertainError(error: ClusterError, what: string, applied: boolean | undefined): ClusterError {
   const state = applied === false ? 'a re-read shows it was not applied' : 'it may or may not have been applied';
-  return new ClusterError(`${error.message} during ${what}; ${state}`, {reason: error.reason, hint: applied === false ? 'nothing changed; retry' : 'check the object (kubectl get) before retrying'});
+  // The timeout message already says "may or may not"; say it once, after naming the write.
+  const cause = error.message.replace(/; it may or may not have been applied$/, '');
+  return new ClusterError(`${cause} during ${what}; ${state}`, {reason: error.reason, hint: applied === false ? 'nothing changed; retry' : 'check the object (kubectl get) before retrying'});
 }
 
 /** Whether the live object carries what we sent (ignoring server-set metadata and status). */
