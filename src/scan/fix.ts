@@ -2,10 +2,10 @@
 // resolves, refuse a file whose working copy differs from what was staged (sealing it would
 // commit work the user did not stage, or lose it), ask per file, seal, and re-stage.
 // The sealing is a parameter: `sealFileInPlace` from src/seal/ (the seal command's logic).
-import {InputError} from '../errors.js';
+import {IncompleteError, InputError} from '../errors.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {SourceFile} from './files.js';
-import {git, splitZ} from './git.js';
+import {git, gitRaw, splitZ} from './git.js';
 import type {ScanReport} from './run.js';
 import type {RuleId} from './types.js';
 
@@ -81,11 +81,33 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
       o.log(`not sealing ${f.display}: ${reason}`);
       continue;
     }
-    if (o.staged) await git(['add', '--', `:(literal)${f.path}`], {cwd: o.report.root});
+    if (o.staged) await stage(o.report.root, f);
     result.sealed.push(f.display);
     o.log(`sealed ${f.display}${o.staged ? ' (and staged it)' : ''}`);
   }
   return result;
+}
+
+/**
+ * `git add` of a file we just sealed. Another git process (a commit, an editor) may hold
+ * index.lock for a moment: wait for it, bounded, as a user would. If staging still fails, the
+ * working copy is sealed but the index keeps the plaintext: say so, and what to run.
+ */
+async function stage(root: string, f: SourceFile): Promise<void> {
+  // A commit holds the lock while its hooks run (our own scan among them): seconds, not minutes.
+  const giveUpAt = Date.now() + 10_000;
+  for (;;) {
+    const r = await gitRaw(['add', '--', `:(literal)${f.path}`], {cwd: root});
+    if (r.code === 0) return;
+    if (/index\.lock/.test(r.stderr) && Date.now() < giveUpAt) {
+      await new Promise((res) => setTimeout(res, 100));
+      continue;
+    }
+    throw new IncompleteError(
+      `sealed ${f.display} but could not stage it: ${r.stderr.trim().split('\n')[0] || `git add exit ${r.code}`}`,
+      `run \`git add ${f.display}\`: the working copy is sealed, the index still holds the plaintext`,
+    );
+  }
 }
 
 /** The module the lead's seal work provides; until it exists, --fix says so instead of failing obscurely. */
