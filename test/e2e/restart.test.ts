@@ -1,11 +1,12 @@
-// `kubectl secret restart` against the test API server and its rollout simulator, as a user
-// runs it; the real kubectl checks that our restart looks like its own.
+// `kubectl secret restart` against the test API server and its rollout simulator (or a real
+// cluster, where rollouts take real time), as a user runs it; the real kubectl checks that our
+// restart looks like its own.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
-import type {TestServer} from '../server/index.js';
+import {PAUSE} from '../helpers/kube.js';
 
 const ROLLOUT_STEP_MS = 40;
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -22,53 +23,54 @@ after(async () => {
 let nsCounter = 0;
 const canary = `CANARY-${randomBytes(8).toString('hex')}`;
 
-const podSpec = (extra: any = {}) => ({containers: [{name: 'app', image: 'example/app:1', ...extra}]});
+const podSpec = (extra: any = {}) => ({containers: [{name: 'app', image: PAUSE, ...extra}]});
+/** How long a rollout may take: the simulator's are instant, a real cluster starts pods. */
+const wait = () => ['--timeout', env.real ? '180s' : '30s'];
+const cliTimeout = {timeoutMs: 240_000};
 const template = (app: string, spec: any) => ({metadata: {labels: {app}}, spec});
 
 /**
  * A namespace with Secret `db` used by a Deployment (env), a StatefulSet (volume), a DaemonSet
  * (envFrom), a CronJob and a bare Pod; plus a Deployment that only names `db` in its args.
  */
-function seed(server: TestServer, extra: {paused?: boolean} = {}): string {
-  const ns = `restart-${++nsCounter}`;
-  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
-  server.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, data: {password: Buffer.from(canary).toString('base64')}});
-  const env = podSpec({env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]});
-  server.create({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: ns, labels: {tier: 'web'}},
-    spec: {replicas: 2, paused: extra.paused || undefined, selector: {matchLabels: {app: 'api'}}, template: template('api', env)}});
-  server.create({apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name: 'ledger', namespace: ns, labels: {tier: 'data'}},
+async function seed(extra: {paused?: boolean} = {}): Promise<string> {
+  const kube = env.kube;
+  const ns = await kube.namespace(`restart-${++nsCounter}`);
+  await kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, data: {password: Buffer.from(canary).toString('base64')}});
+  const withEnv = podSpec({env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]});
+  await kube.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: ns, labels: {tier: 'web'}},
+    spec: {replicas: 2, paused: extra.paused || undefined, selector: {matchLabels: {app: 'api'}}, template: template('api', withEnv)}});
+  await kube.apply({apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name: 'ledger', namespace: ns, labels: {tier: 'data'}},
     spec: {replicas: 2, serviceName: 'ledger', selector: {matchLabels: {app: 'ledger'}}, template: template('ledger', {
       ...podSpec({volumeMounts: [{name: 'db', mountPath: '/etc/db'}]}), volumes: [{name: 'db', secret: {secretName: 'db'}}],
     })}});
-  server.create({apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: {name: 'agent', namespace: ns, labels: {tier: 'infra'}},
+  await kube.apply({apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: {name: 'agent', namespace: ns, labels: {tier: 'infra'}},
     spec: {selector: {matchLabels: {app: 'agent'}}, template: template('agent', podSpec({envFrom: [{secretRef: {name: 'db'}}]}))}});
-  server.create({apiVersion: 'batch/v1', kind: 'CronJob', metadata: {name: 'nightly', namespace: ns},
-    spec: {schedule: '0 3 * * *', jobTemplate: {spec: {template: template('nightly', {...env, restartPolicy: 'OnFailure'})}}}});
-  server.create({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'debug', namespace: ns}, spec: env});
-  server.create({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'bystander', namespace: ns},
+  await kube.apply({apiVersion: 'batch/v1', kind: 'CronJob', metadata: {name: 'nightly', namespace: ns},
+    spec: {schedule: '0 3 * * *', jobTemplate: {spec: {template: template('nightly', {...withEnv, restartPolicy: 'OnFailure'})}}}});
+  await kube.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'debug', namespace: ns}, spec: withEnv});
+  await kube.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'bystander', namespace: ns},
     spec: {replicas: 1, selector: {matchLabels: {app: 'bystander'}}, template: template('bystander', podSpec({args: ['--secret-name=db']}))}});
   return ns;
 }
 
-const annotations = (server: TestServer, apiVersion: string, kind: string, ns: string, name: string): Record<string, string> =>
-  server.get(apiVersion, kind, ns, name)?.spec?.template?.metadata?.annotations ?? {};
+const annotations = async (apiVersion: string, kind: string, ns: string, name: string): Promise<Record<string, string>> =>
+  (await env.kube.get(apiVersion, kind, ns, name))?.spec?.template?.metadata?.annotations ?? {};
 
 function assertNoCanary(r: {stdout: string; stderr: string}): void {
   assert.ok(!r.stdout.includes(canary) && !r.stderr.includes(canary), 'a secret value was printed');
 }
 
-test('restarts the Deployment, StatefulSet and DaemonSet that use the Secret, waits for them, and a second run skips them', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server);
-  const secret = server.get('v1', 'Secret', ns, 'db');
+test('restarts the Deployment, StatefulSet and DaemonSet that use the Secret, waits for them, and a second run skips them', async () => {
+  const ns = await seed();
+  const secret = await env.kube.get('v1', 'Secret', ns, 'db');
   const version = `${secret.metadata.uid}/${secret.metadata.resourceVersion}`;
 
-  const r = await env.cli(['restart', 'db', '-n', ns, '--timeout', '30s']);
+  const r = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
   assertNoCanary(r);
   assert.equal(r.code, 0, r.stderr);
   for (const [apiVersion, kind, name] of [['apps/v1', 'Deployment', 'api'], ['apps/v1', 'StatefulSet', 'ledger'], ['apps/v1', 'DaemonSet', 'agent']]) {
-    const a = annotations(server, apiVersion, kind, ns, name);
+    const a = (await annotations(apiVersion, kind, ns, name));
     assert.equal(a[FOR_DB], version, `${kind} ${name} annotated with the Secret's uid/resourceVersion`);
     assert.match(a[RESTARTED_AT] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
     assert.match(r.stdout, new RegExp(`${kind.toLowerCase()}\\.apps/${name} restarted`));
@@ -78,44 +80,46 @@ test('restarts the Deployment, StatefulSet and DaemonSet that use the Secret, wa
   assert.match(r.stdout, /statefulset rolling update complete 2 pods at revision|partitioned roll out complete/);
   assert.match(r.stdout, /cronjob\.batch\/nightly: picks up the new value on its next run/);
   assert.match(r.stdout, /pod\/debug: delete to restart/);
-  assert.deepEqual(annotations(server, 'apps/v1', 'Deployment', ns, 'bystander'), {}, 'a Secret named only in args is not a consumer');
-  assert.ok(server.get('v1', 'Pod', ns, 'debug'), 'bare pods are not deleted without --delete-pods');
+  assert.deepEqual((await annotations('apps/v1', 'Deployment', ns, 'bystander')), {}, 'a Secret named only in args is not a consumer');
+  assert.ok(await env.kube.get('v1', 'Pod', ns, 'debug'), 'bare pods are not deleted without --delete-pods');
 
-  const patchesBefore = server.requests.filter((q) => q.method === 'PATCH').length;
-  const again = await env.cli(['restart', 'db', '-n', ns, '--timeout', '30s']);
+  const generations = async () => Promise.all(['Deployment', 'StatefulSet', 'DaemonSet'].map(async (k) => (await env.kube.get('apps/v1', k, ns, k === 'Deployment' ? 'api' : k === 'StatefulSet' ? 'ledger' : 'agent')).metadata.generation));
+  const generationsBefore = await generations();
+  const patchesBefore = env.server?.requests.filter((q) => q.method === 'PATCH').length;
+  const again = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
   assert.equal(again.code, 0, again.stderr);
   assert.equal((again.stdout.match(/skipped: already running the current version/g) ?? []).length, 3, again.stdout);
-  assert.equal(server.requests.filter((q) => q.method === 'PATCH').length, patchesBefore, 'the second run patches nothing');
+  assert.deepEqual(await generations(), generationsBefore, 'the second run changes no pod template');
+  if (env.server) assert.equal(env.server.requests.filter((q) => q.method === 'PATCH').length, patchesBefore, 'the second run patches nothing');
 });
 
-test('--force restarts workloads already running the current version; a changed Secret restarts them again', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server);
+test('--force restarts workloads already running the current version; a changed Secret restarts them again', async () => {
+  const ns = await seed();
   assert.equal((await env.cli(['restart', 'db', '-n', ns, '--no-wait'])).code, 0);
   const patchPath = `/apis/apps/v1/namespaces/${ns}/deployments/api`;
-  const patches = () => server.requests.filter((q) => q.method === 'PATCH' && q.path === patchPath).length;
+  // Each restart patch changes the pod template once: generation counts them on any cluster,
+  // and the test server's request log shows it took exactly one PATCH.
+  const patches = async () => [(await env.kube.get('apps/v1', 'Deployment', ns, 'api')).metadata.generation, env.server?.requests.filter((q) => q.method === 'PATCH' && q.path === patchPath).length];
 
-  const before = patches();
-  const forced = await env.cli(['restart', 'db', '-n', ns, '--force', '--timeout', '30s']);
+  const [generation, requests] = await patches();
+  const forced = await env.cli(['restart', 'db', '-n', ns, '--force', ...wait()], cliTimeout);
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(forced.stdout, /deployment\.apps\/api restarted/);
-  assert.equal(patches(), before + 1);
+  assert.deepEqual(await patches(), [generation + 1, requests === undefined ? undefined : requests + 1]);
 
-  const secret = server.get('v1', 'Secret', ns, 'db');
-  server.update({...secret, data: {password: Buffer.from(`${canary}-2`).toString('base64')}});
-  const updated = server.get('v1', 'Secret', ns, 'db');
-  const changed = await env.cli(['restart', 'db', '-n', ns, '--timeout', '30s']);
+  const secret = await env.kube.get('v1', 'Secret', ns, 'db');
+  const updated = await env.kube.apply({...secret, data: {password: Buffer.from(`${canary}-2`).toString('base64')}});
+  const changed = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
   assertNoCanary(changed);
   assert.equal(changed.code, 0, changed.stderr);
-  assert.equal(annotations(server, 'apps/v1', 'Deployment', ns, 'api')[FOR_DB], `${updated.metadata.uid}/${updated.metadata.resourceVersion}`);
+  assert.equal((await annotations('apps/v1', 'Deployment', ns, 'api'))[FOR_DB], `${updated.metadata.uid}/${updated.metadata.resourceVersion}`);
   assert.doesNotMatch(changed.stdout, /skipped/);
 });
 
 test('a stalled rollout ends in exit 1 after --timeout, naming it, while the others complete', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const ns = seed(server);
+  const ns = await seed();
   server.rollout.stall('Deployment', ns, 'api');
   const started = Date.now();
   const r = await env.cli(['restart', 'db', '-n', ns, '--timeout', '1500ms']);
@@ -129,9 +133,9 @@ test('a stalled rollout ends in exit 1 after --timeout, naming it, while the oth
 test('a rollout that exceeds its progress deadline is reported as failed (exit 1)', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const ns = seed(server);
+  const ns = await seed();
   server.rollout.fail('Deployment', ns, 'api');
-  const r = await env.cli(['restart', 'db', '-n', ns, '--timeout', '30s']);
+  const r = await env.cli(['restart', 'db', '-n', ns, ...wait()]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /deployment\.apps\/api: rollout failed: deployment "api" exceeded its progress deadline/);
   assert.match(r.stderr, /deployment\.apps\/api \(rollout failed\)/);
@@ -140,65 +144,70 @@ test('a rollout that exceeds its progress deadline is reported as failed (exit 1
 test('a workload the caller may not patch (403) is reported by name; the rest still restart', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const ns = seed(server);
+  const ns = await seed();
   const undo = server.deny({user: 'admin', verb: 'patch', resource: 'deployments', name: 'api'});
   try {
-    const r = await env.cli(['restart', 'db', '-n', ns, '--timeout', '30s']);
+    const r = await env.cli(['restart', 'db', '-n', ns, ...wait()]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /deployment\.apps\/api not restarted: forbidden/);
     assert.match(r.stderr, /deployment\.apps\/api \(forbidden\)/);
-    assert.equal(annotations(server, 'apps/v1', 'Deployment', ns, 'api')[FOR_DB], undefined);
-    assert.ok(annotations(server, 'apps/v1', 'StatefulSet', ns, 'ledger')[FOR_DB]);
-    assert.ok(annotations(server, 'apps/v1', 'DaemonSet', ns, 'agent')[FOR_DB]);
+    assert.equal((await annotations('apps/v1', 'Deployment', ns, 'api'))[FOR_DB], undefined);
+    assert.ok((await annotations('apps/v1', 'StatefulSet', ns, 'ledger'))[FOR_DB]);
+    assert.ok((await annotations('apps/v1', 'DaemonSet', ns, 'agent'))[FOR_DB]);
   } finally {
     undo();
   }
 });
 
-test('a paused Deployment is reported and not touched', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server, {paused: true});
-  const before = server.get('apps/v1', 'Deployment', ns, 'api');
-  const r = await env.cli(['restart', 'db', '-n', ns, '--timeout', '30s']);
+test('a paused Deployment is reported and not touched', async () => {
+  const ns = await seed({paused: true});
+  const before = await env.kube.get('apps/v1', 'Deployment', ns, 'api');
+  const r = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /deployment\.apps\/api: paused/);
   assert.match(r.stderr, /deployment\.apps\/api \(paused\)/);
-  const after = server.get('apps/v1', 'Deployment', ns, 'api');
-  assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion, 'not patched');
-  assert.ok(annotations(server, 'apps/v1', 'StatefulSet', ns, 'ledger')[FOR_DB], 'the others restart');
+  const after = await env.kube.get('apps/v1', 'Deployment', ns, 'api');
+  // Controllers write status at any time on a real cluster; only spec changes move generation.
+  assert.equal(after.metadata.generation, before.metadata.generation, 'not patched');
+  if (env.server) assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion, 'not patched');
+  assert.ok((await annotations('apps/v1', 'StatefulSet', ns, 'ledger'))[FOR_DB], 'the others restart');
 });
 
-test('--dry-run says what would be restarted and why, and changes nothing', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server);
-  const writes = () => server.requests.filter((q) => q.method !== 'GET').length;
+test('--dry-run says what would be restarted and why, and changes nothing', async () => {
+  const ns = await seed();
+  const writes = () => env.server?.requests.filter((q) => q.method !== 'GET').length;
   const before = writes();
+  // Spec changes move generation (status writes by controllers do not); the Pod keeps its uid.
+  const rv = async () => Promise.all([['apps/v1', 'Deployment', 'api'], ['apps/v1', 'StatefulSet', 'ledger'], ['apps/v1', 'DaemonSet', 'agent'], ['v1', 'Pod', 'debug']]
+    .map(async ([v, k, n]) => {
+      const o = await env.kube.get(v, k, ns, n);
+      return k === 'Pod' ? o?.metadata.uid : o?.metadata.generation;
+    }));
+  const rvBefore = await rv();
   const r = await env.cli(['restart', 'db', '-n', ns, '--dry-run', '--delete-pods']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(writes(), before);
+  assert.deepEqual(await rv(), rvBefore, 'no workload or pod changed');
   assert.match(r.stdout, /deployment\.apps\/api would be restarted: not restarted for this Secret yet; uses env DB_PASSWORD ← key password in app/);
   assert.match(r.stdout, /statefulset\.apps\/ledger would be restarted: .*volume db at \/etc\/db/);
   assert.match(r.stdout, /pod\/debug would be deleted/);
-  assert.ok(server.get('v1', 'Pod', ns, 'debug'));
+  assert.ok(await env.kube.get('v1', 'Pod', ns, 'debug'));
 });
 
-test('--selector limits the workloads; --delete-pods deletes bare Pods', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
-  const ns = seed(server);
+test('--selector limits the workloads; --delete-pods deletes bare Pods', async () => {
+  const ns = await seed();
   const r = await env.cli(['restart', 'db', '-n', ns, '-l', 'tier in (web,infra)', '--no-wait']);
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(annotations(server, 'apps/v1', 'Deployment', ns, 'api')[FOR_DB]);
-  assert.ok(annotations(server, 'apps/v1', 'DaemonSet', ns, 'agent')[FOR_DB]);
-  assert.equal(annotations(server, 'apps/v1', 'StatefulSet', ns, 'ledger')[FOR_DB], undefined);
+  assert.ok((await annotations('apps/v1', 'Deployment', ns, 'api'))[FOR_DB]);
+  assert.ok((await annotations('apps/v1', 'DaemonSet', ns, 'agent'))[FOR_DB]);
+  assert.equal((await annotations('apps/v1', 'StatefulSet', ns, 'ledger'))[FOR_DB], undefined);
   assert.doesNotMatch(r.stdout, /ledger|nightly|debug/);
 
   const d = await env.cli(['restart', 'db', '-n', ns, '--delete-pods', '--no-wait']);
   assert.equal(d.code, 0, d.stderr);
   assert.match(d.stdout, /pod\/debug deleted/);
-  assert.equal(server.get('v1', 'Pod', ns, 'debug'), undefined);
+  // A real kubelet stops the container before the Pod object goes away.
+  await env.kube.waitFor('pod/debug to be gone', async () => (await env.kube.get('v1', 'Pod', ns, 'debug')) === undefined, env.real ? 60_000 : 0);
 });
 
 test('a Secret that does not exist is an input error (exit 2)', async () => {
@@ -229,7 +238,7 @@ function runKubectl(args: string[]): Promise<{code: number | null; stdout: strin
 test('the real `kubectl rollout status` agrees with us after our restart', {skip: kubectl.status !== 0 ? 'kubectl is not on PATH' : false}, async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const ns = seed(server);
+  const ns = await seed();
   server.rollout.stall('StatefulSet', ns, 'ledger');
   const ours = await env.cli(['restart', 'db', '-n', ns, '--timeout', '1s']);
   assert.equal(ours.code, 1);
@@ -247,5 +256,5 @@ test('the real `kubectl rollout status` agrees with us after our restart', {skip
   // here it is enough that kubectl accepts our restartedAt as its own annotation.
   const got = await runKubectl(['get', 'deployment', 'api', '-n', ns, '-o', `jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}`]);
   assert.equal(got.code, 0, got.stderr);
-  assert.equal(got.stdout, annotations(server, 'apps/v1', 'Deployment', ns, 'api')[RESTARTED_AT]);
+  assert.equal(got.stdout, (await annotations('apps/v1', 'Deployment', ns, 'api'))[RESTARTED_AT]);
 });
