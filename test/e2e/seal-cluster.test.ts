@@ -1,6 +1,7 @@
 // seal and friends against a cluster: the Bitnami controller reached through the service
 // proxy (a fake controller registered on the test server answers cert.pem, verify and rotate
-// with OpenSSL through node:crypto), and the nacl keys kept in the cluster.
+// with OpenSSL through node:crypto), and the nacl keys kept in the cluster (on a real cluster,
+// in a key namespace of this run, so that the cluster's own kube-system is left alone).
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
@@ -14,13 +15,17 @@ const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const CERT = readFileSync(join(FIX, 'golden-cert.pem'), 'utf8');
 
 let env: E2EEnv;
+/** payments on the test server; payments-<random> on a real cluster. */
+let ns: string;
+let keyNs: string;
+let keyArgs: string[];
 before(async () => {
   env = await e2eEnv();
-  if (env.server) {
-    env.server.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
-    env.server.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
-    env.server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'payments'}});
-  }
+  await env.kube.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
+  await env.kube.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
+  ns = await env.kube.namespace('payments');
+  keyNs = env.real ? await env.kube.namespace('seal-keys') : 'kube-system';
+  keyArgs = env.real ? ['--key-namespace', keyNs] : [];
 });
 after(() => env?.close());
 
@@ -122,78 +127,80 @@ test('an unreachable controller says how to seal offline; no key at all says how
   assert.match(none.stderr, /keys init|--cert/);
 });
 
-test('nacl: keys init is idempotent, seal uses the published key, unseal and apply open with the cluster keys, rotation keeps old files working', async (t) => {
-  if (!needsTestServer(t, env)) return;
-  const init = await env.cli(['keys', 'init']);
+test('nacl: keys init is idempotent, seal uses the published key, unseal and apply open with the cluster keys, rotation keeps old files working', async () => {
+  const init = await env.cli(['keys', 'init', ...keyArgs]);
   assert.equal(init.code, 0, init.stderr);
-  assert.match(init.stdout, /created Secret kube-system\/kubectl-secret-key-[0-9a-f]{16}/);
-  assert.match(init.stdout, /created ConfigMap kube-system\/kubectl-secret-public-key/);
+  assert.match(init.stdout, new RegExp(`created Secret ${keyNs}/kubectl-secret-key-[0-9a-f]{16}`));
+  assert.match(init.stdout, new RegExp(`created ConfigMap ${keyNs}/kubectl-secret-public-key`));
   assert.match(init.stdout, /created Role/);
-  const again = await env.cli(['keys', 'init']);
+  const again = await env.cli(['keys', 'init', ...keyArgs]);
   assert.equal(again.code, 0);
   assert.match(again.stdout, /nothing changed/);
-  const rb = env.server!.get('rbac.authorization.k8s.io/v1', 'RoleBinding', 'kube-system', 'kubectl-secret-public-key-reader');
+  const rb = await env.kube.get('rbac.authorization.k8s.io/v1', 'RoleBinding', keyNs, 'kubectl-secret-public-key-reader');
   assert.deepEqual(rb.subjects.map((s: any) => s.name), ['system:authenticated']);
 
   const c = canary();
   const file = join(env.dir, 'nacl-sealed.yaml');
-  const sealed = await env.cli(['seal', '--scheme', 'nacl', '-w', file], {input: secretYaml('db', 'payments', {password: c})});
+  const sealed = await env.cli(['seal', '--scheme', 'nacl', '-w', file, ...keyArgs], {input: secretYaml('db', ns, {password: c})});
   assert.equal(sealed.code, 0, sealed.stderr);
   assert.ok(!readFileSync(file, 'utf8').includes(c));
-  const listed = JSON.parse((await env.cli(['keys', 'list', '-o', 'json'])).stdout);
+  const listed = JSON.parse((await env.cli(['keys', 'list', '-o', 'json', ...keyArgs])).stdout);
   assert.equal(listed.keys.length, 1);
   assert.equal(listed.keys[0].active, true);
 
-  const unsealed = await env.cli(['unseal', file]);
+  const unsealed = await env.cli(['unseal', file, ...keyArgs]);
   assert.equal(unsealed.code, 0, unsealed.stderr);
   assert.equal(Buffer.from(parse(unsealed.stdout).data.password, 'base64').toString(), c);
 
-  const applied = await env.cli(['apply', file]);
+  const applied = await env.cli(['apply', file, ...keyArgs]);
   assert.equal(applied.code, 0, applied.stderr);
   assert.ok(!applied.stdout.includes(c) && !applied.stderr.includes(c));
-  const live = env.server!.get('v1', 'Secret', 'payments', 'db');
+  const live = await env.kube.get('v1', 'Secret', ns, 'db');
   assert.equal(Buffer.from(live.data.password, 'base64').toString(), c);
 
-  const verified = await env.cli(['verify', file]);
+  const verified = await env.cli(['verify', file, ...keyArgs]);
   assert.equal(verified.code, 0, verified.stdout);
 
-  const rotated = await env.cli(['keys', 'rotate']);
+  const rotated = await env.cli(['keys', 'rotate', ...keyArgs]);
   assert.equal(rotated.code, 0, rotated.stderr);
-  const keys = JSON.parse((await env.cli(['keys', 'list', '-o', 'json'])).stdout).keys;
+  const keys = JSON.parse((await env.cli(['keys', 'list', '-o', 'json', ...keyArgs])).stdout).keys;
   assert.equal(keys.length, 2);
   const active = keys.find((k: any) => k.active).keyId;
   assert.notEqual(active, listed.keys[0].keyId);
-  const exported = await env.cli(['keys', 'export']);
+  const exported = await env.cli(['keys', 'export', ...keyArgs]);
   assert.match(exported.stdout, /BEGIN PUBLIC KEY/);
 
   // Files sealed with the old key still open; reencrypt moves them to the new one.
-  assert.equal((await env.cli(['unseal', file])).code, 0);
-  const re = await env.cli(['reencrypt', file]);
+  assert.equal((await env.cli(['unseal', file, ...keyArgs])).code, 0);
+  const re = await env.cli(['reencrypt', file, ...keyArgs]);
   assert.equal(re.code, 0, re.stderr);
   const value = parse(readFileSync(file, 'utf8')).spec.encryptedData.password;
   assert.equal(Buffer.from(value, 'base64').subarray(1, 9).toString('hex'), active);
-  const after = await env.cli(['unseal', file]);
+  const after = await env.cli(['unseal', file, ...keyArgs]);
   assert.equal(Buffer.from(parse(after.stdout).data.password, 'base64').toString(), c);
 });
 
-test('apply of a Bitnami SealedSecret waits for the controller to report Synced, and fails when it reports an error', async (t) => {
-  const server = needsTestServer(t, env);
-  if (!server) return;
+test('apply of a Bitnami SealedSecret waits for the controller to report Synced, and fails when it reports an error', async () => {
   const file = join(env.dir, 'bitnami-apply.yaml');
-  await env.cli(['seal', '--cert', join(FIX, 'golden-cert.pem'), '-w', file], {input: secretYaml('web', 'payments', {k: canary()})});
+  await env.cli(['seal', '--cert', join(FIX, 'golden-cert.pem'), '-w', file], {input: secretYaml('web', ns, {k: canary()})});
   for (const [status, code] of [['True', 0], ['False', 1]] as const) {
     // The fake controller: mark the object as its real controller would, a moment later.
-    const timer = setInterval(() => {
-      const o = server.get('bitnami.com/v1alpha1', 'SealedSecret', 'payments', 'web');
-      if (o && o.status?.observedGeneration !== o.metadata.generation) {
-        server.update({...o, status: {observedGeneration: o.metadata.generation, conditions: [{type: 'Synced', status, reason: status === 'True' ? '' : 'ErrUnsealFailed', message: status === 'True' ? '' : 'no key could decrypt secret'}]}});
+    // (On a real cluster that runs Bitnami's controller, the real one would answer too.)
+    let stop = false;
+    const fake = (async () => {
+      while (!stop) {
+        const o = await env.kube.get('bitnami.com/v1alpha1', 'SealedSecret', ns, 'web');
+        if (o && o.status?.observedGeneration !== o.metadata.generation) {
+          await env.kube.apply({...o, status: {observedGeneration: o.metadata.generation, conditions: [{type: 'Synced', status, reason: status === 'True' ? '' : 'ErrUnsealFailed', message: status === 'True' ? '' : 'no key could decrypt secret'}]}});
+        }
+        await new Promise((r) => setTimeout(r, 50));
       }
-    }, 50);
-    const r = await env.cli(['apply', file, '--timeout', '10s']);
-    clearInterval(timer);
+    })();
+    const r = await env.cli(['apply', file, '--timeout', '10s']).finally(() => (stop = true));
+    await fake;
     assert.equal(r.code, code, r.stdout + r.stderr);
     assert.match(r.stdout, status === 'True' ? /sealedsecret\/web Synced/ : /not synced: ErrUnsealFailed/);
-    server.remove('bitnami.com/v1alpha1', 'SealedSecret', 'payments', 'web');
+    await env.kube.remove('bitnami.com/v1alpha1', 'SealedSecret', ns, 'web');
   }
 });
 
