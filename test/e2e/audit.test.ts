@@ -16,41 +16,51 @@ const longAgo = new Date(Date.now() - 200 * 86_400_000).toISOString();
 
 const secret = (ns: string, name: string, extra: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) =>
   ({apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace: ns, ...metadata}, data: {password: b64}, ...extra});
+// replicas 0: audit reads pod templates, and a real cluster need not pull these images.
 const deployment = (ns: string, name: string, spec: Record<string, unknown>) =>
-  ({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name, namespace: ns}, spec: {selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'app', image: 'app:1'}], ...spec}}}});
+  ({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name, namespace: ns}, spec: {replicas: 0, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'app', image: 'app:1'}], ...spec}}}});
 
-const OBJECTS = [
-  ...['payments', 'quiet', 'tidy'].map((name) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}})),
+/** The objects of the three namespaces, named as the run names them (see env.kube.nsName). */
+const objects = (P: string, Q: string, T: string, reader: string, real: boolean) => [
+  ...[P, Q, T].map((name) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}})),
   // payments: a bit of everything.
-  secret('payments', 'db-creds'),
-  secret('payments', 'old-api-key', {}, {annotations: {'kubectl-secret.dev/rotated-at': longAgo}}),
-  secret('payments', 'builder-token', {type: 'kubernetes.io/service-account-token'}, {annotations: {'kubernetes.io/service-account.name': 'builder'}}),
-  secret('payments', 'web-tls', {type: 'kubernetes.io/tls', data: {'tls.crt': b64, 'tls.key': b64}}),
-  secret('payments', 'sealed'),
-  deployment('payments', 'api', {containers: [{name: 'app', image: 'api:1', env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db-creds', key: 'password'}}}]}]}),
-  deployment('payments', 'worker', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'w:1', volumeMounts: [{name: 'k', mountPath: '/k'}]}],
+  secret(P, 'db-creds'),
+  secret(P, 'old-api-key', {}, {annotations: {'kubectl-secret.dev/rotated-at': longAgo}}),
+  // A real cluster's token controller deletes a token Secret whose ServiceAccount does not exist.
+  ...(real ? [{apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'builder', namespace: P}}] : []),
+  secret(P, 'builder-token', {type: 'kubernetes.io/service-account-token'}, {annotations: {'kubernetes.io/service-account.name': 'builder'}}),
+  secret(P, 'web-tls', {type: 'kubernetes.io/tls', data: {'tls.crt': b64, 'tls.key': b64}}),
+  secret(P, 'sealed'),
+  deployment(P, 'api', {containers: [{name: 'app', image: 'api:1', env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db-creds', key: 'password'}}}]}]}),
+  deployment(P, 'worker', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'w:1', volumeMounts: [{name: 'k', mountPath: '/k'}]}],
     volumes: [{name: 'k', secret: {secretName: 'old-api-key'}}, {name: 's', secret: {secretName: 'sealed'}}]}),
-  {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'web', namespace: 'payments'}, spec: {tls: [{secretName: 'web-tls'}]}},
-  {apiVersion: 'kubectl-secret.dev/v1alpha1', kind: 'SealedSecret', metadata: {name: 'sealed', namespace: 'payments'}, spec: {encryptedData: {password: 'AgB'}}},
-  {apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: {name: 'secret-reader'}, rules: [{apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list']}]},
-  {apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: {name: 'everyone-reads', namespace: 'payments'}, roleRef: {apiGroup: RBAC, kind: 'ClusterRole', name: 'secret-reader'},
+  {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'web', namespace: P}, spec: {defaultBackend: {service: {name: 'web', port: {number: 80}}}, tls: [{secretName: 'web-tls'}]}},
+  {apiVersion: 'kubectl-secret.dev/v1alpha1', kind: 'SealedSecret', metadata: {name: 'sealed', namespace: P}, spec: {encryptedData: {password: 'AgB'}}},
+  {apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: {name: reader}, rules: [{apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list']}]},
+  {apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: {name: 'everyone-reads', namespace: P}, roleRef: {apiGroup: RBAC, kind: 'ClusterRole', name: reader},
     subjects: [{kind: 'Group', apiGroup: RBAC, name: 'system:authenticated'}]},
   // quiet: only a medium finding (env) — and a low one.
-  secret('quiet', 'env-only'),
-  deployment('quiet', 'app', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'a:1', envFrom: [{secretRef: {name: 'env-only'}}]}]}),
+  secret(Q, 'env-only'),
+  deployment(Q, 'app', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'a:1', envFrom: [{secretRef: {name: 'env-only'}}]}]}),
   // tidy: nothing to report.
-  secret('tidy', 'mounted'),
-  deployment('tidy', 'app', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'a:1', volumeMounts: [{name: 'm', mountPath: '/m'}]}], volumes: [{name: 'm', secret: {secretName: 'mounted'}}]}),
+  secret(T, 'mounted'),
+  deployment(T, 'app', {automountServiceAccountToken: false, containers: [{name: 'app', image: 'a:1', volumeMounts: [{name: 'm', mountPath: '/m'}]}], volumes: [{name: 'm', secret: {secretName: 'mounted'}}]}),
 ];
 
 let env: E2EEnv;
+/** payments, quiet and tidy on the test server; with a random suffix on a real cluster. */
+let P: string;
+let Q: string;
+let T: string;
 before(async () => {
   env = await e2eEnv();
   // The test server serves neither Ingress nor SealedSecrets until registered; Bitnami's
-  // SealedSecret stays unregistered (404 on list: not installed, so none).
-  env.server?.registerCRD({group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses'});
-  env.server?.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets'});
-  env.server?.load(OBJECTS);
+  // SealedSecret stays unregistered (404 on list: not installed, so none). A real cluster
+  // serves Ingress already.
+  if (!(await env.kube.serves('networking.k8s.io/v1', 'Ingress'))) await env.kube.registerCRD({group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses'});
+  await env.kube.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', status: true});
+  [P, Q, T] = await Promise.all(['payments', 'quiet', 'tidy'].map((n) => env.kube.namespace(n)));
+  await env.kube.load(objects(P, Q, T, env.kube.clusterName('secret-reader'), env.real));
 });
 after(async () => {
   await env?.close();
@@ -63,9 +73,8 @@ function noCanary(res: {stdout: string; stderr: string}) {
 type Report = {secrets: Array<{namespace: string; name: string; findings: Array<{id: string; severity: string; message: string}>}>; summary: any};
 const ids = (r: Report, ns: string, name: string) => r.secrets.find((s) => s.namespace === ns && s.name === name)?.findings.map((f) => f.id);
 
-test('live -n: -o json has the documented shape and the expected findings; high findings exit 1', async (t) => {
-  needsTestServer(t, env);
-  const res = await env.cli(['audit', '-n', 'payments', '-o', 'json', '--expect-sealed']);
+test('live -n: -o json has the documented shape and the expected findings; high findings exit 1', async () => {
+  const res = await env.cli(['audit', '-n', P, '-o', 'json', '--expect-sealed']);
   noCanary(res);
   assert.equal(res.code, 1, res.stderr);
   const r: Report = JSON.parse(res.stdout);
@@ -75,23 +84,26 @@ test('live -n: -o json has the documented shape and the expected findings; high 
     for (const f of s.findings) assert.deepEqual(Object.keys(f), ['id', 'severity', 'message']);
   }
   assert.deepEqual(r.secrets.map((s) => s.name), ['builder-token', 'db-creds', 'old-api-key', 'sealed', 'web-tls']);
-  assert.deepEqual(ids(r, 'payments', 'db-creds'), ['broad-readers', 'unsealed-source', 'env-exposure', 'automount']);
-  assert.deepEqual(ids(r, 'payments', 'old-api-key'), ['broad-readers', 'unsealed-source', 'stale']);
-  assert.deepEqual(ids(r, 'payments', 'builder-token'), ['broad-readers', 'legacy-sa-token']);
+  assert.deepEqual(ids(r, P, 'db-creds'), ['broad-readers', 'unsealed-source', 'env-exposure', 'automount']);
+  assert.deepEqual(ids(r, P, 'old-api-key'), ['broad-readers', 'unsealed-source', 'stale']);
+  assert.deepEqual(ids(r, P, 'builder-token'), ['broad-readers', 'legacy-sa-token']);
   // Produced by a kubectl-secret.dev SealedSecret, mounted by a pod without a token.
-  assert.deepEqual(ids(r, 'payments', 'sealed'), ['broad-readers']);
-  assert.deepEqual(ids(r, 'payments', 'web-tls'), ['broad-readers', 'unsealed-source']);
+  assert.deepEqual(ids(r, P, 'sealed'), ['broad-readers']);
+  assert.deepEqual(ids(r, P, 'web-tls'), ['broad-readers', 'unsealed-source']);
   const broad = r.secrets[1].findings[0];
   assert.equal(broad.severity, 'critical');
   assert.match(broad.message, /^readable directly by Group system:authenticated \(get, list\); \d+ subjects can read it directly, \d+ more indirectly$/);
   assert.match(r.secrets.find((s) => s.name === 'old-api-key')!.findings.find((f) => f.id === 'stale')!.message, /^last rotated 200d ago/);
-  assert.deepEqual(r.summary.namespaces.map((n: any) => n.namespace), ['payments']);
+  assert.deepEqual(r.summary.namespaces.map((n: any) => n.namespace), [P]);
   assert.equal(r.summary.secrets, 5);
   assert.deepEqual(r.summary.warnings, []);
 });
 
+// Test server only: the totals need a cluster holding nothing but these namespaces, and the
+// one-list-per-kind check reads the request log.
 test('live -A: every namespace, one summary line each and a total, table without values', async (t) => {
-  const server = needsTestServer(t, env)!;
+  const server = needsTestServer(t, env);
+  if (!server) return;
   const before = server.requests.length;
   const res = await env.cli(['audit', '-A']);
   noCanary(res);
@@ -109,36 +121,32 @@ test('live -A: every namespace, one summary line each and a total, table without
   assert.ok(![...perPath.keys()].some((p) => p.includes('/namespaces/')), 'a per-namespace list with -A');
 });
 
-test('--fail-on: exit 0 below the threshold, 1 at or above it, and none never fails', async (t) => {
-  needsTestServer(t, env);
-  const quiet = (args: string[]) => env.cli(['audit', '-n', 'quiet', ...args]);
+test('--fail-on: exit 0 below the threshold, 1 at or above it, and none never fails', async () => {
+  const quiet = (args: string[]) => env.cli(['audit', '-n', Q, ...args]);
   assert.equal((await quiet([])).code, 0, 'a medium finding is below the default (high)');
   assert.equal((await quiet(['--fail-on', 'medium'])).code, 1);
-  assert.equal((await env.cli(['audit', '-n', 'payments', '--fail-on', 'none'])).code, 0);
-  const tidy = await env.cli(['audit', '-n', 'tidy', '--fail-on', 'low']);
+  assert.equal((await env.cli(['audit', '-n', P, '--fail-on', 'none'])).code, 0);
+  const tidy = await env.cli(['audit', '-n', T, '--fail-on', 'low']);
   assert.equal(tidy.code, 0, tidy.stderr);
-  assert.match(tidy.stdout, /^No findings\.\n\ntidy: 1 Secret, score 100\/100/);
+  assert.ok(tidy.stdout.startsWith(`No findings.\n\n${T}: 1 Secret, score 100/100`), tidy.stdout);
 });
 
-test('usage errors exit 2: a bad --max-age or --fail-on', async (t) => {
-  needsTestServer(t, env);
-  const bad = await env.cli(['audit', '-n', 'quiet', '--max-age', 'soon']);
+test('usage errors exit 2: a bad --max-age or --fail-on', async () => {
+  const bad = await env.cli(['audit', '-n', Q, '--max-age', 'soon']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^error: invalid --max-age "soon"\nuse a duration such as/);
   assert.equal((await env.cli(['audit', '--fail-on', 'severe'])).code, 2);
 });
 
-test('--max-age: a shorter maximum makes a recent creation stale', async (t) => {
-  needsTestServer(t, env);
+test('--max-age: a shorter maximum makes a recent creation stale', async () => {
   await new Promise((r) => setTimeout(r, 1100));
-  const res = await env.cli(['audit', '-n', 'tidy', '--max-age', '1s', '-o', 'json']);
-  assert.deepEqual(ids(JSON.parse(res.stdout), 'tidy', 'mounted'), ['stale']);
+  const res = await env.cli(['audit', '-n', T, '--max-age', '1s', '-o', 'json']);
+  assert.deepEqual(ids(JSON.parse(res.stdout), T, 'mounted'), ['stale']);
   assert.match(JSON.parse(res.stdout).secrets[0].findings[0].message, /^created \d+s ago and never rotated, over the maximum age of 1s$/);
 });
 
-test('-o sarif: SARIF 2.1.0 with one rule per finding id and logical locations for live Secrets', async (t) => {
-  needsTestServer(t, env);
-  const res = await env.cli(['audit', '-n', 'payments', '-o', 'sarif']);
+test('-o sarif: SARIF 2.1.0 with one rule per finding id and logical locations for live Secrets', async () => {
+  const res = await env.cli(['audit', '-n', P, '-o', 'sarif']);
   noCanary(res);
   assert.equal(res.code, 1);
   const sarif = JSON.parse(res.stdout);
@@ -148,13 +156,14 @@ test('-o sarif: SARIF 2.1.0 with one rule per finding id and logical locations f
   const token = run.results.find((x: any) => x.ruleId === 'legacy-sa-token');
   assert.equal(token.level, 'error');
   assert.equal(run.tool.driver.rules[token.ruleIndex].id, 'legacy-sa-token');
-  assert.deepEqual(token.locations[0].logicalLocations, [{kind: 'resource', name: 'builder-token', fullyQualifiedName: 'Secret/payments/builder-token'}]);
+  assert.deepEqual(token.locations[0].logicalLocations, [{kind: 'resource', name: 'builder-token', fullyQualifiedName: `Secret/${P}/builder-token`}]);
   assert.equal(run.results.filter((x: any) => x.ruleId === 'broad-readers').length, 5);
   assert.equal(run.results.find((x: any) => x.ruleId === 'env-exposure').level, 'warning');
 });
 
 test('live: a 403 on listing rolebindings is a warning and the rest is still audited', async (t) => {
-  const server = needsTestServer(t, env)!;
+  const server = needsTestServer(t, env);
+  if (!server) return;
   const undo = server.deny({user: 'admin', verb: 'list', resource: 'rolebindings'});
   try {
     const res = await env.cli(['audit', '-n', 'payments', '-o', 'json']);

@@ -26,6 +26,8 @@ export interface Kube {
   apply(obj: any): Promise<any>;
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<any | undefined>;
   list(apiVersion: string, kind: string, namespace?: string): Promise<any[]>;
+  /** Whether the cluster serves this kind (a built-in, or a CRD already registered). */
+  serves(apiVersion: string, kind: string): Promise<boolean>;
   /** Deletes the object if it exists and waits until it is gone. */
   remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<void>;
   ensureNamespace(name: string): Promise<void>;
@@ -90,6 +92,14 @@ export function directKube(server: TestServer): Kube {
     },
     get: async (apiVersion, kind, ns, name) => server.get(apiVersion, kind, ns, name),
     list: async (apiVersion, kind, ns) => server.list(apiVersion, kind, ns),
+    async serves(apiVersion, kind) {
+      try {
+        server.list(apiVersion, kind);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     remove: async (apiVersion, kind, ns, name) => server.remove(apiVersion, kind, ns, name),
     async ensureNamespace(name) {
       if (!server.get('v1', 'Namespace', undefined, name)) server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name}});
@@ -199,6 +209,7 @@ export async function apiKube(kubeconfig: string): Promise<Kube> {
       const t = await typeOf(apiVersion, kind);
       return (await rest.list(collection(apiVersion, t, ns), describe('list', kind))).items;
     },
+    serves: async (apiVersion, kind) => typeOf(apiVersion, kind).then(() => true, () => false),
     async remove(apiVersion, kind, ns, name) {
       const {path} = await pathOf(apiVersion, kind, ns, name);
       try {
