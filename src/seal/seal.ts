@@ -86,8 +86,9 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   const keys = Object.keys(sealed);
   if (keys.length === 0) throw new InputError('nothing to merge: the input has no keys', 'pass --from-literal, --from-file or a Secret with data');
 
-  if (existingText.trimStart().startsWith('{')) {
-    const obj = JSON.parse(existingText);
+  // JSON is rewritten as JSON; a '{' that is YAML flow style (not JSON) is edited as YAML below.
+  const obj = existingText.trimStart().startsWith('{') ? jsonOrUndefined(existingText) : undefined;
+  if (obj) {
     obj.spec ??= {};
     obj.spec.encryptedData = {...(obj.spec.encryptedData ?? {}), ...sealed};
     const indent = /\n( +)"/.exec(existingText)?.[1].length ?? 2;
@@ -102,6 +103,8 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   });
   if (!part) throw new InputError(`${file}: cannot locate the SealedSecret document to edit`);
   const doc = parseDocument(part.body, {keepSourceTokens: true});
+  // js-yaml (parseManifests' fast path) accepts some text the yaml library will not edit.
+  if (doc.errors.length > 0) throw new InputError(`${file}: the SealedSecret document is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, 'fix the file, or seal the full Secret again (kubectl secret seal -w FILE)');
   if (!isMap(doc.contents)) throw new InputError(`${file}: the SealedSecret document is not a mapping`);
   for (const [k, v] of Object.entries(sealed)) {
     const node = doc.getIn(['spec', 'encryptedData', k], true);
@@ -110,6 +113,15 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   }
   part.body = doc.toString({lineWidth: 0});
   return {text: parts.map((p) => p.separator + p.body).join(''), keys};
+}
+
+function jsonOrUndefined(text: string): any {
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface YamlPart {
