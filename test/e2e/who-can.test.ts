@@ -1,9 +1,13 @@
 // `kubectl secret who-can` as a user runs it: against the test API server (live lists,
 // pagination, a 403 on a list, --verify with programmed SubjectAccessReview answers) and
-// offline from manifests with -f. The same fixture feeds both, so they must agree.
+// offline from manifests with -f. The same fixture feeds both, so they must agree. On a real
+// cluster the fixture's namespaces, cluster-wide objects and subjects get the run's suffix, and
+// only rows about them are compared (the cluster's own bindings add more).
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parse as parseYaml} from 'yaml';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
@@ -13,9 +17,23 @@ const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/rbac/payments.yaml
 const canary = `CANARY-${randomBytes(8).toString('hex')}`;
 
 let env: E2EEnv;
+/** The fixture as loaded into this cluster (renamed on a real one), for the offline runs. */
+let fixture: string;
+/** The fixture's names as this run spells them: unchanged on the test server. */
+let rename: (text: string) => string = (x) => x;
+let PAY: string;
 before(async () => {
-  env = await e2eEnv({load: [FIXTURE]});
-  env.server?.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db-creds', namespace: 'payments'}, data: {password: Buffer.from(canary).toString('base64')}});
+  env = await e2eEnv();
+  if (env.real) {
+    const names = /(?<![\w-])(payments-operator|payments-devs|payments|ci-mints-tokens|ci|auditors|auditor|secret-lister|token-minter|pod-creator)(?![\w-])/g;
+    rename = (text) => text.replace(names, (n) => (n === 'payments' || n === 'ci' ? env.kube.nsName(n) : env.kube.clusterName(n)));
+    await Promise.all(['payments', 'ci'].map((n) => env.kube.namespace(n)));
+  }
+  fixture = join(env.dir, 'payments.yaml');
+  writeFileSync(fixture, rename(readFileSync(FIXTURE, 'utf8')));
+  await env.kube.load([fixture]);
+  PAY = rename('payments');
+  await env.kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db-creds', namespace: PAY}, data: {password: Buffer.from(canary).toString('base64')}});
 });
 after(async () => {
   await env?.close();
@@ -40,24 +58,31 @@ const EXPECTED_INDIRECT = [
   'ServiceAccount:payments/api create pods', 'ServiceAccount:payments/worker create pods',
 ];
 
-test('live: direct readers, indirect paths, holders and dangling bindings, each kind listed once', async (t) => {
-  const server = needsTestServer(t, env)!;
-  const before = server.requests.length;
-  const res = await env.cli(['who-can', 'db-creds', '-n', 'payments', '-o', 'json']);
+/** On a real cluster, the rows about this run's subjects (and the superusers); all rows elsewhere. */
+const ours = (rows: Row[]): Row[] => (env.real ? rows.filter((r) => label(r).includes(rename('payments').slice('payments'.length)) || r.subject.name === 'system:masters') : rows);
+const renamed = (rows: string[]) => rows.map((r) => rename(r));
+
+test('live: direct readers, indirect paths, holders and dangling bindings, each kind listed once', async () => {
+  const server = env.server;
+  const before = server?.requests.length ?? 0;
+  const res = await env.cli(['who-can', 'db-creds', '-n', PAY, '-o', 'json']);
   assert.equal(res.code, 0, res.stderr);
   noCanary(res);
   const data = JSON.parse(res.stdout);
-  assert.deepEqual(data.secret, {name: 'db-creds', namespace: 'payments'});
-  assert.deepEqual(data.direct.map(label), EXPECTED_DIRECT);
-  assert.deepEqual(data.indirect.map(label), EXPECTED_INDIRECT);
-  assert.deepEqual(data.direct.find((r: Row) => r.subject.name === 'api').via, [{binding: {kind: 'RoleBinding', name: 'api-reads-db', namespace: 'payments'}, role: {kind: 'Role', name: 'db-creds-reader'}}]);
-  assert.deepEqual(data.direct[0].via, []);
+  assert.deepEqual(data.secret, {name: 'db-creds', namespace: PAY});
+  assert.deepEqual(ours(data.direct).map(label), renamed(EXPECTED_DIRECT));
+  assert.deepEqual(ours(data.indirect).map(label), renamed(EXPECTED_INDIRECT));
+  assert.deepEqual(data.direct.find((r: Row) => r.subject.name === 'api').via, [{binding: {kind: 'RoleBinding', name: 'api-reads-db', namespace: PAY}, role: {kind: 'Role', name: 'db-creds-reader'}}]);
+  // The superusers' row comes from the authorizer itself; a real cluster also binds cluster-admin to them.
+  if (!env.real) assert.deepEqual(data.direct[0].via, []);
   assert.deepEqual(data.holders, [
-    {kind: 'Deployment', name: 'api', namespace: 'payments', serviceAccount: {name: 'api', namespace: 'payments'}},
-    {kind: 'Pod', name: 'db-migrate', namespace: 'payments', serviceAccount: {name: 'worker', namespace: 'payments'}},
+    {kind: 'Deployment', name: 'api', namespace: PAY, serviceAccount: {name: 'api', namespace: PAY}},
+    {kind: 'Pod', name: 'db-migrate', namespace: PAY, serviceAccount: {name: 'worker', namespace: PAY}},
   ]);
-  assert.deepEqual(data.dangling, [{binding: {kind: 'RoleBinding', name: 'left-behind', namespace: 'payments'}, roleRef: {kind: 'Role', name: 'deleted-role'}}]);
+  assert.deepEqual(data.dangling, [{binding: {kind: 'RoleBinding', name: 'left-behind', namespace: PAY}, roleRef: {kind: 'Role', name: 'deleted-role'}}]);
   assert.deepEqual(data.warnings, []);
+  if (!server) return;
+  // The request log: every kind is listed once, and Secrets are never read.
   const lists = server.requests.slice(before).filter((r) => r.method === 'GET' && !r.query.includes('continue='));
   const perPath = new Map<string, number>();
   for (const r of lists) perPath.set(r.path, (perPath.get(r.path) ?? 0) + 1);
@@ -67,48 +92,52 @@ test('live: direct readers, indirect paths, holders and dangling bindings, each 
   assert.ok(!lists.some((r) => r.path.includes('/secrets')));
 });
 
-test('live and offline (-f) give the same answer for the same objects', async (t) => {
-  needsTestServer(t, env);
-  const live = await env.cli(['who-can', 'db-creds', '-n', 'payments', '-o', 'json']);
-  const offline = await runCli(['who-can', 'db-creds', '-n', 'payments', '-f', FIXTURE, '-o', 'json'], {env: {KUBECONFIG: '/nonexistent'}});
+test('live and offline (-f) give the same answer for the same objects', async () => {
+  const live = await env.cli(['who-can', 'db-creds', '-n', PAY, '-o', 'json']);
+  const offline = await runCli(['who-can', 'db-creds', '-n', PAY, '-f', fixture, '-o', 'json'], {env: {KUBECONFIG: '/nonexistent'}});
   assert.equal(offline.code, 0, offline.stderr);
-  assert.deepEqual(JSON.parse(offline.stdout), JSON.parse(live.stdout));
+  const [l, o] = [JSON.parse(live.stdout), JSON.parse(offline.stdout)];
+  if (env.real) for (const d of [l, o]) [d.direct, d.indirect] = [ours(d.direct), ours(d.indirect)];
+  assert.deepEqual(o, l);
 });
 
-test('live: the table names the binding and role of every row', async (t) => {
-  needsTestServer(t, env);
-  const res = await env.cli(['who-can', 'db-creds', '-n', 'payments']);
+test('live: the table names the binding and role of every row', async () => {
+  const res = await env.cli(['who-can', 'db-creds', '-n', PAY]);
   assert.equal(res.code, 0, res.stderr);
   noCanary(res);
-  assert.match(res.stdout, /^Direct readers of Secret payments\/db-creds:\nSUBJECT KIND\s+SUBJECT\s+NAMESPACE\s+ACCESS\s+VIA\n/);
-  assert.match(res.stdout, /User\s+auditor\s+-\s+list \(all secrets in payments\)\s+ClusterRoleBinding auditors → ClusterRole secret-lister\n/);
-  assert.match(res.stdout, /ServiceAccount\s+worker\s+payments\s+create pods\s+RoleBinding payments\/sas-create-pods → ClusterRole pod-creator \(as Group system:serviceaccounts:payments\)\n/);
-  assert.match(res.stdout, /Deployment\s+api\s+payments\s+consumes the Secret\s+runs as ServiceAccount payments\/api\n/);
-  assert.match(res.stdout, /RoleBinding\s+left-behind\s+payments\s+Role deleted-role\n/);
+  // The names are plain words and hex: renaming them keeps these valid regular expressions.
+  const match = (re: RegExp) => assert.match(res.stdout, new RegExp(rename(re.source), re.flags));
+  match(/^Direct readers of Secret payments\/db-creds:\nSUBJECT KIND\s+SUBJECT\s+NAMESPACE\s+ACCESS\s+VIA\n/);
+  match(/User\s+auditor\s+-\s+list \(all secrets in payments\)\s+ClusterRoleBinding auditors → ClusterRole secret-lister\n/);
+  match(/ServiceAccount\s+worker\s+payments\s+create pods\s+RoleBinding payments\/sas-create-pods → ClusterRole pod-creator \(as Group system:serviceaccounts:payments\)\n/);
+  match(/Deployment\s+api\s+payments\s+consumes the Secret\s+runs as ServiceAccount payments\/api\n/);
+  match(/RoleBinding\s+left-behind\s+payments\s+Role deleted-role\n/);
 });
 
-test('live: lists are paginated, and every page is read', async (t) => {
-  const server = needsTestServer(t, env)!;
-  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'bulk'}});
-  server.create({apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'reader', namespace: 'bulk'}, rules: [{apiGroups: [''], resources: ['secrets'], verbs: ['get']}]});
+test('live: lists are paginated, and every page is read', async () => {
+  const server = env.server;
+  const bulk = await env.kube.namespace('bulk');
+  await env.kube.apply({apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'reader', namespace: bulk}, rules: [{apiGroups: [''], resources: ['secrets'], verbs: ['get']}]});
   const n = 1_100;
-  for (let i = 0; i < n; i++) {
-    server.create({apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: `rb-${String(i).padStart(4, '0')}`, namespace: 'bulk'},
-      roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader'}, subjects: [{kind: 'User', name: `user-${i}`, apiGroup: 'rbac.authorization.k8s.io'}]});
-  }
-  const before = server.requests.length;
-  const res = await env.cli(['who-can', 'anything', '-n', 'bulk', '--direct-only', '-o', 'json']);
+  const binding = (i: number) => ({apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: `rb-${String(i).padStart(4, '0')}`, namespace: bulk},
+    roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader'}, subjects: [{kind: 'User', name: `user-${i}`, apiGroup: 'rbac.authorization.k8s.io'}]});
+  // Over the API, 1,100 creates go 50 at a time.
+  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({length: Math.min(50, n - i)}, (_, k) => env.kube.apply(binding(i + k))));
+  const before = server?.requests.length ?? 0;
+  const res = await env.cli(['who-can', 'anything', '-n', bulk, '--direct-only', '-o', 'json']);
   assert.equal(res.code, 0, res.stderr);
   const users = JSON.parse(res.stdout).direct.filter((r: Row) => r.subject.kind === 'User' && r.subject.name.startsWith('user-'));
   assert.equal(users.length, n);
   assert.equal(new Set(users.map((r: Row) => r.subject.name)).size, n);
+  if (!server) return;
   const pages = server.requests.slice(before).filter((r) => r.path === '/apis/rbac.authorization.k8s.io/v1/namespaces/bulk/rolebindings');
   assert.equal(pages.length, 3, 'expected 3 pages of 500');
   assert.ok(pages.slice(1).every((p) => p.query.includes('continue=')));
 });
 
 test('live: a 403 on listing clusterrolebindings is a warning, the rest is still answered, exit 0', async (t) => {
-  const server = needsTestServer(t, env)!;
+  const server = needsTestServer(t, env);
+  if (!server) return;
   const undo = server.deny({user: 'admin', verb: 'list', resource: 'clusterrolebindings'});
   try {
     const res = await env.cli(['who-can', 'db-creds', '-n', 'payments', '-o', 'json']);
@@ -125,7 +154,8 @@ test('live: a 403 on listing clusterrolebindings is a warning, the rest is still
 });
 
 test('live: without list on clusterroles, RoleBindings to ClusterRoles are unknown, not dangling', async (t) => {
-  const server = needsTestServer(t, env)!;
+  const server = needsTestServer(t, env);
+  if (!server) return;
   const undo = server.deny({user: 'admin', verb: 'list', resource: 'clusterroles'});
   try {
     const res = await env.cli(['who-can', 'db-creds', '-n', 'payments', '-o', 'json']);
@@ -140,7 +170,8 @@ test('live: without list on clusterroles, RoleBindings to ClusterRoles are unkno
 });
 
 test('--verify: each row is confirmed or not with the server reason, and denied rows are kept', async (t) => {
-  const server = needsTestServer(t, env)!;
+  const server = needsTestServer(t, env);
+  if (!server) return;
   const specs: any[] = [];
   server.onSubjectAccessReview((spec) => {
     specs.push(spec);
@@ -174,7 +205,8 @@ test('--verify: each row is confirmed or not with the server reason, and denied 
 });
 
 test('--verify without permission to create SubjectAccessReviews says so and carries on unverified', async (t) => {
-  const server = needsTestServer(t, env)!;
+  const server = needsTestServer(t, env);
+  if (!server) return;
   const undo = server.deny({user: 'admin', verb: 'create', resource: 'subjectaccessreviews'});
   try {
     const res = await env.cli(['who-can', 'db-creds', '-n', 'payments', '--verify', '-o', 'json']);
