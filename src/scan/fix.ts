@@ -76,7 +76,7 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
       continue;
     }
     if ((await seal(f.abs, o.sealOptions)) === false) {
-      const reason = 'it holds no Secret to seal (remove the last-applied-configuration annotation by hand)';
+      const reason = 'it holds no plaintext Secret to seal (already sealed, or a last-applied-configuration annotation on another kind of object: remove that by hand)';
       result.refused.push({file: f.display, reason});
       o.log(`not sealing ${f.display}: ${reason}`);
       continue;
