@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawnSync, execFileSync} from 'node:child_process';
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {BIN, runCli} from '../helpers/cli.js';
@@ -101,10 +101,15 @@ test('without kubectl-secret on PATH the hook fails closed, unless KUBECTL_SECRE
   await hook(r.dir, ['install']);
   writeFileSync(join(r.dir, 'c.yaml'), 'a: b\n');
   r.git('add', 'c.yaml');
-  const closed = commit(r.dir, SYSTEM_PATH);
+  // A PATH with only what git and the hook script need, so a kubectl-secret installed on the
+  // machine (e.g. by npm link into /usr/bin) cannot make this pass for the wrong reason.
+  const bare = mkdtempSync(join(tmpdir(), 'ks-bare-path-'));
+  t.after(() => rmSync(bare, {recursive: true, force: true}));
+  for (const tool of ['git', 'dirname', 'cat', 'sh']) symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim(), join(bare, tool));
+  const closed = commit(r.dir, bare);
   assert.notEqual(closed.status, 0);
   assert.match(closed.stderr, /kubectl-secret is not on PATH[\s\S]*npm install -g kubectl-secret[\s\S]*KUBECTL_SECRET_HOOK_OPTIONAL=1/);
-  const optional = commit(r.dir, SYSTEM_PATH, {KUBECTL_SECRET_HOOK_OPTIONAL: '1'});
+  const optional = commit(r.dir, bare, {KUBECTL_SECRET_HOOK_OPTIONAL: '1'});
   assert.equal(optional.status, 0, optional.stderr);
   assert.match(optional.stderr, /NOT scanned/);
 });
