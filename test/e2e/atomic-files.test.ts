@@ -20,7 +20,7 @@ const PAUSE = {KUBECTL_SECRET_TEST_PAUSE_BEFORE_RENAME_MS: '30000'};
 let env: E2EEnv;
 let dirN = 0;
 before(async () => {
-  env = await e2eEnv();
+  env = await e2eEnv({testServerOnly: true});
 });
 after(() => env?.close());
 

@@ -220,7 +220,7 @@ function leakyRepo(x: Ctx): void {
 
 before(async () => {
   for (const n of readdirSync(tmpdir())) systemTmpBefore.add(n);
-  env = await e2eEnv();
+  env = await e2eEnv({testServerOnly: true});
   server = env.server;
   binDir = mkdtempSync(join(tmpdir(), 'ks-leak-bin-'));
   writeFileSync(join(binDir, 'kubectl-secret'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755});

@@ -54,7 +54,7 @@ function file(name: string, text: string): string {
 }
 
 before(async () => {
-  env = await e2eEnv({rolloutStepMs: 20});
+  env = await e2eEnv({rolloutStepMs: 20, testServerOnly: true});
   if (!env.server) return;
   server = env.server;
   work = mkdtempSync(join(env.dir, 'work-'));

@@ -25,9 +25,11 @@ export interface E2EEnv {
   close(): Promise<void>;
 }
 
-export async function e2eEnv(opts: StartOptions & {namespace?: string} = {}): Promise<E2EEnv> {
+export async function e2eEnv(opts: StartOptions & {namespace?: string; testServerOnly?: boolean} = {}): Promise<E2EEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'ks-e2e-'));
-  const realKubeconfig = process.env.KUBECTL_SECRET_E2E_KUBECONFIG;
+  // Files built on fault injection, deny rules or mid-write pauses throughout (faults,
+  // canary leaks, atomic files) always use the in-process server, even in real-cluster mode.
+  const realKubeconfig = opts.testServerOnly ? undefined : process.env.KUBECTL_SECRET_E2E_KUBECONFIG;
   let server: TestServer | undefined;
   let kubeconfig: string;
   let kube: Kube;
