@@ -3,10 +3,8 @@
 // parse the files (the floor of `audit -f`) and the time to audit the parsed objects (gathering
 // the inputs + every finding for every Secret), and the audit time at half and a quarter of the
 // namespaces, to show it grows linearly. Each measurement runs in its own process.
-import {median, runBenchChild} from './harness.js';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {median, runBenchChild, writeClusterTree} from './harness.js';
+import {rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {audit} from '../src/audit/audit.js';
 import {loadAuditInputs} from '../src/audit/inputs.js';
@@ -133,15 +131,8 @@ function runChild(dir: string, mode: 'parse' | 'audit'): ChildResult {
 }
 
 export async function run(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-audit-bench-'));
+  const {dir, bytes} = writeClusterTree('ks-audit-bench-', clusterFile(), NAMESPACES, ns, namespaceFile);
   try {
-    let bytes = 0;
-    const write = (name: string, text: string) => {
-      bytes += Buffer.byteLength(text);
-      writeFileSync(join(dir, name), text);
-    };
-    write('cluster.yaml', clusterFile());
-    for (let n = 0; n < NAMESPACES; n++) write(`${ns(n)}.yaml`, namespaceFile(n));
     const parse = runChild(dir, 'parse');
     const measured = runChild(dir, 'audit');
     const [full, half, quarter] = measured.audits!;

@@ -5,10 +5,8 @@
 // at half the bindings, to show the analysis is a small fraction of parsing and grows linearly.
 // Each measurement runs in its own process, so peak RSS (maxRSS) is its own. Times are CPU
 // time of the process: the figures stay comparable on a busy machine.
-import {cpuMs, median, runBenchChild} from './harness.js';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {cpuMs, median, runBenchChild, writeClusterTree} from './harness.js';
+import {rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {fileSource, type ObjectSource} from '../src/kube/object-source.js';
 import {whoCanInputs} from '../src/rbac/inputs.js';
@@ -121,15 +119,8 @@ function runChild(dir: string, mode: 'parse' | 'analyse'): ChildResult {
 }
 
 export async function run(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-who-can-bench-'));
+  const {dir, bytes} = writeClusterTree('ks-who-can-bench-', clusterFile(), NAMESPACES, ns, namespaceFile);
   try {
-    let bytes = 0;
-    const write = (name: string, text: string) => {
-      bytes += Buffer.byteLength(text);
-      writeFileSync(join(dir, name), text);
-    };
-    write('cluster.yaml', clusterFile());
-    for (let n = 0; n < NAMESPACES; n++) write(`${ns(n)}.yaml`, namespaceFile(n));
 
     const parse = runChild(dir, 'parse');
     const measured = runChild(dir, 'analyse');
