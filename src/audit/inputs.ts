@@ -3,6 +3,7 @@
 import type {ObjectSource} from '../kube/object-source.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {WORKLOAD_KINDS} from '../workloads/consumers.js';
+import {loadRbacObjects} from '../rbac/inputs.js';
 
 export interface AuditInputs {
   secrets: KubeObject[];
@@ -25,32 +26,13 @@ export interface AuditInputs {
 /** `namespace` undefined: every namespace. */
 export async function loadAuditInputs(source: ObjectSource, namespace: string | undefined): Promise<AuditInputs> {
   const list = (kind: string, ns?: string, group?: string): Promise<KubeObject[]> => source.list(kind, ns, group);
-  const roles = await list('Role', namespace);
-  const clusterRoles = await list('ClusterRole');
-  // ServiceAccounts of every namespace: group grants (system:serviceaccounts…) reach them all.
-  let serviceAccounts = await list('ServiceAccount');
-  if (source.forbiddenKinds.has('ServiceAccount') && source.live && namespace !== undefined) serviceAccounts = await list('ServiceAccount', namespace);
-  const [secrets, roleBindings, clusterRoleBindings, workloads, ingresses, bitnami, ours] = await Promise.all([
+  const [rbac, secrets, workloads, ingresses, bitnami, ours] = await Promise.all([
+    loadRbacObjects(source, namespace),
     list('Secret', namespace),
-    list('RoleBinding', namespace),
-    list('ClusterRoleBinding'),
     Promise.all(WORKLOAD_KINDS.map((k) => list(k, namespace))).then((l) => l.flat()),
     list('Ingress', namespace),
     list('SealedSecret', namespace, 'bitnami.com'),
     list('SealedSecret', namespace, 'kubectl-secret.dev'),
   ]);
-  return {
-    secrets,
-    roles,
-    roleBindings,
-    clusterRoles,
-    clusterRoleBindings,
-    serviceAccounts,
-    workloads,
-    ingresses,
-    sealedSecrets: [...bitnami, ...ours],
-    aggregate: !source.live,
-    unavailable: [...source.forbiddenKinds].filter((k) => k === 'Role' || k === 'ClusterRole'),
-    warnings: [...source.warnings],
-  };
+  return {...rbac, secrets, workloads, ingresses, sealedSecrets: [...bitnami, ...ours], warnings: [...source.warnings]};
 }

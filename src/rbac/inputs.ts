@@ -6,30 +6,32 @@ import type {WhoCanInput} from './who-can.js';
 
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController'];
 
-export async function whoCanInputs(source: ObjectSource, secretName: string, namespace: string, opts: {directOnly?: boolean} = {}): Promise<WhoCanInput> {
+/** Roles, bindings and ServiceAccounts, each kind listed once: what who-can and audit both read. `namespace` undefined: every namespace. */
+export async function loadRbacObjects(source: ObjectSource, namespace: string | undefined) {
   const list = (kind: string, ns?: string): Promise<KubeObject[]> => source.list(kind, ns);
   const roles = await list('Role', namespace);
   const clusterRoles = await list('ClusterRole');
   // Group grants are expanded to every ServiceAccount; a caller who may only list its own
   // namespace still gets that namespace's.
   let serviceAccounts = await list('ServiceAccount');
-  if (source.forbiddenKinds.has('ServiceAccount') && source.live) serviceAccounts = await list('ServiceAccount', namespace);
-  const [roleBindings, clusterRoleBindings, workloads] = await Promise.all([
-    list('RoleBinding', namespace),
-    list('ClusterRoleBinding'),
-    opts.directOnly ? Promise.resolve([]) : Promise.all(WORKLOAD_KINDS.map((k) => list(k, namespace))).then((l) => l.flat()),
-  ]);
+  if (source.forbiddenKinds.has('ServiceAccount') && source.live && namespace !== undefined) serviceAccounts = await list('ServiceAccount', namespace);
+  const [roleBindings, clusterRoleBindings] = await Promise.all([list('RoleBinding', namespace), list('ClusterRoleBinding')]);
   return {
-    secretName,
-    namespace,
     roles,
-    roleBindings,
     clusterRoles,
-    clusterRoleBindings,
     serviceAccounts,
-    workloads,
+    roleBindings,
+    clusterRoleBindings,
     aggregate: !source.live,
+    /** Role kinds we could not list: a roleRef to them is unknown, not dangling. */
     unavailable: [...source.forbiddenKinds].filter((k) => k === 'Role' || k === 'ClusterRole'),
-    directOnly: opts.directOnly,
   };
+}
+
+export async function whoCanInputs(source: ObjectSource, secretName: string, namespace: string, opts: {directOnly?: boolean} = {}): Promise<WhoCanInput> {
+  const [rbac, workloads] = await Promise.all([
+    loadRbacObjects(source, namespace),
+    opts.directOnly ? Promise.resolve([]) : Promise.all(WORKLOAD_KINDS.map((k) => source.list(k, namespace))).then((l) => l.flat()),
+  ]);
+  return {secretName, namespace, ...rbac, workloads, directOnly: opts.directOnly};
 }
