@@ -12,11 +12,15 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     '<%= config.bin %> scan --staged',
     '<%= config.bin %> scan --since origin/main --format sarif > scan.sarif',
     '<%= config.bin %> scan --staged --fix --cert pub-cert.pem',
+    '<%= config.bin %> scan --history --check-live',
+    '<%= config.bin %> scan --history origin/main..HEAD --format sarif > history.sarif',
   ];
   static override strict = false;
   static override args = {};
   static override flags = {
-    staged: Flags.boolean({description: 'Scan exactly what is staged for commit (the index, not the working tree).', default: false, exclusive: ['since']}),
+    staged: Flags.boolean({description: 'Scan exactly what is staged for commit (the index, not the working tree).', default: false, exclusive: ['since', 'history']}),
+    history: Flags.boolean({description: 'Scan every version of every file in git history (arguments: a revision range; default every ref).', default: false, exclusive: ['since', 'fix']}),
+    'check-live': Flags.boolean({description: 'With --history: say per leaked key whether the live Secret still holds that value.', default: false}),
     since: Flags.string({description: 'Scan the files changed since REV (its merge base with HEAD), e.g. origin/main in CI.', helpValue: 'REV'}),
     format: Flags.string({description: 'Output format.', options: ['text', 'json', 'sarif'], default: 'text'}),
     'max-file-size': Flags.string({description: 'Skip (and count) files larger than this: bytes, or 512k, 2M.', default: '1M', helpValue: 'N'}),
@@ -27,6 +31,9 @@ Exit status: 0 clean, 1 findings, 2 error.`;
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Scan);
+    // oclif counts a boolean's default as given, so dependsOn cannot say this.
+    if (flags['check-live'] && !flags.history) throw new (await import('../src/errors.js')).InputError('--check-live only applies with --history', 'run kubectl secret scan --history --check-live');
+    if (flags.history) return this.history(flags, argv as string[]);
     const [{runScan}, {parseSize}, {InputError}, report] = await Promise.all([
       import('../src/scan/run.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/report.js'),
     ]);
@@ -61,5 +68,37 @@ Exit status: 0 clean, 1 findings, 2 error.`;
       process.stderr.write(`${report.summaryLine(result)}\n`);
     }
     if (report.activeFindings(result).length > 0) this.exit(1);
+  }
+
+  private async history(flags: {format: string; 'max-file-size': string; 'check-live': boolean; kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}, range: string[]): Promise<void> {
+    const [{runHistoryScan}, {parseSize}, render, {progressReporter}] = await Promise.all([
+      import('../src/scan/history.js'), import('../src/scan/files.js'), import('../src/scan/history-render.js'), import('../src/scan/history-progress.js'),
+    ]);
+    const progress = progressReporter(process.stderr);
+    const report = await runHistoryScan({cwd: process.cwd(), range, maxFileSize: parseSize(flags['max-file-size']), progress: progress.update}).finally(progress.done);
+    let live: import('../src/scan/history-render.js').LiveAnswers | undefined;
+    if (flags['check-live']) {
+      const [{checkLive}, {clusterLiveReader}] = await Promise.all([import('../src/scan/live-check.js'), import('../src/scan/live-inputs.js')]);
+      live = await checkLive(report, clusterLiveReader(await this.cluster(flags)));
+    }
+    for (const w of report.warnings) process.stderr.write(`warning: ${w.file}${w.line ? ':' + w.line : ''}: ${w.message}\n`);
+    if (flags.format === 'json') process.stdout.write(JSON.stringify(render.historyJson(report, live), null, 2) + '\n');
+    else if (flags.format === 'sarif') {
+      const {repositoryIdentity} = await import('../src/scan/history-inputs.js');
+      process.stdout.write(JSON.stringify(render.historySarif(report, {version: this.config.version, ...(await repositoryIdentity(report.root))}, live), null, 2) + '\n');
+    } else {
+      process.stdout.write(render.renderHistoryText(report, live));
+      process.stderr.write(`${render.historySummary(report, live)}\n`);
+    }
+    if (live) {
+      const c = render.liveCounts(live);
+      if (c['still live'] > 0) this.exit(1);
+      if (c['cannot read'] > 0) {
+        const {ClusterError} = await import('../src/errors.js');
+        throw new ClusterError(`could not read ${c['cannot read']} of the leaked Secrets' live values (forbidden)`, {hint: 'rerun with a context that may get these Secrets, or check them by hand'});
+      }
+      return;
+    }
+    if (report.findings.some((f) => !f.suppressed)) this.exit(1);
   }
 }
