@@ -3,12 +3,11 @@
 // parse the files (the floor of `audit -f`) and the time to audit the parsed objects (gathering
 // the inputs + every finding for every Secret), and the audit time at half and a quarter of the
 // namespaces, to show it grows linearly. Each measurement runs in its own process.
-import {median, runBenchChild, writeClusterTree} from './harness.js';
-import {rmSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
+import {median, treeBench, treeBenchChild} from './harness.js';
+import {clusterRbac, namespaceRbac, type RbacShape} from './rbac-tree.js';
 import {audit} from '../src/audit/audit.js';
 import {loadAuditInputs} from '../src/audit/inputs.js';
-import {fileSource, type ObjectSource} from '../src/kube/object-source.js';
+import type {ObjectSource} from '../src/kube/object-source.js';
 
 const NAMESPACES = 500;
 const SECRETS_PER_NS = 20;
@@ -23,27 +22,7 @@ const RUNS = 3;
 const NOW = Date.parse('2025-06-01T00:00:00Z');
 
 const ns = (i: number) => `ns-${String(i).padStart(3, '0')}`;
-
-function rules(i: number): string {
-  switch (i % 5) {
-    case 0: return `- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get, list, watch]\n`;
-    case 1: return `- apiGroups: [""]\n  resources: [secrets]\n  resourceNames: [secret-${i % 7}]\n  verbs: [get]\n`;
-    case 2: return `- apiGroups: [""]\n  resources: [pods, pods/exec]\n  verbs: [get, create]\n- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [get, list, update]\n`;
-    case 3: return `- apiGroups: [""]\n  resources: [configmaps, services]\n  verbs: ["*"]\n`;
-    default: return `- apiGroups: ["*"]\n  resources: ["*/status"]\n  verbs: [get, patch]\n`;
-  }
-}
-
-function subject(n: number, b: number): string {
-  switch (b % 5) {
-    case 0: return `- kind: ServiceAccount\n  name: sa-${b % SAS_PER_NS}\n`;
-    case 1: return `- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: user-${(n * 7 + b) % 2_000}\n`;
-    case 2: return `- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: team-${(n + b) % 100}\n`;
-    // One namespace in ten lets every one of its ServiceAccounts in: broad when the role reads Secrets.
-    case 3: return n % 10 === 0 && b === 3 ? `- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: system:serviceaccounts:${ns(n)}\n` : `- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: dev-${b}\n`;
-    default: return `- kind: ServiceAccount\n  name: sa-${b % SAS_PER_NS}\n  namespace: ${ns((n + 1) % NAMESPACES)}\n`;
-  }
-}
+const SHAPE: RbacShape = {namespaces: NAMESPACES, rolesPerNs: ROLES_PER_NS, bindingsPerNs: BINDINGS_PER_NS, sasPerNs: SAS_PER_NS, clusterRoles: CLUSTER_ROLES, clusterRoleBindings: CLUSTER_ROLE_BINDINGS, aggregated: AGGREGATED, users: 2_000, teams: 100, ns};
 
 function podSpec(n: number, w: number): string {
   const env = `secret-${(2 * w) % SECRETS_PER_NS}`;
@@ -55,8 +34,7 @@ const indent = (text: string, by: number) => text.replace(/^(?=.)/gm, ' '.repeat
 
 export function namespaceFile(n: number): string {
   const name = ns(n);
-  const docs: string[] = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`];
-  for (let s = 0; s < SAS_PER_NS; s++) docs.push(`apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa-${s}\n  namespace: ${name}\n`);
+  const docs: string[] = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`, ...namespaceRbac(SHAPE, n)];
   for (let s = 0; s < SECRETS_PER_NS; s++) {
     const type = s === 19 ? 'kubernetes.io/service-account-token' : s === 18 ? 'kubernetes.io/tls' : 'Opaque';
     const rotated = s % 4 === 0 ? `  annotations:\n    kubectl-secret.dev/rotated-at: "${new Date(NOW - ((n + s) % 200) * 86_400_000).toISOString()}"\n` : '';
@@ -67,34 +45,19 @@ export function namespaceFile(n: number): string {
     else if (w === 8) docs.push(`apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: cron-${w}\n  namespace: ${name}\nspec:\n  schedule: "0 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n${indent(podSpec(n, w), 10)}`);
     else docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${w}\n  namespace: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: app-${w}\n  template:\n    metadata:\n      labels:\n        app: app-${w}\n    spec:\n${indent(podSpec(n, w), 6)}`);
   }
-  for (let r = 0; r < ROLES_PER_NS; r++) docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: role-${r}\n  namespace: ${name}\nrules:\n${rules(n + r)}`);
-  for (let b = 0; b < BINDINGS_PER_NS; b++) {
-    const ref = b % 10 < 6 ? `kind: Role\n  name: role-${b % ROLES_PER_NS}` : b % 10 < 9 ? `kind: ClusterRole\n  name: cr-${(n * 13 + b) % CLUSTER_ROLES}` : `kind: Role\n  name: deleted-${b}`;
-    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: rb-${b}\n  namespace: ${name}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  ${ref}\nsubjects:\n${subject(n, b)}${subject(n, b + 1)}`);
-  }
   docs.push(`apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: ${name}\nspec:\n  tls:\n  - secretName: secret-18\n`);
   if (n % 2 === 0) docs.push(`apiVersion: kubectl-secret.dev/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: secret-0\n  namespace: ${name}\nspec:\n  encryptedData:\n    password: AgB\n`);
   return docs.join('---\n');
 }
 
-export function clusterFile(): string {
-  const docs: string[] = [];
-  for (let c = 0; c < CLUSTER_ROLES; c++) {
-    if (c < AGGREGATED) docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cr-${c}\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      aggregate-to: agg-${c}\nrules: null\n`);
-    else docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cr-${c}\n  labels:\n    aggregate-to: agg-${c % AGGREGATED}\nrules:\n${rules(c)}`);
-  }
-  for (let b = 0; b < CLUSTER_ROLE_BINDINGS; b++) {
-    const s = b % 3 === 0 ? `- kind: ServiceAccount\n  name: sa-${b % SAS_PER_NS}\n  namespace: ${ns(b % NAMESPACES)}\n` : `- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: admin-${b}\n`;
-    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: crb-${b}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cr-${(b * 7) % CLUSTER_ROLES}\nsubjects:\n${s}`);
-  }
-  return docs.join('---\n');
+interface AuditRun {
+  namespaces: number;
+  secrets: number;
+  ms: number;
+  findings: number;
 }
 
-interface ChildResult {
-  parseMs: number;
-  maxRssMb: number;
-  audits?: Array<{namespaces: number; secrets: number; ms: number; findings: number}>;
-}
+const MARKER = '--audit-bench-child';
 
 
 /** Keeps only the objects of every n-th namespace (cluster-scoped objects stay). */
@@ -103,12 +66,8 @@ function subset(source: ObjectSource, every: number): ObjectSource {
   return {live: false, warnings: [], forbiddenKinds: new Set(), list: async (kind, namespace, group) => (await source.list(kind, namespace, group)).filter(keep)};
 }
 
-async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
-  const t0 = performance.now();
-  const source = fileSource([dir], true, 'default');
-  const parseMs = performance.now() - t0;
-  if (parseOnly) return {parseMs, maxRssMb: process.resourceUsage().maxRSS / 1024};
-  const audits = [];
+async function analyse(source: ObjectSource): Promise<{audits: AuditRun[]}> {
+  const audits: AuditRun[] = [];
   for (const every of [1, 2, 4]) {
     const s = subset(source, every);
     const times: number[] = [];
@@ -123,35 +82,22 @@ async function child(dir: string, parseOnly: boolean): Promise<ChildResult> {
     }
     audits.push({namespaces: Math.ceil(NAMESPACES / every), secrets, ms: median(times), findings});
   }
-  return {parseMs, maxRssMb: process.resourceUsage().maxRSS / 1024, audits};
-}
-
-function runChild(dir: string, mode: 'parse' | 'audit'): ChildResult {
-  return runBenchChild<ChildResult>(import.meta.url, '--audit-bench-child', mode, dir);
+  return {audits};
 }
 
 export async function run(): Promise<void> {
-  const {dir, bytes} = writeClusterTree('ks-audit-bench-', clusterFile(), NAMESPACES, ns, namespaceFile);
-  try {
-    const parse = runChild(dir, 'parse');
-    const measured = runChild(dir, 'audit');
-    const [full, half, quarter] = measured.audits!;
-    console.log(`${NAMESPACES} namespaces, ${NAMESPACES * SECRETS_PER_NS} Secrets, ${NAMESPACES * WORKLOADS_PER_NS} workloads, ${NAMESPACES * BINDINGS_PER_NS} RoleBindings, ${NAMESPACES * ROLES_PER_NS} Roles, ${NAMESPACES * SAS_PER_NS} ServiceAccounts, ${CLUSTER_ROLES} ClusterRoles (${AGGREGATED} aggregated), ${CLUSTER_ROLE_BINDINGS} ClusterRoleBindings`);
-    console.log(`(${(bytes / 1e6).toFixed(1)} MB of YAML in ${NAMESPACES + 1} files; audit -A --expect-sealed = gathering the inputs + every check for every Secret, median of ${RUNS} runs)`);
-    console.log('');
-    console.log(`  parse only (baseline):              ${parse.parseMs.toFixed(0).padStart(8)} ms   peak RSS ${parse.maxRssMb.toFixed(0)} MB`);
-    for (const a of [full, half, quarter]) {
-      console.log(`  audit, ${String(a.namespaces).padStart(3)} namespaces, ${String(a.secrets).padStart(5)} Secrets: ${a.ms.toFixed(0).padStart(8)} ms   ${(a.ms / parse.parseMs).toFixed(2)}× parse, ${a.findings} findings`);
-    }
-    const perThousand = (a: {secrets: number; ms: number}, b: {secrets: number; ms: number}) => (((a.ms - b.ms) / (a.secrets - b.secrets)) * 1000).toFixed(1);
-    console.log(`  cost per 1,000 Secrets (with their namespaces): ${perThousand(half, quarter)} ms (quarter→half), ${perThousand(full, half)} ms (half→full); linear when these agree`);
-    console.log(`  parse + audit (audit -f):           ${(measured.parseMs + full.ms).toFixed(0).padStart(8)} ms   peak RSS ${measured.maxRssMb.toFixed(0)} MB`);
-  } finally {
-    rmSync(dir, {recursive: true, force: true});
+  const {bytes, parse, measured} = treeBench<{audits: AuditRun[]}>({moduleUrl: import.meta.url, marker: MARKER, prefix: 'ks-audit-bench-', cluster: clusterRbac(SHAPE), namespaces: NAMESPACES, ns, nsText: namespaceFile});
+  const [full, half, quarter] = measured.audits;
+  console.log(`${NAMESPACES} namespaces, ${NAMESPACES * SECRETS_PER_NS} Secrets, ${NAMESPACES * WORKLOADS_PER_NS} workloads, ${NAMESPACES * BINDINGS_PER_NS} RoleBindings, ${NAMESPACES * ROLES_PER_NS} Roles, ${NAMESPACES * SAS_PER_NS} ServiceAccounts, ${CLUSTER_ROLES} ClusterRoles (${AGGREGATED} aggregated), ${CLUSTER_ROLE_BINDINGS} ClusterRoleBindings`);
+  console.log(`(${(bytes / 1e6).toFixed(1)} MB of YAML in ${NAMESPACES + 1} files; audit -A --expect-sealed = gathering the inputs + every check for every Secret, median of ${RUNS} runs)`);
+  console.log('');
+  console.log(`  parse only (baseline):              ${parse.parseMs.toFixed(0).padStart(8)} ms   peak RSS ${parse.maxRssMb.toFixed(0)} MB`);
+  for (const a of [full, half, quarter]) {
+    console.log(`  audit, ${String(a.namespaces).padStart(3)} namespaces, ${String(a.secrets).padStart(5)} Secrets: ${a.ms.toFixed(0).padStart(8)} ms   ${(a.ms / parse.parseMs).toFixed(2)}× parse, ${a.findings} findings`);
   }
+  const perThousand = (a: {secrets: number; ms: number}, b: {secrets: number; ms: number}) => (((a.ms - b.ms) / (a.secrets - b.secrets)) * 1000).toFixed(1);
+  console.log(`  cost per 1,000 Secrets (with their namespaces): ${perThousand(half, quarter)} ms (quarter→half), ${perThousand(full, half)} ms (half→full); linear when these agree`);
+  console.log(`  parse + audit (audit -f):           ${(measured.parseMs + full.ms).toFixed(0).padStart(8)} ms   peak RSS ${measured.maxRssMb.toFixed(0)} MB`);
 }
 
-if (process.argv[2] === '--audit-bench-child' && process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await child(process.argv[4], process.argv[3] === 'parse');
-  console.log(JSON.stringify(result));
-}
+await treeBenchChild(import.meta.url, MARKER, analyse, () => performance.now());

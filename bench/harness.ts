@@ -1,10 +1,11 @@
 // What the benchmarks share: medians, CPU time, and running a measurement in a child process
 // (so each has its own heap and its peak RSS is its own).
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {fileSource, type ObjectSource} from '../src/kube/object-source.js';
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -35,4 +36,35 @@ export function writeClusterTree(prefix: string, clusterText: string, namespaces
   write('cluster.yaml', clusterText);
   for (let n = 0; n < namespaces; n++) write(`${nsName(n)}.yaml`, nsText(n));
   return {dir, bytes};
+}
+
+export interface TreeChildResult {
+  parseMs: number;
+  maxRssMb: number;
+}
+
+/**
+ * The child side of the offline benches over a generated cluster tree: when this module was
+ * started by `runBenchChild` with `marker`, parse the tree (timed with `clock`), run `analyse`
+ * unless the mode is `parse`, and print the result as the child's last line.
+ */
+export async function treeBenchChild<R extends object>(moduleUrl: string, marker: string, analyse: (source: ObjectSource) => Promise<R>, clock: () => number = cpuMs): Promise<void> {
+  if (process.argv[2] !== marker || process.argv[1] !== fileURLToPath(moduleUrl)) return;
+  const t0 = clock();
+  const source = fileSource([process.argv[4]], true, 'default');
+  const parseMs = clock() - t0;
+  const extra = process.argv[3] === 'parse' ? {} : await analyse(source);
+  console.log(JSON.stringify({parseMs, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra}));
+}
+
+/** The parent side: writes the tree, measures parse-only and the analysis in children of their own, removes the tree. */
+export function treeBench<R extends object>(o: {moduleUrl: string; marker: string; prefix: string; cluster: string; namespaces: number; ns: (i: number) => string; nsText: (i: number) => string}): {bytes: number; parse: TreeChildResult; measured: TreeChildResult & R} {
+  const {dir, bytes} = writeClusterTree(o.prefix, o.cluster, o.namespaces, o.ns, o.nsText);
+  try {
+    const parse = runBenchChild<TreeChildResult>(o.moduleUrl, o.marker, 'parse', dir);
+    const measured = runBenchChild<TreeChildResult & R>(o.moduleUrl, o.marker, 'analyse', dir);
+    return {bytes, parse, measured};
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
 }

@@ -3,18 +3,14 @@
 // and in the cluster, and looked for in every output and every file the runs could write.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
-import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import {canary, findCanaries, inspect, snapshot} from '../helpers/leaks.js';
+import {GIT_ENV, tempRepo, type TempRepo} from '../helpers/git-repo.js';
 
-const GIT_ENV = {
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
-};
 const SHARED = new URL('../../../../shared/fixtures/', import.meta.url).pathname;
 
 let env: E2EEnv;
@@ -35,29 +31,8 @@ function plant(): string {
   return c;
 }
 
-interface Repo {
-  dir: string;
-  git: (...a: string[]) => string;
-  write: (p: string, s: string) => void;
-  commit: (msg: string) => string;
-}
-
-function repo(t: {after: (fn: () => void) => void}): Repo {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-history-'));
-  t.after(() => rmSync(dir, {recursive: true, force: true}));
-  const git = (...a: string[]) => execFileSync('git', a, {cwd: dir, env: {...process.env, ...GIT_ENV}}).toString();
-  git('init', '-q', '-b', 'main');
-  const write = (p: string, s: string) => {
-    mkdirSync(dirname(join(dir, p)), {recursive: true});
-    writeFileSync(join(dir, p), s);
-  };
-  const commit = (msg: string) => {
-    git('add', '-A');
-    git('commit', '-q', '--allow-empty', '-m', msg);
-    return git('rev-parse', 'HEAD').trim();
-  };
-  return {dir, git, write, commit};
-}
+type Repo = TempRepo;
+const repo = (t: {after: (fn: () => void) => void}) => tempRepo(t, 'ks-history-');
 
 async function history(r: Repo, args: string[], o: {cluster?: boolean} = {}): Promise<CliResult> {
   const res = o.cluster ? await env.cli(['scan', '--history', ...args], {cwd: r.dir, env: GIT_ENV}) : await runCli(['scan', '--history', ...args], {cwd: r.dir, env: GIT_ENV});
