@@ -56,3 +56,34 @@ export function readAsManifest(path: string): boolean {
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
   return referenced || text.includes('PRIVATE KEY') || (readAsManifest(path) && TRIGGER_RE.test(text));
 }
+
+/** More than this many lines and flow indicators in one document, or deeper flow nesting, is not parsed. */
+export const MAX_YAML_TOKENS = 100_000;
+export const MAX_FLOW_DEPTH = 64;
+
+/**
+ * Why a document is too costly to hand to the YAML parser, or undefined. The parser's time
+ * grows with the number of tokens (and faster than that with flow nesting: `{{{{…` took
+ * seconds per 100 KB), and a Secret needs few of either; a document past these bounds is
+ * reported as unreadable instead, so no input can keep the scan busy. Counted in one pass,
+ * quotes ignored: an over-count only errs towards reporting.
+ */
+export function parseCost(text: string): string | undefined {
+  let tokens = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44 || c === 58) tokens++;
+    else if (c === 123 || c === 91) {
+      tokens++;
+      if (++depth > maxDepth) maxDepth = depth;
+    } else if (c === 125 || c === 93) {
+      tokens++;
+      if (depth > 0) depth--;
+    }
+  }
+  if (maxDepth > MAX_FLOW_DEPTH) return `flow collections nested ${maxDepth} deep, over ${MAX_FLOW_DEPTH}`;
+  if (tokens > MAX_YAML_TOKENS) return `${tokens} lines and flow indicators in one document, over ${MAX_YAML_TOKENS}`;
+  return undefined;
+}

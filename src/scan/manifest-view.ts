@@ -5,7 +5,7 @@
 // this view, so both readers get the same verdicts.
 import {LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Node, type YAMLMap} from 'yaml';
 import {describeYamlError} from '../manifests/parse.js';
-import {TRIGGER_RE, splitDocuments, type DocumentChunk} from './documents.js';
+import {TRIGGER_RE, parseCost, splitDocuments, type DocumentChunk} from './documents.js';
 import {containsTemplate} from './exceptions.js';
 import {readTemplated} from './tolerant-reader.js';
 
@@ -59,6 +59,15 @@ export function readManifest(text: string): ReadResult {
 }
 
 function readChunk(chunk: DocumentChunk, out: ReadResult): void {
+  const cost = parseCost(chunk.text);
+  if (cost) {
+    if (containsTemplate(chunk.text)) {
+      out.views.push(...readTemplated(chunk.text, chunk.startLine));
+      return;
+    }
+    out.warnings.push({line: chunk.startLine, message: `not read as YAML (${cost}); not scanned for Secrets`});
+    return;
+  }
   const lc = new LineCounter();
   const docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
   const list = Array.isArray(docs) ? docs : [docs];

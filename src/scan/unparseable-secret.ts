@@ -5,7 +5,7 @@
 // are not text (a NUL byte) reach the same verdict in run.ts, with the same rule id.
 import {parseAllDocuments} from 'yaml';
 import {describeYamlError} from '../manifests/parse.js';
-import {splitDocuments} from './documents.js';
+import {parseCost, splitDocuments} from './documents.js';
 import {containsTemplate} from './exceptions.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
@@ -38,6 +38,11 @@ export function unparseableSecret(text: string): RawFinding[] {
     const material = secretMaterial(chunk.text);
     // Templates are read by the tolerant reader, which does not need valid YAML.
     if (!material || containsTemplate(chunk.text)) continue;
+    const cost = parseCost(chunk.text);
+    if (cost) {
+      out.push({rule: 'unparseable-secret', line: chunk.startLine, column: 1, message: `${MATERIAL_NAMES[material]} in a document too complex to parse (${cost}), so its values could not be checked`});
+      continue;
+    }
     const docs = parseAllDocuments(chunk.text, {uniqueKeys: false, prettyErrors: false});
     const failed = (Array.isArray(docs) ? docs : [docs]).find((d) => d.errors.length > 0);
     if (!failed) continue;

@@ -13,6 +13,7 @@ import {scanText} from '../../../src/scan/scan.js';
 import {decodeFile, MaterialProbe} from '../../../src/scan/files.js';
 
 const SMALL = 16 * 1024;
+const SECRET_HEAD_FOR_COST = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: ';
 const RATIO = 8;
 
 const HEADS = [
@@ -59,6 +60,17 @@ test('the inputs reported as quadratic are linear: an unclosed ${A:-x repeated, 
   assertLinear('spaces in a template key', (n) => 'kind: Secret\ndata:\n{{ if }}\n  a' + ' '.repeat(n) + 'x\n', scanAll);
   assertLinear('spaces before a comment', (n) => 'kind: Secret\ndata:\n{{ if }}\n  a: b' + ' '.repeat(n) + 'x\n', scanAll);
   assertLinear('{{ without }}', (n) => build(HEADS[0], '{{', n), scanAll);
+});
+
+test('a document too costly for the YAML parser is not parsed: a Secret in it is an unparseable-secret finding', () => {
+  const deep = scanText('d.yaml', SECRET_HEAD_FOR_COST + '{'.repeat(200_000) + '\n');
+  assert.deepEqual(deep.findings.map((f) => [f.rule, f.line]), [['unparseable-secret', 1]]);
+  assert.match(deep.findings[0].message, /too complex to parse \(flow collections nested 200000 deep, over 64\)/);
+  const many = scanText('m.yaml', SECRET_HEAD_FOR_COST + 'x\n'.repeat(150_000));
+  assert.match(many.findings[0].message, /too complex to parse \(\d+ lines and flow indicators in one document, over 100000\)/);
+  // Without Secret material it is a warning, and a normal Secret is read as before.
+  assert.deepEqual(scanText('c.yaml', 'kind: ConfigMap\nkind: Secret\ndata: ' + '['.repeat(100) + '\n').findings.map((f) => f.rule), ['unparseable-secret']);
+  assert.deepEqual(scanText('n.yaml', SECRET_HEAD_FOR_COST + 'hunter2\n').findings.map((f) => f.rule), ['plaintext-secret']);
 });
 
 test('fuzz: no repeated unit makes scanning superlinear', () => {
