@@ -57,7 +57,7 @@ export function mightFind(path: string, text: string, referenced: boolean): bool
   return referenced || text.includes('PRIVATE KEY') || (readAsManifest(path) && TRIGGER_RE.test(text));
 }
 
-/** More than this many lines and flow indicators in one document, or deeper flow nesting, is not parsed. */
+/** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */
 export const MAX_YAML_TOKENS = 100_000;
 export const MAX_FLOW_DEPTH = 64;
 
@@ -74,7 +74,8 @@ export function parseCost(text: string): string | undefined {
   let maxDepth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 44 || c === 58) tokens++;
+    // Line breaks, `,` `:` and escapes (`\\`, which the parser decodes one by one in quoted scalars).
+    if (c === 10 || c === 44 || c === 58 || c === 92) tokens++;
     else if (c === 123 || c === 91) {
       tokens++;
       if (++depth > maxDepth) maxDepth = depth;
@@ -84,6 +85,6 @@ export function parseCost(text: string): string | undefined {
     }
   }
   if (maxDepth > MAX_FLOW_DEPTH) return `flow collections nested ${maxDepth} deep, over ${MAX_FLOW_DEPTH}`;
-  if (tokens > MAX_YAML_TOKENS) return `${tokens} lines and flow indicators in one document, over ${MAX_YAML_TOKENS}`;
+  if (tokens > MAX_YAML_TOKENS) return `${tokens} lines, flow indicators and escapes in one document, over ${MAX_YAML_TOKENS}`;
   return undefined;
 }

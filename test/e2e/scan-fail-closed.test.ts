@@ -4,7 +4,7 @@
 import {test, after, before} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile, execFileSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {runCli, type CliResult} from '../helpers/cli.js';
@@ -86,6 +86,12 @@ test('every encoding kubectl decodes (UTF-8/16 with BOM), and UTF-16/32 it does 
   }
   // The working tree is read the same way.
   assert.equal((await scan(r.dir, ['utf-16be.yaml', 'utf-32le-BOM.yaml'])).code, 1);
+  // --fix does not rewrite a UTF-16 file as UTF-8 behind the user's back: it says what to do.
+  const pub = new URL('../../../test/fixtures/crypto/x25519-public.pem', import.meta.url).pathname;
+  const fix = await scan(r.dir, ['--staged', '--fix', '--yes', '--cert', pub, '-n', 'team', 'utf-16le-BOM.yaml']);
+  assert.equal(fix.code, 1, fix.stderr);
+  assert.match(fix.stderr, /not sealing utf-16le-BOM\.yaml: it is UTF-16LE, not UTF-8: convert it/);
+  assert.deepEqual(readFileSync(join(r.dir, 'utf-16le-BOM.yaml')), ENCODINGS['utf-16le BOM']);
 });
 
 test('a file is read by its content, whatever its name (.txt, .tpl, .j2, .tmpl, no extension)', async (t) => {
