@@ -23,7 +23,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     'check-live': Flags.boolean({description: 'With --history: say per leaked key whether the live Secret still holds that value.', default: false}),
     since: Flags.string({description: 'Scan the files changed since REV (its merge base with HEAD), e.g. origin/main in CI.', helpValue: 'REV'}),
     format: Flags.string({description: 'Output format.', options: ['text', 'json', 'sarif'], default: 'text'}),
-    'max-file-size': Flags.string({description: 'Skip (and count) files larger than this: bytes, or 512k, 2M.', default: '1M', helpValue: 'N'}),
+    'max-file-size': Flags.string({description: 'Do not parse files larger than this (bytes, or 512k, 2M); they are still checked for Secret material.', default: '1M', helpValue: 'N'}),
     fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).', default: false}),
     yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false}),
     cert: Flags.string({description: 'With --fix: seal with this certificate or public key instead of the cluster\'s.', helpValue: 'FILE'}),

@@ -5,7 +5,7 @@
 export const HOOK_NAME = 'pre-commit';
 export const CHAINED_SUFFIX = '.kubectl-secret-chained';
 export const MARKER = '# kubectl-secret pre-commit hook';
-export const VERSION = 1;
+export const VERSION = 2;
 const VERSION_RE = /^# kubectl-secret-hook-version: (\d+)$/m;
 const CREATED_DIR_LINE = '# kubectl-secret-created-hooks-dir: yes';
 
@@ -26,7 +26,12 @@ if [ -x "$chained" ]; then
 fi
 
 if command -v kubectl-secret >/dev/null 2>&1; then
-  exec kubectl-secret scan --staged
+  kubectl-secret scan --staged
+  status=$?
+  if [ "$status" -ne 0 ]; then
+    echo 'commit blocked by kubectl-secret: fix with \`kubectl secret scan --staged --fix\`, or bypass once with \`git commit --no-verify\`' >&2
+  fi
+  exit "$status"
 fi
 
 if [ "\${KUBECTL_SECRET_HOOK_OPTIONAL:-}" = "1" ]; then

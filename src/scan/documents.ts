@@ -15,7 +15,7 @@ const MARKER_RE = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/;
  * Could this text produce a manifest finding? `kind: Secret` in YAML, JSON (`"kind": "Secret"`)
  * or escaped inside a last-applied JSON string (`\"kind\":\"Secret\"`), or a secretGenerator.
  */
-export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret\b|secretGenerator/;
+export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret(?:Generator)?\b|secretGenerator/;
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const first = text.search(/\S/);
@@ -40,11 +40,51 @@ export function splitDocuments(text: string): DocumentChunk[] {
   return chunks;
 }
 
-export function isManifestPath(path: string): boolean {
-  return /\.(ya?ml|json)$/i.test(path) || /(^|\/)Kustomization$/.test(path);
+/**
+ * Source code and prose, which kubectl could not apply and which are full of YAML-looking
+ * snippets that are not valid YAML: read for private keys only. Every other file is read for
+ * manifests by its content whatever its name, because `kubectl apply -f FILE` takes any file
+ * named explicitly (`secret.txt`, `secret.tpl`, `secret.j2`, a name without extension).
+ */
+const NOT_MANIFEST_RE = /\.(?:md|markdown|mdx|rst|adoc|asciidoc|html?|css|scss|less|go|py|pyi|rb|js|mjs|cjs|jsx|ts|mts|cts|tsx|java|kt|kts|scala|groovy|gradle|c|cc|cpp|cxx|h|hh|hpp|cs|fs|rs|swift|m|mm|php|pl|pm|lua|r|dart|ex|exs|erl|hs|clj|sh|bash|zsh|fish|ps1|psm1|bat|cmd|tf|hcl|nix|sql|proto|svg|xml|csv|tsv|lock|sum|mod)$/i;
+
+export function readAsManifest(path: string): boolean {
+  return !NOT_MANIFEST_RE.test(path);
 }
 
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || (isManifestPath(path) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || (readAsManifest(path) && TRIGGER_RE.test(text));
+}
+
+/** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */
+export const MAX_YAML_TOKENS = 100_000;
+export const MAX_FLOW_DEPTH = 64;
+
+/**
+ * Why a document is too costly to hand to the YAML parser, or undefined. The parser's time
+ * grows with the number of tokens (and faster than that with flow nesting: `{{{{…` took
+ * seconds per 100 KB), and a Secret needs few of either; a document past these bounds is
+ * reported as unreadable instead, so no input can keep the scan busy. Counted in one pass,
+ * quotes ignored: an over-count only errs towards reporting.
+ */
+export function parseCost(text: string): string | undefined {
+  let tokens = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Line breaks, `,` `:` and escapes (`\\`, which the parser decodes one by one in quoted scalars).
+    if (c === 10 || c === 44 || c === 58 || c === 92) tokens++;
+    else if (c === 123 || c === 91) {
+      tokens++;
+      if (++depth > maxDepth) maxDepth = depth;
+    } else if (c === 125 || c === 93) {
+      tokens++;
+      if (depth > 0) depth--;
+    }
+  }
+  if (maxDepth > MAX_FLOW_DEPTH) return `flow collections nested ${maxDepth} deep, over ${MAX_FLOW_DEPTH}`;
+  if (tokens > MAX_YAML_TOKENS) return `${tokens} lines, flow indicators and escapes in one document, over ${MAX_YAML_TOKENS}`;
+  return undefined;
 }

@@ -5,8 +5,8 @@ import {decodeBase64Strict} from '../manifests/secret.js';
 
 export type Exemption = 'empty' | 'template' | 'sops' | 'placeholder';
 
-/** Helm/Go `{{ … }}`, and `${VAR}` as envsubst and Flux post-build substitution write it. */
-const TEMPLATE_RE = /\{\{[\s\S]*?\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}/;
+/** The start of `${VAR}` or `${VAR:-default}` (and `=`, `?`, `+`), as envsubst and Flux write it. */
+const ENVSUBST_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*(\}|:?[-=?+])/g;
 /** SOPS writes every encrypted leaf as ENC[CIPHER,data:…,iv:…,tag:…,type:…]. */
 const SOPS_RE = /^ENC\[[A-Z0-9_]+,data:[^\]]*\]$/;
 const PLACEHOLDER_RES = [
@@ -16,8 +16,22 @@ const PLACEHOLDER_RES = [
   /^YOUR_[A-Za-z0-9_-]*$/, // YOUR_API_KEY
 ];
 
+/**
+ * Helm/Go `{{ … }}`, and `${VAR}` as envsubst and Flux post-build substitution write it.
+ * Written as searches rather than one regular expression with `[\s\S]*?`/`[^}]*` after each
+ * opening, which rescans the rest of the text from every `{{` or `${A:-` and so takes time
+ * quadratic in the text (minutes for a few hundred KB of `${A:-x` repeated).
+ */
 export function containsTemplate(text: string): boolean {
-  return TEMPLATE_RE.test(text);
+  const open = text.indexOf('{{');
+  if (open >= 0 && text.indexOf('}}', open + 2) >= 0) return true;
+  ENVSUBST_RE.lastIndex = 0;
+  const m = ENVSUBST_RE.exec(text);
+  if (!m) return false;
+  if (m[1] === '}') return true;
+  // `${A:-…}` ends at the first `}` after it; with none after the first opening, no later one
+  // can close either, except a `${B}` — which itself holds a `}` after the first opening.
+  return text.indexOf('}', m.index + m[0].length) >= 0;
 }
 
 export function isPlaceholder(value: string): boolean {

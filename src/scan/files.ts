@@ -2,10 +2,11 @@
 // (`ls-files -co --exclude-standard`: tracked plus untracked-but-not-ignored), which honours
 // every .gitignore, .git/info/exclude and core.excludesFile exactly as git does, and is
 // faster than walking and matching ourselves. Outside a work tree we walk the folder.
-import {lstatSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs';
 import {isAbsolute, join, relative, resolve, sep} from 'node:path';
 import {InputError} from '../errors.js';
 import {gitRaw, splitZ} from './git.js';
+import {privateKey} from './private-key.js';
 
 export interface SourceFile {
   abs: string;
@@ -15,7 +16,7 @@ export interface SourceFile {
   display: string;
 }
 
-export type SkipReason = 'binary' | 'too-large';
+export type SkipReason = 'binary' | 'too-large' | 'not-a-file';
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
@@ -80,22 +81,231 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** git's own test (xdiff-interface.c buffer_is_binary): a NUL byte in the first 8000 bytes. */
-export function isBinary(buf: Buffer): boolean {
-  return buf.subarray(0, 8000).includes(0);
+/**
+ * What a read gives the scan: decoded text; bytes that are not text (`binary`, with the text as
+ * Latin-1 so the caller can still look for Secret material in it); or, for a file over the size
+ * limit, only its size and the result of streaming it through `probe`.
+ */
+export type FileRead =
+  | {text: string; encoding: TextEncoding}
+  | {binary: string; nulLine: number}
+  | {tooLarge: number; probe: ProbeResult}
+  | {skipped: 'not-a-file'};
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
+
+/**
+ * The encoding of a file as kubectl would decode it, and more: kubectl reads UTF-8 and, through
+ * a BOM, UTF-16 LE/BE (cli-runtime's FileVisitor wraps every file in unicode.BOMOverride). UTF-32
+ * and BOM-less UTF-16 make kubectl fail, but the Secret in them is just as committed, so they are
+ * decoded too: by BOM, else by where the NUL bytes of ASCII text fall (RFC 4627 §3's test, over
+ * the first 4 KiB instead of the first 4 bytes, so a leading non-ASCII character does not defeat it).
+ */
+export function detectEncoding(buf: Buffer): {encoding: TextEncoding; bom: number} {
+  const b = buf;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return {encoding: 'utf-8', bom: 3};
+  if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return {encoding: 'utf-32le', bom: 4};
+  if (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return {encoding: 'utf-32be', bom: 4};
+  if (b[0] === 0xff && b[1] === 0xfe) return {encoding: 'utf-16le', bom: 2};
+  if (b[0] === 0xfe && b[1] === 0xff) return {encoding: 'utf-16be', bom: 2};
+  const n = Math.min(b.length, 4096) & ~3;
+  if (n === 0 || !b.subarray(0, n).includes(0)) return {encoding: 'utf-8', bom: 0};
+  const zeros = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) if (b[i] === 0) zeros[i & 3]++;
+  const q = n / 4;
+  const most = (k: number) => zeros[k] >= q * 0.6;
+  const few = (k: number) => zeros[k] <= q * 0.05;
+  if (most(1) && most(2) && most(3) && few(0)) return {encoding: 'utf-32le', bom: 0};
+  if (most(0) && most(1) && most(2) && few(3)) return {encoding: 'utf-32be', bom: 0};
+  if (zeros[1] + zeros[3] >= q * 1.2 && zeros[0] + zeros[2] <= q * 0.1) return {encoding: 'utf-16le', bom: 0};
+  if (zeros[0] + zeros[2] >= q * 1.2 && zeros[1] + zeros[3] <= q * 0.1) return {encoding: 'utf-16be', bom: 0};
+  return {encoding: 'utf-8', bom: 0};
 }
 
-export function readWorkingFile(abs: string, maxSize: number): {text: string} | {skipped: SkipReason} | undefined {
-  let size: number;
+function decodeUtf32(buf: Buffer, le: boolean): string {
+  const parts: string[] = [];
+  let chunk: number[] = [];
+  for (let i = 0; i + 3 < buf.length; i += 4) {
+    const cp = le ? buf.readUInt32LE(i) : buf.readUInt32BE(i);
+    chunk.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join('');
+}
+
+/** Bytes to text in any encoding detectEncoding knows; a NUL left after decoding means binary. */
+export function decodeFile(buf: Buffer): {text: string; encoding: TextEncoding} | {binary: string; nulLine: number} {
+  const {encoding, bom} = detectEncoding(buf);
+  const body = buf.subarray(bom);
+  let text: string;
+  if (encoding === 'utf-8') text = body.toString('utf8');
+  else if (encoding === 'utf-32le' || encoding === 'utf-32be') text = decodeUtf32(body, encoding === 'utf-32le');
+  else text = new TextDecoder(encoding).decode(body);
+  const nul = text.indexOf('\0');
+  if (nul < 0) return {text, encoding};
+  const latin1 = buf.toString('latin1');
+  return {binary: latin1, nulLine: lineAt(latin1, latin1.indexOf('\0'))};
+}
+
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Opens `abs` for reading only if it is a regular file. O_NONBLOCK makes the open itself return
+ * at once for a FIFO (which would otherwise wait for a writer), and the type is checked on the
+ * opened descriptor, so a file swapped for a device between a stat and the open is not read.
+ */
+function openRegular(abs: string): {fd: number; size: number} | 'not-a-file' | undefined {
+  let fd: number;
   try {
-    size = statSync(abs).size;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'not-a-file' : undefined;
+  }
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    return 'not-a-file';
+  }
+  return {fd, size: st.size};
+}
+
+const CHUNK = 1024 * 1024;
+
+export function readWorkingFile(abs: string, maxSize: number): FileRead | undefined {
+  const opened = openRegular(abs);
+  if (opened === undefined) return undefined;
+  if (opened === 'not-a-file') return {skipped: 'not-a-file'};
+  const {fd, size} = opened;
+  try {
+    if (size > maxSize) {
+      // Streamed in bounded chunks: a file too large to scan is still looked at for Secret
+      // material, so that it cannot pass the hook just by being large.
+      const probe = new MaterialProbe();
+      const buf = Buffer.allocUnsafe(CHUNK);
+      let total = 0;
+      for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null)) {
+        probe.push(buf.subarray(0, n));
+        total += n;
+      }
+      return {tooLarge: total, probe: probe.result()};
+    }
+    // Read to the end rather than to the size stat gave: the file may have grown since.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.max(size + 1 - total, 64 * 1024));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > maxSize) {
+        const probe = new MaterialProbe();
+        for (const c of chunks) probe.push(c);
+        for (let m = readSync(fd, buf, 0, buf.length, null); m > 0; m = readSync(fd, buf, 0, buf.length, null)) probe.push(buf.subarray(0, m));
+        return {tooLarge: total, probe: probe.result()};
+      }
+    }
+    return decodeFile(Buffer.concat(chunks));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A small repository file read for its settings (`.kubectl-secret.yaml`, kustomizations): only
+ * a regular file, only one that resolves inside `root`, only up to `maxSize`.
+ */
+export function readRepositoryFile(root: string, abs: string, maxSize: number): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(abs);
   } catch {
     return undefined;
   }
-  if (size > maxSize) return {skipped: 'too-large'};
-  const buf = readFileSync(abs);
-  if (isBinary(buf)) return {skipped: 'binary'};
-  return {text: buf.toString('utf8')};
+  const rootReal = realpathSync(root);
+  if (real !== rootReal && !real.startsWith(rootReal.endsWith('/') ? rootReal : rootReal + '/')) return undefined;
+  const r = readWorkingFile(real, maxSize);
+  return r && 'text' in r ? r.text : undefined;
+}
+
+export interface ProbeResult {
+  /** The file may hold Secret material: a Secret kind, a secretGenerator, private-key armour. */
+  material: boolean;
+  /** 1-based line of the first sign of it. */
+  line?: number;
+}
+
+const MATERIAL_RE = /kind\\?["']?[ \t]{0,16}:[ \t]{0,16}\\?["']?Secret(?:Generator)?\b|secretGenerator/;
+/** Long enough for a PEM header and the first line of its body. */
+const OVERLAP = 640;
+
+/**
+ * Looks for signs of Secret material in a stream of bytes without holding it: each chunk is
+ * projected onto its ASCII characters (every byte for UTF-8, every 2nd or 4th for UTF-16/32,
+ * chosen from the first chunk) and searched together with the tail of the previous one.
+ * A Secret kind or a generator counts, and so does a private key with a body (the armour
+ * alone is also a string in every TLS library, and so in many binaries).
+ */
+export class MaterialProbe {
+  private stride = 0;
+  private skip = 0;
+  private carry: Buffer = Buffer.alloc(0);
+  private tail = '';
+  /** The line the kept tail starts on. */
+  private tailLine = 1;
+  private found?: number;
+
+  push(input: Buffer): void {
+    if (this.found !== undefined) return;
+    let chunk = this.carry.length ? Buffer.concat([this.carry, input]) : input;
+    if (this.stride === 0) {
+      if (chunk.length < 4) {
+        this.carry = Buffer.from(chunk);
+        return;
+      }
+      const {encoding, bom} = detectEncoding(chunk);
+      this.stride = encoding.startsWith('utf-32') ? 4 : encoding.startsWith('utf-16') ? 2 : 1;
+      chunk = chunk.subarray(bom);
+      this.skip = encoding.endsWith('be') ? this.stride - 1 : 0;
+    }
+    const usable = chunk.length - (chunk.length % this.stride);
+    this.carry = Buffer.from(chunk.subarray(usable));
+    let s: string;
+    if (this.stride === 1) s = chunk.toString('latin1');
+    else {
+      const ascii = Buffer.allocUnsafe(usable / this.stride);
+      for (let i = 0, j = this.skip; j < usable; i++, j += this.stride) ascii[i] = chunk[j];
+      s = ascii.toString('latin1');
+    }
+    const text = this.tail + s;
+    const m = MATERIAL_RE.exec(text);
+    const key = text.includes('PRIVATE KEY') ? privateKey(text)[0] : undefined;
+    if (m || key) {
+      this.found = key && (!m || key.line <= lineAt(text, m.index)) ? this.tailLine + key.line - 1 : this.tailLine + lineAt(text, m!.index) - 1;
+      return;
+    }
+    const cut = Math.max(0, text.length - OVERLAP);
+    this.tailLine += count(text.slice(0, cut));
+    this.tail = text.slice(cut);
+  }
+
+  result(): ProbeResult {
+    return this.found === undefined ? {material: false} : {material: true, line: this.found};
+  }
+}
+
+function count(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** `--max-file-size`: bytes, or with a binary suffix (512k, 1M, 1MiB, 2G). */

@@ -2,6 +2,8 @@
 // resolves, refuse a file whose working copy differs from what was staged (sealing it would
 // commit work the user did not stage, or lose it), ask per file, seal, and re-stage.
 // The sealing is a parameter: `sealFileInPlace` from src/seal/ (the seal command's logic).
+import {closeSync, openSync, readSync} from 'node:fs';
+import {detectEncoding} from './files.js';
 import {IncompleteError, InputError} from '../errors.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {SourceFile} from './files.js';
@@ -45,6 +47,19 @@ export interface FixResult {
   declined: string[];
 }
 
+function fileEncoding(abs: string): string {
+  const buf = Buffer.alloc(4096);
+  let fd: number | undefined;
+  try {
+    fd = openSync(abs, 'r');
+    return detectEncoding(buf.subarray(0, readSync(fd, buf, 0, buf.length, 0))).encoding;
+  } catch {
+    return 'utf-8';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export function fixableFiles(report: ScanReport): SourceFile[] {
   const names = new Set(report.findings.filter((f) => !f.suppressed && FIXABLE.has(f.rule)).map((f) => f.file));
   return [...names].map((n) => report.files.get(n)).filter((f): f is SourceFile => f !== undefined);
@@ -73,6 +88,14 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
   for (const f of files) {
     if (o.confirm && !(await o.confirm(f.display))) {
       result.declined.push(f.display);
+      continue;
+    }
+    const encoding = fileEncoding(f.abs);
+    if (encoding !== 'utf-8') {
+      // The sealer reads and writes UTF-8; rewriting a UTF-16/32 file would change its encoding under the user.
+      const reason = `it is ${encoding.toUpperCase()}, not UTF-8: convert it (e.g. iconv -f ${encoding} -t utf-8) and run --fix again, or seal it by hand`;
+      result.refused.push({file: f.display, reason});
+      o.log(`not sealing ${f.display}: ${reason}`);
       continue;
     }
     if ((await seal(f.abs, o.sealOptions)) === false) {

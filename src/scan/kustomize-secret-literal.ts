@@ -7,7 +7,7 @@ import type {ObjectView} from './manifest-view.js';
 import type {RawFinding} from './rule.js';
 import type {KustomizeReference} from './types.js';
 
-const KUSTOMIZE_KINDS = new Set([undefined, 'Kustomization', 'Component']);
+const KUSTOMIZE_KINDS = new Set([undefined, 'Kustomization', 'Component', 'SecretGenerator']);
 
 /** kv.go parseLiteralSource: split at the first `=`, then drop quotes that surround the value. */
 export function parseLiteral(source: string): {key: string; value: string} | undefined {

@@ -5,7 +5,7 @@
 // this view, so both readers get the same verdicts.
 import {LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Node, type YAMLMap} from 'yaml';
 import {describeYamlError} from '../manifests/parse.js';
-import {TRIGGER_RE, splitDocuments, type DocumentChunk} from './documents.js';
+import {TRIGGER_RE, parseCost, splitDocuments, type DocumentChunk} from './documents.js';
 import {containsTemplate} from './exceptions.js';
 import {readTemplated} from './tolerant-reader.js';
 
@@ -59,6 +59,15 @@ export function readManifest(text: string): ReadResult {
 }
 
 function readChunk(chunk: DocumentChunk, out: ReadResult): void {
+  const cost = parseCost(chunk.text);
+  if (cost) {
+    if (containsTemplate(chunk.text)) {
+      out.views.push(...readTemplated(chunk.text, chunk.startLine));
+      return;
+    }
+    out.warnings.push({line: chunk.startLine, message: `not read as YAML (${cost}); not scanned for Secrets`});
+    return;
+  }
   const lc = new LineCounter();
   const docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
   const list = Array.isArray(docs) ? docs : [docs];
@@ -117,7 +126,8 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
     secretGenerators: [],
   };
   for (const field of ['data', 'stringData'] as const) {
-    const m = get(map, field);
+    // kubectl keeps the last of duplicate keys, but the values of every copy are in the file.
+    for (const m of map.items.filter((p) => isScalar(p.key) && p.key.value === field).map((p) => p.value)) {
     if (!isMap(m)) continue;
     for (const p of m.items) {
       const key = p.key as Node | null;
@@ -131,17 +141,20 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
         endLine: ctx.at(v?.range?.[1] ?? key.range?.[1] ?? 0).line,
       });
     }
+    }
   }
   const annotations = isMap(metadata) ? get(metadata, 'annotations') : undefined;
   const la = isMap(annotations) ? (get(annotations, LAST_APPLIED) as Node | undefined) : undefined;
   if (isScalar(la) && typeof la.value === 'string') view.lastApplied = {json: la.value, ...ctx.at(la.range?.[0] ?? 0)};
   const gens = get(map, 'secretGenerator');
-  if (isSeq(gens)) {
-    for (const g of gens.items) {
+  // kustomize's builtin SecretGenerator plugin configuration is one generator at the top level.
+  const items = view.kind === 'SecretGenerator' ? [map] : isSeq(gens) ? gens.items : [];
+  {
+    for (const g of items) {
       if (!isMap(g)) continue;
       const literals = get(g, 'literals');
       view.secretGenerators.push({
-        name: str(get(g, 'name')) ?? '(unnamed)',
+        name: str(get(g, 'name')) ?? (view.kind === 'SecretGenerator' ? view.name : undefined) ?? '(unnamed)',
         ...ctx.at(g.range?.[0] ?? 0),
         literals: isSeq(literals) ? literals.items.filter(isScalar).map((s) => ({text: String(s.value ?? ''), ...ctx.at(s.range?.[0] ?? 0)})) : [],
         files: strings(get(g, 'files')),
@@ -153,8 +166,9 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
   return view;
 }
 
+/** Of duplicate keys the last, as kubectl's decoder (sigs.k8s.io/yaml over yaml.v2) keeps it. */
 function pair(map: YAMLMap, key: string) {
-  return map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  return map.items.findLast((p) => isScalar(p.key) && p.key.value === key);
 }
 
 function get(map: YAMLMap, key: string): unknown {

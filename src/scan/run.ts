@@ -3,16 +3,17 @@
 // that kustomize secretGenerators read, and scan each text. The YAML parser and the rules are
 // only loaded once some file could hold a finding, so a commit without manifests costs little
 // more than the git calls.
-import {existsSync} from 'node:fs';
 import {join, posix, resolve} from 'node:path';
 import {InputError} from '../errors.js';
 import {mightFind} from './documents.js';
-import {collectPaths, isBinary, readWorkingFile, sourceFile, type SkipReason, type SourceFile} from './files.js';
+import {collectPaths, decodeFile, MaterialProbe, readRepositoryFile, readWorkingFile, sourceFile, type FileRead, type SkipReason, type SourceFile} from './files.js';
+import {privateKey} from './private-key.js';
 import {workTreeRoot} from './git.js';
 import {CatFile} from './catfile.js';
-import {changedSince, stagedEntries} from './staged.js';
+import {changedSince, streamBlob, stagedEntries} from './staged.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig, type ScanConfig} from './suppress.js';
-import type {Finding, KustomizeReference, ScanWarning} from './types.js';
+import {HINTS, type Finding, type KustomizeReference, type ScanWarning} from './types.js';
+import {MATERIAL_NAMES, secretMaterial} from './unparseable-secret.js';
 
 export interface RunScanOptions {
   cwd: string;
@@ -34,7 +35,7 @@ export interface ScanReport {
   files: Map<string, SourceFile>;
 }
 
-type Read = {text: string} | {skipped: SkipReason} | undefined;
+type Read = FileRead | undefined;
 
 interface Source {
   files: SourceFile[];
@@ -61,7 +62,7 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   const references = config.rules.has('kustomize-secret-literal') ? await kustomizeReferences(candidates, extra, source.files) : new Map();
   const allow = config.allow.length ? globMatcher(config.allow) : undefined;
 
-  const report: ScanReport = {root, findings: [], warnings: [], scanned: 0, skipped: 0, skippedBy: {binary: 0, 'too-large': 0}, files: new Map()};
+  const report: ScanReport = {root, findings: [], warnings: [], scanned: 0, skipped: 0, skippedBy: {binary: 0, 'too-large': 0, 'not-a-file': 0}, files: new Map()};
   let scanText: typeof import('./scan.js').scanText | undefined;
   for (const f of source.files) {
     const r = await source.read(f);
@@ -69,6 +70,19 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
     if ('skipped' in r) {
       report.skipped++;
       report.skippedBy[r.skipped]++;
+      continue;
+    }
+    if ('tooLarge' in r || 'binary' in r) {
+      // Fail closed: a file the rules cannot read is a finding when it may hold Secret material.
+      const why = unreadable(r, references.has(f.path), o.maxFileSize);
+      report.skipped++;
+      report.skippedBy['tooLarge' in r ? 'too-large' : 'binary']++;
+      if (why && config.rules.has('unparseable-secret')) {
+        const finding: Finding = {rule: 'unparseable-secret', file: f.display, line: why.line, column: 1, message: why.message, hint: HINTS['unparseable-secret']};
+        if (allow?.(f.path)) finding.suppressed = 'config';
+        report.findings.push(finding);
+        report.files.set(f.display, f);
+      }
       continue;
     }
     report.scanned++;
@@ -80,6 +94,19 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
     report.warnings.push(...res.warnings);
   }
   return report;
+}
+
+function unreadable(r: Extract<FileRead, {tooLarge: number} | {binary: string}>, referenced: boolean, max: number): {line: number; message: string} | undefined {
+  if ('tooLarge' in r) {
+    if (!r.probe.material && !referenced) return undefined;
+    const what = r.probe.material ? 'may hold Secret material' : 'is read by a secretGenerator';
+    return {line: r.probe.line ?? 1, message: `the file is ${r.tooLarge} bytes, over --max-file-size (${max}), and ${what}: it was not scanned`};
+  }
+  let material = secretMaterial(r.binary);
+  // The armour alone is a string in every TLS library, and so in many binaries: a key needs a body.
+  if (material === 'armour' && privateKey(r.binary).length === 0) material = undefined;
+  if (!material && !referenced) return undefined;
+  return {line: r.nulLine, message: `the file is not text (a NUL byte on line ${r.nulLine}) and ${material ? `may hold ${MATERIAL_NAMES[material]}` : 'is read by a secretGenerator'}: it could not be scanned`};
 }
 
 async function pathSource(root: string, o: RunScanOptions): Promise<Source> {
@@ -121,7 +148,8 @@ async function indexSource(root: string, o: RunScanOptions): Promise<Source> {
         const out = new Map<string, string>();
         for (const p of paths) {
           const b = contents.get(info.get(`:${p}`)?.sha ?? '');
-          if (b) out.set(p, b.toString('utf8'));
+          const d = b && decodeFile(b);
+          if (d && 'text' in d) out.set(p, d.text);
         }
         return out;
       } finally {
@@ -130,11 +158,14 @@ async function indexSource(root: string, o: RunScanOptions): Promise<Source> {
     },
     async read(f) {
       if (!ready) throw new Error('internal: readExtra must run before read');
-      if ((sizes.get(f.path) ?? 0) > o.maxFileSize) return {skipped: 'too-large'};
-      const b = contents.get(blobOf.get(f.path)!);
-      if (!b) return undefined;
-      if (isBinary(b)) return {skipped: 'binary'};
-      return {text: b.toString('utf8')};
+      const blob = blobOf.get(f.path)!;
+      if ((sizes.get(f.path) ?? 0) > o.maxFileSize) {
+        const probe = new MaterialProbe();
+        const size = await streamBlob(root, blob, (chunk) => probe.push(chunk));
+        return {tooLarge: size, probe: probe.result()};
+      }
+      const b = contents.get(blob);
+      return b ? decodeFile(b) : undefined;
     },
   };
 }
@@ -149,10 +180,8 @@ function filterToPaths(files: SourceFile[], o: RunScanOptions): SourceFile[] {
 function readWorkingExtras(root: string, paths: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of paths) {
-    const abs = join(root, p);
-    if (!existsSync(abs)) continue;
-    const r = readWorkingFile(abs, 1024 * 1024);
-    if (r && 'text' in r) out.set(p, r.text);
+    const text = readRepositoryFile(root, join(root, p), 1024 * 1024);
+    if (text !== undefined) out.set(p, text);
   }
   return out;
 }

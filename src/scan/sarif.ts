@@ -11,6 +11,7 @@ const DESCRIPTIONS: Record<(typeof RULE_IDS)[number], string> = {
   'kustomize-secret-literal': 'A kustomize secretGenerator with a literal value, or a file it reads that holds values.',
   'last-applied-secret': 'A kubectl.kubernetes.io/last-applied-configuration annotation that copies a Secret with values.',
   'private-key': 'A PEM private key block.',
+  'unparseable-secret': 'A file that may hold Secret material but could not be read in full (not valid YAML, not text, or over the size limit).',
 };
 
 export function toSarif(r: ScanReport, o: {version: string}) {

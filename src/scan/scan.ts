@@ -1,13 +1,14 @@
 // One file's text in, findings out: no file system, no git, no clock. Everything that reads
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
-import {isManifestPath} from './documents.js';
+import {readAsManifest} from './documents.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest, type ObjectView} from './manifest-view.js';
 import {plaintextSecret} from './plaintext-secret.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
-import {allowedInline} from './suppress.js';
+import {allowCommentLines, allowedInline} from './suppress.js';
+import {unparseableSecret} from './unparseable-secret.js';
 import {HINTS, RULE_IDS, type Finding, type ScanOptions, type ScanWarning} from './types.js';
 
 export interface TextScanOptions extends Partial<ScanOptions> {
@@ -26,15 +27,29 @@ export interface TextScanResult {
 
 /** `path` is repository-relative with `/` separators: rules and allow globs are matched on it. */
 export function scanText(path: string, text: string, o: TextScanOptions = {}): TextScanResult {
+  // The YAML parser makes an Error for every problem it meets, and each captures a stack trace:
+  // on a broken file that was most of the time, growing with its size. Nothing reads them here.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return scanTextInner(path, text, o);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function scanTextInner(path: string, text: string, o: TextScanOptions): TextScanResult {
   const rules = o.rules ?? new Set(RULE_IDS);
   const display = o.display ?? path;
   const raw: RawFinding[] = [];
   const warnings: ScanWarning[] = [];
   let views: ObjectView[] = [];
-  if (isManifestPath(path)) {
+  if (readAsManifest(path)) {
     const read = readManifest(text);
     views = read.views;
-    for (const w of read.warnings) warnings.push({file: display, line: w.line, message: w.message});
+    const unparseable = rules.has('unparseable-secret') ? unparseableSecret(text) : [];
+    raw.push(...unparseable);
+    for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});
     for (const view of views) {
       if (rules.has('plaintext-secret')) raw.push(...plaintextSecret(view));
       if (rules.has('last-applied-secret')) raw.push(...lastAppliedSecret(view));
@@ -49,11 +64,11 @@ export function scanText(path: string, text: string, o: TextScanOptions = {}): T
     raw.push(...privateKey(text).filter((k) => !covered.some((f) => k.line >= f.line && k.line <= f.endLine!)));
   }
   raw.sort((a, b) => a.line - b.line || a.column - b.column);
-  const lines = raw.length > 0 ? text.split('\n') : [];
+  const allowLines = raw.length > 0 ? allowCommentLines(text) : new Set<number>();
   const allowed = o.allow?.(path) ?? false;
   const findings = raw.map((f): Finding => {
     const finding: Finding = {rule: f.rule, file: display, line: f.line, column: f.column, message: f.message, hint: HINTS[f.rule]};
-    if (allowedInline(lines, f)) finding.suppressed = 'inline';
+    if (allowedInline(allowLines, f)) finding.suppressed = 'inline';
     else if (allowed) finding.suppressed = 'config';
     return finding;
   });

@@ -4,6 +4,7 @@
 // copied, type-changed and renamed files are read (renames as their new path); deletions are
 // not. Blob contents come from one `git cat-file --batch` process rather than one
 // `git show :PATH` per file.
+import {spawn} from 'node:child_process';
 import {InputError} from '../errors.js';
 import {git, gitRaw, splitZ} from './git.js';
 
@@ -87,4 +88,20 @@ export async function readBlobs(root: string, shas: string[]): Promise<Map<strin
     pos = nl + 1 + size + 1;
   }
   return out;
+}
+
+/** A blob's bytes in chunks as git writes them, for blobs too large to hold; resolves to its size. */
+export function streamBlob(root: string, sha: string, onChunk: (chunk: Buffer) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', 'blob', sha], {cwd: root, env: {...process.env, LC_ALL: 'C'}, stdio: ['ignore', 'pipe', 'pipe']});
+    let size = 0;
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => {
+      size += d.length;
+      onChunk(d);
+    });
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(size) : reject(new InputError(`git cat-file blob ${sha} failed: ${Buffer.concat(err).toString().trim().split('\n')[0] || `exit ${code}`}`))));
+  });
 }

@@ -6,16 +6,34 @@
 //     rules: {private-key: false}                  # enable/disable rules by id
 //
 // Suppressed findings are still counted, so nobody mistakes "allowed" for "clean".
+import {Lexer} from 'yaml';
 import {InputError} from '../errors.js';
 import type {RawFinding} from './rule.js';
 import {RULE_IDS, type RuleId} from './types.js';
 
 export const CONFIG_FILE = '.kubectl-secret.yaml';
-const ALLOW_RE = /#.*\bkubectl-secret:allow\b/;
+const ALLOW_RE = /\bkubectl-secret:allow\b/;
 
-export function allowedInline(lines: string[], f: RawFinding): boolean {
-  const has = (n: number | undefined) => n !== undefined && ALLOW_RE.test(lines[n - 1] ?? '');
-  return has(f.line) || has(f.anchorLine);
+/**
+ * The lines that carry an allow comment. Only a YAML comment counts: the text is tokenised by
+ * the YAML lexer (which reads any input, valid or not), so the marker inside a quoted or plain
+ * scalar, or on a line of a block scalar, is part of a value and allows nothing.
+ */
+export function allowCommentLines(text: string): Set<number> {
+  const out = new Set<number>();
+  if (!text.includes('kubectl-secret:allow')) return out;
+  let line = 1;
+  for (const tok of new Lexer().lex(text)) {
+    // The lexer's control tokens (document start, scalar marker, flow-error end) are not source text.
+    if (tok.length === 1 && (tok === '\x02' || tok === '\x1f' || tok === '\x18')) continue;
+    if (tok[0] === '#' && ALLOW_RE.test(tok)) out.add(line);
+    for (let i = tok.indexOf('\n'); i !== -1; i = tok.indexOf('\n', i + 1)) line++;
+  }
+  return out;
+}
+
+export function allowedInline(lines: ReadonlySet<number>, f: RawFinding): boolean {
+  return lines.has(f.line) || (f.anchorLine !== undefined && lines.has(f.anchorLine));
 }
 
 export interface ScanConfig {

@@ -11,8 +11,53 @@ interface Line {
   text: string;
 }
 
-const KEY_RE = /^(\s*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s:#{"'-][^:]*?|-[^\s:][^:]*?)\s*:(?:[ \t]+(.*?))?\s*$/;
 const NOISE_RE = /^\s*(?:#.*)?$|^\s*\{\{.*\}\}\s*$/;
+
+/**
+ * `key: value` on one line: [whole, indent, key as written, inline value]. A hand-written scan
+ * rather than a regular expression, because every expression for "a key up to the first colon,
+ * then optional space" that we tried backtracks quadratically on a long run of spaces without
+ * a colon; this one looks at each character once.
+ */
+function keyLine(text: string): [string, string, string, string | undefined] | undefined {
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const indent = text.slice(0, i);
+  const c = text[i];
+  let keyEnd: number;
+  if (c === '"' || c === "'") {
+    let j = i + 1;
+    for (; j < text.length; j++) {
+      if (c === '"' && text[j] === '\\') j++;
+      else if (text[j] === c) {
+        if (c === "'" && text[j + 1] === "'") j++;
+        else break;
+      }
+    }
+    if (j >= text.length) return undefined;
+    keyEnd = j + 1;
+    let k = keyEnd;
+    while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+    if (text[k] !== ':') return undefined;
+    return withValue(text, indent, text.slice(i, keyEnd), k);
+  }
+  if (c === undefined || ':#{'.includes(c) || (c === '-' && (i + 1 >= text.length || isSpace(text.charCodeAt(i + 1)) || text[i + 1] === ':'))) return undefined;
+  const colon = text.indexOf(':', i + 1);
+  if (colon < 0) return undefined;
+  return withValue(text, indent, text.slice(i, colon).trimEnd(), colon);
+}
+
+/** After the colon: whitespace then the value, or nothing. */
+function withValue(text: string, indent: string, key: string, colon: number): [string, string, string, string | undefined] | undefined {
+  const rest = text.slice(colon + 1);
+  if (rest === '') return [text, indent, key, undefined];
+  if (!isSpace(rest.charCodeAt(0))) return undefined;
+  return [text, indent, key, rest.trim()];
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 10 || code === 12 || code === 11;
+}
 
 export function readTemplated(text: string, startLine: number): ObjectView[] {
   const lines: Line[] = text.split('\n').map((t, i) => ({no: startLine + i, indent: t.length - t.trimStart().length, text: t.replace(/\r$/, '')}));
@@ -21,7 +66,7 @@ export function readTemplated(text: string, startLine: number): ObjectView[] {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.indent !== 0 || NOISE_RE.test(l.text)) continue;
-    const m = KEY_RE.exec(l.text);
+    const m = keyLine(l.text);
     if (!m) continue;
     const key = unquoteKey(m[2]);
     const inline = m[3];
@@ -68,7 +113,7 @@ function readMetadata(body: Line[], view: ObjectView): void {
     if (k === 'name') view.name = v ?? undefined;
     if (k === 'namespace') view.namespace = v ?? undefined;
   }
-  const ann = body.findIndex((l) => KEY_RE.exec(l.text)?.[2] === 'annotations');
+  const ann = body.findIndex((l) => keyLine(l.text)?.[2] === 'annotations');
   if (ann >= 0) {
     const indent = body[ann].indent;
     let end = ann + 1;
@@ -88,7 +133,7 @@ function entries(body: Line[]): [string, string | null, Located, number][] {
   for (let i = 0; i < body.length; i++) {
     const l = body[i];
     if (l.indent !== level || NOISE_RE.test(l.text)) continue;
-    const m = KEY_RE.exec(l.text);
+    const m = keyLine(l.text);
     if (!m) continue;
     let j = i + 1;
     while (j < body.length && (body[j].indent > level || body[j].text.trim() === '')) j++;
@@ -119,5 +164,8 @@ function scalar(raw: string | undefined): string | undefined {
     const m = /^'((?:[^']|'')*)'?/.exec(s);
     return (m?.[1] ?? '').replace(/''/g, "'");
   }
-  return s.replace(/\s+#.*$/, '');
+  // A comment starts at a `#` after whitespace (searched, not matched with /\s+#.*$/, which is
+  // quadratic in a long run of spaces).
+  for (let i = s.indexOf('#'); i > 0; i = s.indexOf('#', i + 1)) if (isSpace(s.charCodeAt(i - 1))) return s.slice(0, i).trimEnd();
+  return s;
 }

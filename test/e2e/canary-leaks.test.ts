@@ -54,7 +54,7 @@ interface Ctx {
   kubeconfig: string;
   server?: TestServer;
   /** Writes a file in the working folder and returns its path. */
-  write(name: string, text: string): string;
+  write(name: string, text: string | Buffer): string;
   git(...args: string[]): string;
 }
 
@@ -215,6 +215,12 @@ function leakyRepo(x: Ctx): void {
   x.write('secret.yaml', secretYaml('db', NS, {password: C.staged}, {user: C.data}));
   x.write('kustomization.yaml', stringify({secretGenerator: [{name: 'app', literals: [`token=${C.literal}`]}]}));
   x.write('cm.yaml', stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c', annotations: {'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: 's'}, data: {k: b64(C.stringData)}})}}}));
+  // Files the scan reads by decoding or fails closed on: UTF-16, no extension, invalid YAML, a NUL byte.
+  const plain = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: odd\nstringData:\n  password: ${C.staged}\n`;
+  x.write('utf16.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(plain, 'utf16le')]));
+  x.write('secret-noext', plain);
+  x.write('tabs.yaml', plain.replace('  password', '\tpassword'));
+  x.write('nul.yaml', plain + '\0\n');
   x.git('add', '.');
 }
 

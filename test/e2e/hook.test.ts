@@ -42,7 +42,7 @@ test('install writes an executable hook; installing twice changes nothing; unins
   const p = join(r.hooks, 'pre-commit');
   const before = snapshot(p);
   assert.equal(before.mode, 0o755);
-  assert.match(readFileSync(p, 'utf8'), /exec kubectl-secret scan --staged/);
+  assert.match(readFileSync(p, 'utf8'), /^ {2}kubectl-secret scan --staged$/m);
   const again = await hook(r.dir, ['install']);
   assert.match(again.stdout, /already installed.*nothing changed/);
   assert.deepEqual(snapshot(p), before);
@@ -88,6 +88,20 @@ test('a commit with a plaintext Secret is blocked, one without passes', async (t
   assert.match(blocked.stdout + blocked.stderr, /s\.yaml:6:3: plaintext-secret: Secret db/);
   assert.ok(!(blocked.stdout + blocked.stderr).includes(CANARY));
   assert.throws(() => r.git('rev-parse', '--verify', '-q', 'HEAD'), 'nothing was committed');
+  // The last line says who stopped the commit, how to fix it and how to bypass it once.
+  const last = blocked.stderr.trimEnd().split('\n').at(-1);
+  assert.equal(last, 'commit blocked by kubectl-secret: fix with `kubectl secret scan --staged --fix`, or bypass once with `git commit --no-verify`');
+
+  // A Secret the hook cannot read in full (UTF-16 without BOM, over the size limit) is stopped too.
+  writeFileSync(join(r.dir, 's.yaml'), Buffer.from(`apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${CANARY}\n`, 'utf16le'));
+  writeFileSync(join(r.dir, 'big.yaml'), `# ${'x'.repeat(1100)}\n`.repeat(1000) + `kind: Secret\nstringData:\n  password: ${CANARY}\n`);
+  r.git('add', 's.yaml', 'big.yaml');
+  const blocked2 = commit(r.dir, path);
+  assert.equal(blocked2.status, 1, blocked2.stderr);
+  assert.match(blocked2.stdout + blocked2.stderr, /^s\.yaml:6:3: plaintext-secret: /m);
+  assert.match(blocked2.stdout + blocked2.stderr, /^big\.yaml:1001:1: unparseable-secret: the file is \d+ bytes, over --max-file-size/m);
+  assert.match(blocked2.stderr.trimEnd().split('\n').at(-1)!, /^commit blocked by kubectl-secret/);
+  r.git('rm', '-q', '--cached', 'big.yaml');
 
   r.git('rm', '-q', '--cached', 's.yaml');
   writeFileSync(join(r.dir, 'c.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n');

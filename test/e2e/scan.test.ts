@@ -82,7 +82,10 @@ test('--format json: findings {rule, file, line, column, message} and counts; su
   const res = await scan(r.dir, ['.', '--format', 'json', '--max-file-size', '1k']);
   assert.equal(res.code, 1, res.stderr);
   const json = JSON.parse(res.stdout);
-  assert.deepEqual(json.findings, [{rule: 'plaintext-secret', file: 'deploy/s.yaml', line: 6, column: 3, message: 'Secret db has a plaintext value in stringData.password'}]);
+  assert.deepEqual(json.findings, [
+    {rule: 'unparseable-secret', file: 'big.yaml', line: 2, column: 1, message: 'the file is 2140 bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned'},
+    {rule: 'plaintext-secret', file: 'deploy/s.yaml', line: 6, column: 3, message: 'Secret db has a plaintext value in stringData.password'},
+  ]);
   assert.deepEqual([json.scanned, json.skipped, json.suppressed], [5, 2, 2]);
   assert.equal(typeof json.hints['plaintext-secret'], 'string');
 });
@@ -97,7 +100,7 @@ test('--format sarif: SARIF 2.1.0 with rules, repository-relative locations and 
   assert.equal(sarif.version, '2.1.0');
   const run = sarif.runs[0];
   assert.equal(run.tool.driver.name, 'kubectl-secret');
-  assert.deepEqual(run.tool.driver.rules.map((x: any) => x.id), ['plaintext-secret', 'kustomize-secret-literal', 'last-applied-secret', 'private-key']);
+  assert.deepEqual(run.tool.driver.rules.map((x: any) => x.id), ['plaintext-secret', 'kustomize-secret-literal', 'last-applied-secret', 'private-key', 'unparseable-secret']);
   const byUri = Object.fromEntries(run.results.map((x: any) => [x.locations[0].physicalLocation.artifactLocation.uri, x]));
   assert.deepEqual(Object.keys(byUri).sort(), ['a/ok.yaml', 'a/s.yaml']);
   assert.equal(byUri['a/s.yaml'].ruleId, 'plaintext-secret');

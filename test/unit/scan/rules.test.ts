@@ -66,12 +66,17 @@ test('exceptions: a Go template value that YAML reads as a flow map is a templat
   assert.deepEqual(rulesOf('g.yaml', secret('data:\n  sa.json: {{.ServiceAccountCredentials}}\n')), []);
 });
 
-test('invalid YAML that is not a template is a warning, not a crash', () => {
+test('invalid YAML that may hold a Secret is an unparseable-secret finding (not a crash); other invalid YAML is a warning', () => {
   const r = scanText('bad.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  a: "${CANARY}\n b: [\n`);
-  assert.equal(r.findings.length, 0);
-  assert.equal(r.warnings.length, 1);
-  assert.match(r.warnings[0].message, /not valid YAML/);
-  assert.ok(!JSON.stringify(r.warnings).includes('CANARY'));
+  // The parser notices the unclosed quote where the file ends.
+  assert.deepEqual(r.findings.map((f) => [f.rule, f.line]), [['unparseable-secret', 8]]);
+  assert.match(r.findings[0].message, /a Secret with data that is not valid YAML \(/);
+  assert.deepEqual(r.warnings, [], 'the finding replaces the warning');
+  assert.ok(!JSON.stringify(r).includes('CANARY'));
+  // A Secret without data, or a broken ConfigMap, holds no Secret material: a warning at most.
+  const noData = scanText('nd.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: x\n');
+  assert.deepEqual([noData.findings, noData.warnings.length], [[], 1]);
+  assert.match(noData.warnings[0].message, /not valid YAML/);
   // Broken YAML elsewhere in the file does not hide a Secret in another document.
   const mixed = scanText('m.yaml', `a: [\n---\n${secret(`stringData:\n  k: ${CANARY}\n`)}`);
   assert.deepEqual(mixed.findings.map((f) => f.rule), ['plaintext-secret']);

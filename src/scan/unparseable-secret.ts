@@ -1,0 +1,66 @@
+// unparseable-secret: a document that may hold Secret material (a Secret with data or
+// stringData, a secretGenerator or SecretGenerator, private-key armour) but cannot be read in
+// full. The rules cannot see inside it, so "nothing found" would be a guess; the scan fails
+// closed and names the line and the reason instead. Files over --max-file-size and files that
+// are not text (a NUL byte) reach the same verdict in run.ts, with the same rule id.
+import {parseAllDocuments} from 'yaml';
+import {describeYamlError} from '../manifests/parse.js';
+import {parseCost, splitDocuments} from './documents.js';
+import {containsTemplate} from './exceptions.js';
+import {privateKey} from './private-key.js';
+import type {RawFinding} from './rule.js';
+
+// Bounded whitespace keeps each test linear in the text however many `kind` words it holds.
+const SECRET_KIND_RE = /kind\\?["']?[ \t]{0,16}:[ \t]{0,16}\\?["']?Secret\b/;
+const SECRET_FIELDS_RE = /\b(?:data|stringData)\b/;
+const GENERATOR_RE = /secretGenerator|kind\\?["']?[ \t]{0,16}:[ \t]{0,16}\\?["']?SecretGenerator\b/;
+const ARMOUR_RE = /-----BEGIN [A-Z0-9 ]{0,64}PRIVATE KEY/;
+
+export type Material = 'secret' | 'generator' | 'armour';
+
+/** What Secret material `text` may hold, if any (cheap: regular expressions, no parse). */
+export function secretMaterial(text: string): Material | undefined {
+  if (SECRET_KIND_RE.test(text) && SECRET_FIELDS_RE.test(text)) return 'secret';
+  if (GENERATOR_RE.test(text)) return 'generator';
+  if (ARMOUR_RE.test(text)) return 'armour';
+  return undefined;
+}
+
+export const MATERIAL_NAMES: Record<Material, string> = {
+  secret: 'a Secret with data',
+  generator: 'a secretGenerator',
+  armour: 'private-key armour',
+};
+
+export function unparseableSecret(text: string): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const chunk of splitDocuments(text)) {
+    const material = secretMaterial(chunk.text);
+    // Templates are read by the tolerant reader, which does not need valid YAML.
+    if (!material || containsTemplate(chunk.text)) continue;
+    const cost = parseCost(chunk.text);
+    if (cost) {
+      out.push({rule: 'unparseable-secret', line: chunk.startLine, column: 1, message: `${MATERIAL_NAMES[material]} in a document too complex to parse (${cost}), so its values could not be checked`});
+      continue;
+    }
+    const docs = parseAllDocuments(chunk.text, {uniqueKeys: false, prettyErrors: false});
+    const failed = (Array.isArray(docs) ? docs : [docs]).find((d) => d.errors.length > 0);
+    if (!failed) continue;
+    // Armour with a key body is already a private-key finding: the same leak, reported once.
+    if (material === 'armour' && privateKey(chunk.text).length > 0) continue;
+    const e = failed.errors[0];
+    out.push({
+      rule: 'unparseable-secret',
+      line: chunk.startLine + lineOf(chunk.text, e.pos[0]) - 1,
+      column: 1,
+      message: `${MATERIAL_NAMES[material]} that is not valid YAML (${describeYamlError(e.message)}), so its values could not be checked`,
+    });
+  }
+  return out;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
