@@ -1,20 +1,35 @@
-// What is not plaintext even though it sits where a value goes. The list is deliberately short
-// and explicit (templates, SOPS, marked placeholders, empty): unmarked dummy values such as
-// `admin` or `minio123` are flagged, because real leaks look exactly the same.
+// What is not plaintext even though it sits where a value goes: templates, SOPS, placeholders
+// in the shapes people write them, and empty values. Unmarked dummy values such as `admin` or
+// `minio123` are flagged, because real leaks look exactly the same.
 import {decodeBase64Strict} from '../manifests/secret.js';
 
 export type Exemption = 'empty' | 'template' | 'sops' | 'placeholder';
 
-/** Helm/Go `{{ … }}`, and `${VAR}` as envsubst and Flux post-build substitution write it. */
-const TEMPLATE_RE = /\{\{[\s\S]*?\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}/;
+/**
+ * Helm/Go `{{`, Jinja `{%`/`{#`, and `${VAR}` as envsubst and Flux post-build substitution write
+ * it. An opening `{{` is enough: a template may span lines or hold quotes that end a YAML scalar
+ * early (`"{{ b64enc (include "x.password" .) }}"`), so its closing braces may not be in the value.
+ */
+// `${VAR}` and `${VAR:-default}` are recognised by their head alone, so an unclosed `${A:-x`
+// repeated costs linear time.
+const TEMPLATE_RE = /\{\{|\{%|\{#|\$\{[A-Za-z_][A-Za-z0-9_]*(?:\}|:?[-=?+])/;
 /** SOPS writes every encrypted leaf as ENC[CIPHER,data:…,iv:…,tag:…,type:…]. */
 const SOPS_RE = /^ENC\[[A-Z0-9_]+,data:[^\]]*\]$/;
+/** Placeholders judged on the whole value. */
 const PLACEHOLDER_RES = [
   /^<[^<>]*>$/, // <base64 of the client id>
   /^\*\*.*\*\*$/s, // **access token goes here**
-  /^change[-_ ]?me$/i, // CHANGEME
+  /^change[-_ ]?me(?![a-z])/i, // CHANGEME, change-me-to-something, changeme-placeholder, changeme123
   /^YOUR_[A-Za-z0-9_-]*$/, // YOUR_API_KEY
+  /^your[-_ ].*[-_ ]here$/i, // your-password-here
+  /^(?:\.{3,}|…|\. \. \.)$/, // ...
 ];
+/**
+ * Placeholders anywhere in a one-line value: `<myemail>@gmail.com`, `https://<user>:<token>@…`,
+ * `p-XXXX`, `sk_live_xxxxxxxx`, `********`. Only one-line values: a multi-line value is a
+ * configuration file, and one placeholder in it says nothing about the rest.
+ */
+const INLINE_PLACEHOLDER_RE = /<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}/;
 
 export function containsTemplate(text: string): boolean {
   return TEMPLATE_RE.test(text);
@@ -22,7 +37,7 @@ export function containsTemplate(text: string): boolean {
 
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
-  return PLACEHOLDER_RES.some((re) => re.test(v));
+  return PLACEHOLDER_RES.some((re) => re.test(v)) || (!v.includes('\n') && INLINE_PLACEHOLDER_RE.test(v));
 }
 
 /**

@@ -52,7 +52,7 @@ export function scanText(path: string, text: string, o: TextScanOptions = {}): T
   const lines = raw.length > 0 ? text.split('\n') : [];
   const allowed = o.allow?.(path) ?? false;
   const findings = raw.map((f): Finding => {
-    const finding: Finding = {rule: f.rule, file: display, line: f.line, column: f.column, message: f.message, hint: HINTS[f.rule]};
+    const finding: Finding = {rule: f.rule, file: display, line: f.line, column: f.column, message: f.message, severity: f.severity, hint: HINTS[f.rule]};
     if (allowedInline(lines, f)) finding.suppressed = 'inline';
     else if (allowed) finding.suppressed = 'config';
     return finding;
