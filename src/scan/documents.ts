@@ -19,7 +19,8 @@ export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret\b|secretGenerator/;
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const first = text.search(/\S/);
-  if (first >= 0 && (text[first] === '{' || text[first] === '[')) return [{text, startLine: 1}];
+  // JSON is one document; a `{{- if }}`, `{% raw %}` or `{# #}` first line is a template, whose documents stay apart.
+  if (first >= 0 && (text[first] === '{' || text[first] === '[') && !/^\{[{%#]/.test(text.slice(first, first + 2))) return [{text, startLine: 1}];
   const chunks: DocumentChunk[] = [];
   let start = 0;
   let startLine = 1;
@@ -44,7 +45,11 @@ export function isManifestPath(path: string): boolean {
   return /\.(ya?ml|json)$/i.test(path) || /(^|\/)Kustomization$/.test(path);
 }
 
+export function isMarkdownPath(path: string): boolean {
+  return /\.(md|markdown|mdx)$/i.test(path);
+}
+
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || (isManifestPath(path) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || ((isManifestPath(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
 }

@@ -1,9 +1,10 @@
 // The part of a manifest the rules look at, with positions: kind, name, the data/stringData
 // entries, the last-applied annotation and kustomize secretGenerators. Two readers build it:
-// the YAML reader below (YAML and JSON, multi-document, `kind: List`), and the tolerant
+// the YAML reader below (YAML and JSON, multi-document, `kind: List`, v1 Secrets nested where a
+// renderer emits them verbatim, aliases and merge keys), and the tolerant
 // line reader for templates that are not valid YAML (tolerant-reader.ts). Rules only ever see
 // this view, so both readers get the same verdicts.
-import {LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Node, type YAMLMap} from 'yaml';
+import {LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap} from 'yaml';
 import {describeYamlError} from '../manifests/parse.js';
 import {TRIGGER_RE, splitDocuments, type DocumentChunk} from './documents.js';
 import {containsTemplate} from './exceptions.js';
@@ -76,8 +77,8 @@ function readChunk(chunk: DocumentChunk, out: ReadResult): void {
     const p = lc.linePos(offset);
     return {line: p.line + chunk.startLine - 1, column: p.col};
   };
-  const ctx: Ctx = {at, text: chunk.text};
   for (const doc of list) {
+    const ctx: Ctx = {at, text: chunk.text, doc};
     const root = doc.contents;
     if (isSeq(root)) {
       for (const item of root.items) if (isMap(item)) pushObject(item, false, ctx, out);
@@ -90,7 +91,11 @@ function readChunk(chunk: DocumentChunk, out: ReadResult): void {
 interface Ctx {
   at: (offset: number) => Located;
   text: string;
+  doc: Document.Parsed;
 }
+
+/** Deeper than any real values file; keeps a hostile one from recursing without end. */
+const MAX_DEPTH = 64;
 
 function pushObject(map: YAMLMap, sops: boolean, ctx: Ctx, out: ReadResult): void {
   const kind = str(get(map, 'kind'));
@@ -101,6 +106,23 @@ function pushObject(map: YAMLMap, sops: boolean, ctx: Ctx, out: ReadResult): voi
     return;
   }
   out.views.push(viewOf(map, sops, ctx));
+  if (kind !== 'Secret') nested(map, ctx, out, 0);
+}
+
+/**
+ * v1 Secrets inside another object, where a renderer copies them out verbatim: OpenShift
+ * `Template.objects`, Helm values lists (`extraObjects`, `extraDeploy`, `resources`) and maps
+ * rendered with `toYaml`. Nested ones must say `apiVersion: v1`: a bare `kind: Secret` inside
+ * a spec is a reference (`secretRef: {kind: Secret, name: x}`), not an object.
+ */
+function nested(node: unknown, ctx: Ctx, out: ReadResult, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  const children = isMap(node) ? node.items.map((p) => p.value) : isSeq(node) ? node.items : [];
+  for (const child of children) {
+    if (!isMap(child) && !isSeq(child)) continue;
+    if (isMap(child) && str(get(child, 'kind')) === 'Secret' && str(get(child, 'apiVersion')) === 'v1') out.views.push(viewOf(child, isMap(get(child, 'sops')), ctx));
+    else nested(child, ctx, out, depth + 1);
+  }
 }
 
 function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
@@ -117,12 +139,12 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
     secretGenerators: [],
   };
   for (const field of ['data', 'stringData'] as const) {
-    const m = get(map, field);
+    const m = resolve(get(map, field), ctx);
     if (!isMap(m)) continue;
-    for (const p of m.items) {
+    for (const p of mergedPairs(m, ctx, 0)) {
       const key = p.key as Node | null;
       if (!isScalar(key)) continue;
-      const v = p.value as Node | null;
+      const v = resolve(p.value, ctx) as Node | null;
       view.values.push({
         field,
         key: String(key.value),
@@ -151,6 +173,26 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
     }
   }
   return view;
+}
+
+/** `stringData: *creds` reads the anchored map. */
+function resolve(n: unknown, ctx: Ctx): unknown {
+  return isAlias(n) ? n.resolve(ctx.doc) : n;
+}
+
+/** A map's own pairs, with `<<: *base` (or `<<: [*a, *b]`) merge keys expanded as YAML 1.1 does. */
+function mergedPairs(map: YAMLMap, ctx: Ctx, depth: number): Pair[] {
+  const out: Pair[] = [];
+  for (const p of map.items) {
+    if (isScalar(p.key) && p.key.value === '<<' && depth < MAX_DEPTH) {
+      const sources = isSeq(p.value) ? p.value.items : [p.value];
+      for (const s of sources) {
+        const m = resolve(s, ctx);
+        if (isMap(m)) out.push(...mergedPairs(m, ctx, depth + 1));
+      }
+    } else out.push(p as Pair);
+  }
+  return out;
 }
 
 function pair(map: YAMLMap, key: string) {

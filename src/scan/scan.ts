@@ -1,9 +1,10 @@
 // One file's text in, findings out: no file system, no git, no clock. Everything that reads
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
-import {isManifestPath} from './documents.js';
+import {isManifestPath, isMarkdownPath} from './documents.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest, type ObjectView} from './manifest-view.js';
+import {markdownManifests} from './markdown.js';
 import {plaintextSecret} from './plaintext-secret.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
@@ -31,15 +32,21 @@ export function scanText(path: string, text: string, o: TextScanOptions = {}): T
   const raw: RawFinding[] = [];
   const warnings: ScanWarning[] = [];
   let views: ObjectView[] = [];
-  if (isManifestPath(path)) {
-    const read = readManifest(text);
+  const manifest = isManifestPath(path);
+  const markdown = !manifest && isMarkdownPath(path) ? markdownManifests(text) : undefined;
+  if (manifest || markdown) {
+    const read = readManifest(markdown?.text ?? text);
     views = read.views;
-    for (const w of read.warnings) warnings.push({file: display, line: w.line, message: w.message});
+    // A Markdown code block is often a fragment: not being valid YAML is no news there.
+    if (!markdown) for (const w of read.warnings) warnings.push({file: display, line: w.line, message: w.message});
+    const found: RawFinding[] = [];
     for (const view of views) {
-      if (rules.has('plaintext-secret')) raw.push(...plaintextSecret(view));
-      if (rules.has('last-applied-secret')) raw.push(...lastAppliedSecret(view));
-      if (rules.has('kustomize-secret-literal')) raw.push(...kustomizeSecretLiteral(view));
+      if (rules.has('plaintext-secret')) found.push(...plaintextSecret(view));
+      if (rules.has('last-applied-secret')) found.push(...lastAppliedSecret(view));
+      if (rules.has('kustomize-secret-literal')) found.push(...kustomizeSecretLiteral(view));
     }
+    // Columns in the Markdown file: the block's indentation was cut before reading it.
+    for (const f of found) raw.push(markdown ? {...f, column: f.column + (markdown.indent.get(f.line) ?? 0)} : f);
   }
   const refs = o.references?.get(path);
   if (refs && rules.has('kustomize-secret-literal')) raw.push(...referencedFile(text, refs));
