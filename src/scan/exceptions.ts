@@ -29,7 +29,7 @@ const PLACEHOLDER_RES = [
  * `p-XXXX`, `sk_live_xxxxxxxx`, `********`. Only one-line values: a multi-line value is a
  * configuration file, and one placeholder in it says nothing about the rest.
  */
-const INLINE_PLACEHOLDER_RE = /<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}/;
+const INLINE_PLACEHOLDER_RE = /<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}|\*\*[^*\s]+\*\*/;
 
 export function containsTemplate(text: string): boolean {
   return TEMPLATE_RE.test(text);
@@ -41,8 +41,9 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /**
- * Why a value is not plaintext, or undefined when it is. `base64` is set for `data` values:
- * a placeholder may also be base64-encoded (`Q0hBTkdFTUU=` is CHANGEME).
+ * Why a value is not plaintext, or undefined when it is. A placeholder may also be
+ * base64-encoded (`Q0hBTkdFTUU=` is CHANGEME): in `data` (`base64` set) as the API requires, and
+ * in stringData too, where a masked dump (`flux diff` writes base64 of **SOPS**) leaves it.
  */
 export function exemption(value: string | null | undefined, o: {sops?: boolean; base64?: boolean} = {}): Exemption | undefined {
   if (value === null || value === undefined) return 'empty';
@@ -51,13 +52,11 @@ export function exemption(value: string | null | undefined, o: {sops?: boolean; 
   if (containsTemplate(v)) return 'template';
   if (o.sops && SOPS_RE.test(v)) return 'sops';
   if (isPlaceholder(v)) return 'placeholder';
-  if (o.base64) {
-    const decoded = decodeBase64Strict(v)?.toString('utf8');
-    if (decoded !== undefined) {
-      if (decoded.trim() === '') return 'empty';
-      if (containsTemplate(decoded)) return 'template';
-      if (isPlaceholder(decoded)) return 'placeholder';
-    }
+  const decoded = decodeBase64Strict(v)?.toString('utf8');
+  if (decoded !== undefined) {
+    if (o.base64 && decoded.trim() === '') return 'empty';
+    if (containsTemplate(decoded)) return 'template';
+    if (isPlaceholder(decoded)) return 'placeholder';
   }
   return undefined;
 }

@@ -44,6 +44,9 @@ test('placeholders in their common shapes are not secrets, in stringData and bas
     const raw = v.replace(/^"|"$/g, '');
     assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  k: ${b64(raw)}\n`)), [], `base64 of ${raw}`);
   }
+  // Masked values as `flux diff` writes them: **SOPS** inside JSON, and base64 of a placeholder even in stringData.
+  assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  .dockerconfigjson: ${b64('{"mask":"**SOPS**"}')}\n`)), []);
+  assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  password: ${b64('**SOPS**')}\n`)), []);
   // Real-looking values that merely contain an x, a star or the word "change" stay findings.
   for (const v of ['xK9fX2', 'p@ss*word', 'exchange-rate-key-8f3a', 'admin', 'minio123', 'my-password', CANARY]) {
     assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), ['plaintext-secret'], v);
