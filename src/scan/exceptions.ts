@@ -26,10 +26,10 @@ const PLACEHOLDER_RES = [
 ];
 /**
  * Placeholders anywhere in a one-line value: `<myemail>@gmail.com`, `https://<user>:<token>@…`,
- * `p-XXXX`, `sk_live_xxxxxxxx`, `********`. Only one-line values: a multi-line value is a
+ * `p-XXXX`, `sk_live_xxxxxxxx`, `********`, and values cut short with `...`. Only one-line values: a multi-line value is a
  * configuration file, and one placeholder in it says nothing about the rest.
  */
-const INLINE_PLACEHOLDER_RE = /<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}|\*\*[^*\s]+\*\*/;
+const INLINE_PLACEHOLDER_RE = /(?:\.\.\.|…)$|<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}|\*\*[^*\s]+\*\*/;
 
 export function containsTemplate(text: string): boolean {
   return TEMPLATE_RE.test(text);
@@ -48,7 +48,8 @@ export function isPlaceholder(value: string): boolean {
 export function exemption(value: string | null | undefined, o: {sops?: boolean; base64?: boolean} = {}): Exemption | undefined {
   if (value === null || value === undefined) return 'empty';
   const v = value.trim();
-  if (v === '') return 'empty';
+  // `{}` and `[]`: an empty YAML/JSON document holds nothing.
+  if (v === '' || v === '{}' || v === '[]') return 'empty';
   if (containsTemplate(v)) return 'template';
   if (o.sops && SOPS_RE.test(v)) return 'sops';
   if (isPlaceholder(v)) return 'placeholder';

@@ -37,13 +37,15 @@ test('placeholders in their common shapes are not secrets, in stringData and bas
     'XXXXXXXX', 'xxxxxxxxxxxx', '********', 'p-XXXX', 'AKIAXXXXXXXXXXXXXXXX', 'sk_live_xxxxxxxxxxxxxxxx',
     'change-me', 'changeme-placeholder', 'change-me-to-something-long', 'CHANGE_ME_PLEASE', 'changeme123',
     'your-password-here', 'YOUR-TOKEN-HERE', 'your_api_key_here', '<myemail>@gmail.com', 'https://<user>:<token>@github.com/org/repo',
-    '"${DB_PASSWORD}"', '"postgres://u:${PASS}@db:5432/x"', '...', '"<base64-encoded-password>"',
+    '"${DB_PASSWORD}"', '"postgres://u:${PASS}@db:5432/x"', '...', '"<base64-encoded-password>"', 'ewogICJjcmVk...', 'eyJhbGciOi…',
   ];
   for (const v of placeholders) {
     assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), [], v);
     const raw = v.replace(/^"|"$/g, '');
     assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  k: ${b64(raw)}\n`)), [], `base64 of ${raw}`);
   }
+  // An empty map or list written as a value holds nothing.
+  for (const v of ['{}', '[]', '|\n    {}']) assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), [], v);
   // Masked values as `flux diff` writes them: **SOPS** inside JSON, and base64 of a placeholder even in stringData.
   assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  .dockerconfigjson: ${b64('{"mask":"**SOPS**"}')}\n`)), []);
   assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  password: ${b64('**SOPS**')}\n`)), []);
