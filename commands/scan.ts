@@ -64,6 +64,10 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
       process.stdout.write(report.renderText(result));
       process.stderr.write(`${report.summaryLine(result, failOn)}\n`);
     }
-    if (report.failingFindings(result, failOn).length > 0) this.exit(1);
+    if (report.failingFindings(result, failOn).length > 0) {
+      // stdout to a pipe is asynchronous: exit only once it has drained, or `| jq` gets a cut report.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+      this.exit(1);
+    }
   }
 }

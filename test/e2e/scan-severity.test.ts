@@ -57,6 +57,19 @@ test('json has a severity per finding; SARIF maps it to level and properties.sev
   assert.deepEqual(results, [['db.yaml', 'error', 'high'], ['public.yaml', 'warning', 'low']]);
 });
 
+test('a large JSON or SARIF report is written whole to a pipe before exit 1', async (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 600; i++) files[`s-${String(i).padStart(3, '0')}-${'x'.repeat(60)}.yaml`] = secret(`db-${i}`, 'password');
+  const dir = folder(t, files);
+  for (const format of ['json', 'sarif']) {
+    const r = await scan(dir, ['--format', format]);
+    assert.equal(r.code, 1);
+    assert.ok(r.stdout.length > 128 * 1024, `${r.stdout.length} bytes: more than a pipe buffer`);
+    const parsed = JSON.parse(r.stdout);
+    assert.equal(format === 'json' ? parsed.findings.length : parsed.runs[0].results.length, 600);
+  }
+});
+
 test('no output holds the value', () => {
   assert.ok(outputs.length >= 10);
   for (const o of outputs) assert.ok(!o.includes(CANARY), o);
