@@ -8,6 +8,7 @@ import {LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Do
 import {describeYamlError} from '../manifests/parse.js';
 import {TRIGGER_RE, splitDocuments, type DocumentChunk} from './documents.js';
 import {containsTemplate} from './exceptions.js';
+import {readFast} from './fast-reader.js';
 import {readTemplated} from './tolerant-reader.js';
 
 export interface Located {
@@ -50,11 +51,14 @@ export interface ReadResult {
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-export function readManifest(text: string): ReadResult {
+/** `fast: false` reads every chunk with `yaml` (the fast path's own tests compare both). */
+export function readManifest(text: string, o: {fast?: boolean} = {}): ReadResult {
   const out: ReadResult = {views: [], warnings: []};
   for (const chunk of splitDocuments(text)) {
     if (!TRIGGER_RE.test(chunk.text)) continue;
-    readChunk(chunk, out);
+    const fast = o.fast === false ? undefined : readFast(chunk);
+    if (fast) out.views.push(...fast);
+    else readChunk(chunk, out);
   }
   return out;
 }

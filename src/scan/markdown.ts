@@ -17,13 +17,15 @@ export interface MarkdownManifests {
 }
 
 export function markdownManifests(md: string): MarkdownManifests {
+  if (!md.includes('```') && !md.includes('~~~')) return {text: '', indent: new Map()};
   const lines = md.split('\n');
   const out: string[] = new Array<string>(lines.length).fill('');
   const indent = new Map<number, number>();
   let open: {fence: string; indent: number; keep: boolean} | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '');
-    const m = FENCE_RE.exec(line);
+    const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+    // Most lines are prose: only a line holding ``` or ~~~ can be a fence.
+    const m = line.includes('```') || line.includes('~~~') ? FENCE_RE.exec(line) : null;
     if (!open) {
       if (!m) continue;
       open = {fence: m[2], indent: m[1].length, keep: MANIFEST_LANGS.has(m[3].toLowerCase())};

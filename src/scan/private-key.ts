@@ -19,8 +19,18 @@ const LEAD = new Set(' \t\r"\'`+#/>|*,;(');
 const TRAIL = new Set(' \t\r"\'`+,;)\\');
 const HEADER_RE = /^[A-Za-z][A-Za-z0-9-]*:\s/;
 const BASE64_LINE_RE = /^[A-Za-z0-9+/=]+$/;
-/** Placeholder bodies that happen to be base64 characters. */
-const FILLER_RE = /[Xx]{8}|(.)\1{15}/;
+/** Placeholder bodies that happen to be base64 characters: xxxxxxxx, or one character 16 times. */
+const FILLER_RE = /[Xx]{8}/;
+const MAX_RUN = 16;
+
+function hasLongRun(s: string): boolean {
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    run = s.charCodeAt(i) === s.charCodeAt(i - 1) ? run + 1 : 1;
+    if (run >= MAX_RUN) return true;
+  }
+  return false;
+}
 
 export function privateKey(text: string): RawFinding[] {
   const out: RawFinding[] = [];
@@ -75,7 +85,7 @@ function isKeyMaterial(body: string, terminated: boolean): boolean {
     chars += line.length;
     material += line;
   }
-  return chars >= (terminated ? MIN_BODY : MIN_BODY_UNTERMINATED) && !FILLER_RE.test(material);
+  return chars >= (terminated ? MIN_BODY : MIN_BODY_UNTERMINATED) && !FILLER_RE.test(material) && !hasLongRun(material);
 }
 
 function trim(line: string): string {

@@ -13,8 +13,16 @@ const PUBLIC_WORDS = new Set([
 ]);
 /** Words that make any name a credential, whatever it ends with (host-password, url-token). */
 const CREDENTIAL_RE = /pass|pwd|secret|token|key|auth|cred|priv|cookie|session|salt|sign|bearer|jwt|otp|pin$|dsn|conn/i;
-/** scheme://user:password@host */
-const URL_PASSWORD_RE = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+/** user:password@ right after a scheme's `://` (matched from each `://`, so long values stay linear). */
+const USERINFO_RE = /[^/\s:@]+:[^/\s@]+@/y;
+
+function hasUrlPassword(v: string): boolean {
+  for (let i = v.indexOf('://'); i !== -1; i = v.indexOf('://', i + 3)) {
+    USERINFO_RE.lastIndex = i + 3;
+    if (USERINFO_RE.test(v)) return true;
+  }
+  return false;
+}
 
 export function words(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter((w) => w !== '').map((w) => w.toLowerCase());
@@ -31,7 +39,7 @@ export function severityOf(key: string, value: string | null, o: {base64?: boole
   if (value === null || value === '') return 'low';
   const decoded = o.base64 ? decodeBase64Strict(value.trim())?.toString('latin1') : undefined;
   for (const v of decoded === undefined ? [value] : [value, decoded]) {
-    if (URL_PASSWORD_RE.test(v) || hasPrivateKey(v)) return 'high';
+    if (hasUrlPassword(v) || hasPrivateKey(v)) return 'high';
   }
   return 'low';
 }
