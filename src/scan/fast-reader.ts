@@ -114,11 +114,18 @@ class FastReader {
     return (this.lines ??= this.chunk.text.split('\n').map((l) => l.replace(/\r$/, '')));
   }
 
-  /** The 1-based file line of the only line matching `re`. */
+  private found = new Map<string, number>();
+
+  /** The 1-based file line of the only line matching `re` (looked up once per pattern). */
   private lineOf(re: RegExp): number {
-    const hits = this.text().flatMap((l, i) => (re.test(l) ? [i] : []));
-    if (hits.length !== 1) throw new Unsure();
-    return hits[0] + this.chunk.startLine;
+    let line = this.found.get(re.source);
+    if (line === undefined) {
+      const hits = this.text().flatMap((l, i) => (re.test(l) ? [i] : []));
+      line = hits.length === 1 ? hits[0] + this.chunk.startLine : -1;
+      this.found.set(re.source, line);
+    }
+    if (line < 0) throw new Unsure();
+    return line;
   }
 
   /** Where `field.key` is written in a block-style top-level map: the key's line and column, and the value's last line. */

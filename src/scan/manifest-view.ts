@@ -65,7 +65,16 @@ export function readManifest(text: string, o: {fast?: boolean} = {}): ReadResult
 
 function readChunk(chunk: DocumentChunk, out: ReadResult): void {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  // Templates make `yaml` raise an error per broken line, and each Error captures a stack trace
+  // that nobody reads: that was a third of the time spent on a Helm chart.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let docs;
+  try {
+    docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   const failed = list.find((d) => d.errors.length > 0);
   if (failed) {
