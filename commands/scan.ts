@@ -4,7 +4,8 @@ import {ClusterCommand} from './_base.js';
 export default class Scan extends ClusterCommand {
   static override summary = 'Find plaintext Secret material in files or in what is staged for commit.';
   static override description = `Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
-Templates ({{ }}, \${VAR}), SOPS ENC[...] values, marked placeholders (<...>, **...**, CHANGEME, YOUR_...) and empty values are not findings.
+Also reads Markdown yaml/json code blocks, Helm values lists, OpenShift Template.objects and base64-wrapped PEM keys.
+Templates ({{ }}, \${VAR}), SOPS ENC[...] values, placeholders (<...>, XXXX, change-me..., your-...-here, also base64) and empty values are not findings.
 Suppress with a "# kubectl-secret:allow" comment on the flagged line or the kind: Secret line, or with scan.allow / scan.rules in .kubectl-secret.yaml at the repository root.
 Every finding has a severity: high (credentials, private keys) or low (keys naming public data: ca.crt, url, host, port).
 Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
