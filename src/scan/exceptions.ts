@@ -26,9 +26,11 @@ const PLACEHOLDER_RES = [
 ];
 /**
  * Placeholders anywhere in a one-line value: `<myemail>@gmail.com`, `https://<user>:<token>@…`,
- * `p-XXXX`, `sk_live_xxxxxxxx`, `********`, and values cut short with `...`. Only one-line values: a multi-line value is a
+ * `p-XXXX`, `sk_live_xxxxxxxx`, `********`, the words PLACEHOLDER, REPLACE_ME, REDACTED, TODO,
+ * FIXME (`BASE64-TOKEN-VALUE-PLACEHOLDER`), and values cut short with `...`. Only one-line values: a multi-line value is a
  * configuration file, and one placeholder in it says nothing about the rest.
  */
+const WORD_PLACEHOLDER_RE = /(?<![A-Za-z])(?:placeholder|replace[-_ ]?me|redacted|todo|fixme)(?![A-Za-z])/i;
 const INLINE_PLACEHOLDER_RE = /(?:\.\.\.|…)$|<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}|\*\*[^*\s]+\*\*/;
 
 export function containsTemplate(text: string): boolean {
@@ -37,7 +39,7 @@ export function containsTemplate(text: string): boolean {
 
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
-  return PLACEHOLDER_RES.some((re) => re.test(v)) || (!v.includes('\n') && INLINE_PLACEHOLDER_RE.test(v));
+  return PLACEHOLDER_RES.some((re) => re.test(v)) || (!v.includes('\n') && (INLINE_PLACEHOLDER_RE.test(v) || WORD_PLACEHOLDER_RE.test(v)));
 }
 
 /**

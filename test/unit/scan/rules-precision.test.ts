@@ -38,6 +38,7 @@ test('placeholders in their common shapes are not secrets, in stringData and bas
     'change-me', 'changeme-placeholder', 'change-me-to-something-long', 'CHANGE_ME_PLEASE', 'changeme123',
     'your-password-here', 'YOUR-TOKEN-HERE', 'your_api_key_here', '<myemail>@gmail.com', 'https://<user>:<token>@github.com/org/repo',
     '"${DB_PASSWORD}"', '"postgres://u:${PASS}@db:5432/x"', '...', '"<base64-encoded-password>"', 'ewogICJjcmVk...', 'eyJhbGciOi…',
+    'BASE64-TOKEN-VALUE-PLACEHOLDER', 'BASE64_CERT_PLACEHOLDER', 'REPLACE_ME', 'replace-me-with-token', 'REDACTED', 'TODO', 'fixme-later',
   ];
   for (const v of placeholders) {
     assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), [], v);
@@ -50,7 +51,7 @@ test('placeholders in their common shapes are not secrets, in stringData and bas
   assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  .dockerconfigjson: ${b64('{"mask":"**SOPS**"}')}\n`)), []);
   assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  password: ${b64('**SOPS**')}\n`)), []);
   // Real-looking values that merely contain an x, a star or the word "change" stay findings.
-  for (const v of ['xK9fX2', 'p@ss*word', 'exchange-rate-key-8f3a', 'admin', 'minio123', 'my-password', CANARY]) {
+  for (const v of ['xK9fX2', 'p@ss*word', 'exchange-rate-key-8f3a', 'todos4life', 'redactedX9', 'admin', 'minio123', 'my-password', CANARY]) {
     assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), ['plaintext-secret'], v);
     assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  k: ${b64(v)}\n`)), ['plaintext-secret'], `base64 of ${v}`);
   }
