@@ -4,9 +4,11 @@ import {ClusterCommand} from './_base.js';
 export default class Scan extends ClusterCommand {
   static override summary = 'Find plaintext Secret material in files or in what is staged for commit.';
   static override description = `Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
-Templates ({{ }}, \${VAR}), SOPS ENC[...] values, marked placeholders (<...>, **...**, CHANGEME, YOUR_...) and empty values are not findings.
+Also reads Markdown yaml/json code blocks, Helm values lists, OpenShift Template.objects and base64-wrapped PEM keys.
+Templates ({{ }}, \${VAR}), SOPS ENC[...] values, placeholders (<...>, XXXX, change-me..., your-...-here, also base64) and empty values are not findings.
 Suppress with a "# kubectl-secret:allow" comment on the flagged line or the kind: Secret line, or with scan.allow / scan.rules in .kubectl-secret.yaml at the repository root.
-Exit status: 0 clean, 1 findings, 2 error.`;
+Every finding has a severity: high (credentials, private keys) or low (keys naming public data: ca.crt, url, host, port).
+Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
   static override examples = [
     '<%= config.bin %> scan deploy/',
     '<%= config.bin %> scan --staged',
@@ -14,6 +16,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     '<%= config.bin %> scan --staged --fix --cert pub-cert.pem',
     '<%= config.bin %> scan --history --check-live',
     '<%= config.bin %> scan --history origin/main..HEAD --format sarif > history.sarif',
+    '<%= config.bin %> scan --staged --fail-on high',
   ];
   static override strict = false;
   static override args = {};
@@ -23,6 +26,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     'check-live': Flags.boolean({description: 'With --history: say per leaked key whether the live Secret still holds that value.', default: false}),
     since: Flags.string({description: 'Scan the files changed since REV (its merge base with HEAD), e.g. origin/main in CI.', helpValue: 'REV'}),
     format: Flags.string({description: 'Output format.', options: ['text', 'json', 'sarif'], default: 'text'}),
+    'fail-on': Flags.string({description: 'Exit 1 only for findings at or above this severity (all are reported).', options: ['high', 'low'], default: 'low'}),
     'max-file-size': Flags.string({description: 'Do not parse files larger than this (bytes, or 512k, 2M); they are still checked for Secret material.', default: '1M', helpValue: 'N'}),
     fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).', default: false}),
     yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false}),
@@ -37,6 +41,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     const [{runScan}, {parseSize}, {InputError}, report] = await Promise.all([
       import('../src/scan/run.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/report.js'),
     ]);
+    const failOn = flags['fail-on'] as 'high' | 'low';
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
     if (flags.fix && !flags.yes && !interactive) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
     if (!flags.fix && (flags.yes || flags.cert)) throw new InputError(`${flags.yes ? '--yes' : '--cert'} only applies with --fix`);
@@ -56,7 +61,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
         log: (line) => process.stderr.write(`${line}\n`),
       });
       if (fixed.sealed.length > 0) result = await runScan(opts);
-      if (flags.format === 'text') process.stderr.write(`after --fix: ${report.summaryLine(result)}\n`);
+      if (flags.format === 'text') process.stderr.write(`after --fix: ${report.summaryLine(result, failOn)}\n`);
     }
 
     if (flags.format === 'json') process.stdout.write(JSON.stringify(report.toJson(result), null, 2) + '\n');
@@ -65,9 +70,13 @@ Exit status: 0 clean, 1 findings, 2 error.`;
       process.stdout.write(JSON.stringify(toSarif(result, {version: this.config.version}), null, 2) + '\n');
     } else if (!flags.fix) {
       process.stdout.write(report.renderText(result));
-      process.stderr.write(`${report.summaryLine(result)}\n`);
+      process.stderr.write(`${report.summaryLine(result, failOn)}\n`);
     }
-    if (report.activeFindings(result).length > 0) this.exit(1);
+    if (report.failingFindings(result, failOn).length > 0) {
+      // stdout to a pipe is asynchronous: exit only once it has drained, or `| jq` gets a cut report.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+      this.exit(1);
+    }
   }
 
   private async history(flags: {format: string; 'max-file-size': string; 'check-live': boolean; kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}, range: string[]): Promise<void> {

@@ -19,7 +19,8 @@ export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret(?:Generator)?\b|sec
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const first = text.search(/\S/);
-  if (first >= 0 && (text[first] === '{' || text[first] === '[')) return [{text, startLine: 1}];
+  // JSON is one document; a `{{- if }}`, `{% raw %}` or `{# #}` first line is a template, whose documents stay apart.
+  if (first >= 0 && (text[first] === '{' || text[first] === '[') && !/^\{[{%#]/.test(text.slice(first, first + 2))) return [{text, startLine: 1}];
   const chunks: DocumentChunk[] = [];
   let start = 0;
   let startLine = 1;
@@ -52,9 +53,13 @@ export function readAsManifest(path: string): boolean {
   return !NOT_MANIFEST_RE.test(path);
 }
 
+export function isMarkdownPath(path: string): boolean {
+  return /\.(md|markdown|mdx)$/i.test(path);
+}
+
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || (readAsManifest(path) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || ((readAsManifest(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
 }
 
 /** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */

@@ -1,62 +1,65 @@
-// What is not plaintext even though it sits where a value goes. The list is deliberately short
-// and explicit (templates, SOPS, marked placeholders, empty): unmarked dummy values such as
-// `admin` or `minio123` are flagged, because real leaks look exactly the same.
+// What is not plaintext even though it sits where a value goes: templates, SOPS, placeholders
+// in the shapes people write them, and empty values. Unmarked dummy values such as `admin` or
+// `minio123` are flagged, because real leaks look exactly the same.
 import {decodeBase64Strict} from '../manifests/secret.js';
 
 export type Exemption = 'empty' | 'template' | 'sops' | 'placeholder';
 
-/** The start of `${VAR}` or `${VAR:-default}` (and `=`, `?`, `+`), as envsubst and Flux write it. */
-const ENVSUBST_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*(\}|:?[-=?+])/g;
+/**
+ * Helm/Go `{{`, Jinja `{%`/`{#`, and `${VAR}` as envsubst and Flux post-build substitution write
+ * it. An opening `{{` is enough: a template may span lines or hold quotes that end a YAML scalar
+ * early (`"{{ b64enc (include "x.password" .) }}"`), so its closing braces may not be in the value.
+ */
+// `${VAR}` and `${VAR:-default}` are recognised by their head alone, so an unclosed `${A:-x`
+// repeated costs linear time.
+const TEMPLATE_RE = /\{\{|\{%|\{#|\$\{[A-Za-z_][A-Za-z0-9_]*(?:\}|:?[-=?+])/;
 /** SOPS writes every encrypted leaf as ENC[CIPHER,data:…,iv:…,tag:…,type:…]. */
 const SOPS_RE = /^ENC\[[A-Z0-9_]+,data:[^\]]*\]$/;
+/** Placeholders judged on the whole value. */
 const PLACEHOLDER_RES = [
   /^<[^<>]*>$/, // <base64 of the client id>
   /^\*\*.*\*\*$/s, // **access token goes here**
-  /^change[-_ ]?me$/i, // CHANGEME
+  /^change[-_ ]?me(?![a-z])/i, // CHANGEME, change-me-to-something, changeme-placeholder, changeme123
   /^YOUR_[A-Za-z0-9_-]*$/, // YOUR_API_KEY
+  /^your[-_ ].*[-_ ]here$/i, // your-password-here
+  /^(?:\.{3,}|…|\. \. \.)$/, // ...
 ];
-
 /**
- * Helm/Go `{{ … }}`, and `${VAR}` as envsubst and Flux post-build substitution write it.
- * Written as searches rather than one regular expression with `[\s\S]*?`/`[^}]*` after each
- * opening, which rescans the rest of the text from every `{{` or `${A:-` and so takes time
- * quadratic in the text (minutes for a few hundred KB of `${A:-x` repeated).
+ * Placeholders anywhere in a one-line value: `<myemail>@gmail.com`, `https://<user>:<token>@…`,
+ * `p-XXXX`, `sk_live_xxxxxxxx`, `********`, the words PLACEHOLDER, REPLACE_ME, REDACTED, TODO,
+ * FIXME (`BASE64-TOKEN-VALUE-PLACEHOLDER`), and values cut short with `...`. Only one-line values: a multi-line value is a
+ * configuration file, and one placeholder in it says nothing about the rest.
  */
+const WORD_PLACEHOLDER_RE = /(?<![A-Za-z])(?:placeholder|replace[-_ ]?me|redacted|todo|fixme)(?![A-Za-z])/i;
+const INLINE_PLACEHOLDER_RE = /(?:\.\.\.|…)$|<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}|\*\*[^*\s]+\*\*/;
+
 export function containsTemplate(text: string): boolean {
-  const open = text.indexOf('{{');
-  if (open >= 0 && text.indexOf('}}', open + 2) >= 0) return true;
-  ENVSUBST_RE.lastIndex = 0;
-  const m = ENVSUBST_RE.exec(text);
-  if (!m) return false;
-  if (m[1] === '}') return true;
-  // `${A:-…}` ends at the first `}` after it; with none after the first opening, no later one
-  // can close either, except a `${B}` — which itself holds a `}` after the first opening.
-  return text.indexOf('}', m.index + m[0].length) >= 0;
+  return TEMPLATE_RE.test(text);
 }
 
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
-  return PLACEHOLDER_RES.some((re) => re.test(v));
+  return PLACEHOLDER_RES.some((re) => re.test(v)) || (!v.includes('\n') && (INLINE_PLACEHOLDER_RE.test(v) || WORD_PLACEHOLDER_RE.test(v)));
 }
 
 /**
- * Why a value is not plaintext, or undefined when it is. `base64` is set for `data` values:
- * a placeholder may also be base64-encoded (`Q0hBTkdFTUU=` is CHANGEME).
+ * Why a value is not plaintext, or undefined when it is. A placeholder may also be
+ * base64-encoded (`Q0hBTkdFTUU=` is CHANGEME): in `data` (`base64` set) as the API requires, and
+ * in stringData too, where a masked dump (`flux diff` writes base64 of **SOPS**) leaves it.
  */
 export function exemption(value: string | null | undefined, o: {sops?: boolean; base64?: boolean} = {}): Exemption | undefined {
   if (value === null || value === undefined) return 'empty';
   const v = value.trim();
-  if (v === '') return 'empty';
+  // `{}` and `[]`: an empty YAML/JSON document holds nothing.
+  if (v === '' || v === '{}' || v === '[]') return 'empty';
   if (containsTemplate(v)) return 'template';
   if (o.sops && SOPS_RE.test(v)) return 'sops';
   if (isPlaceholder(v)) return 'placeholder';
-  if (o.base64) {
-    const decoded = decodeBase64Strict(v)?.toString('utf8');
-    if (decoded !== undefined) {
-      if (decoded.trim() === '') return 'empty';
-      if (containsTemplate(decoded)) return 'template';
-      if (isPlaceholder(decoded)) return 'placeholder';
-    }
+  const decoded = decodeBase64Strict(v)?.toString('utf8');
+  if (decoded !== undefined) {
+    if (o.base64 && decoded.trim() === '') return 'empty';
+    if (containsTemplate(decoded)) return 'template';
+    if (isPlaceholder(decoded)) return 'placeholder';
   }
   return undefined;
 }

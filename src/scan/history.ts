@@ -9,7 +9,7 @@ import {join, posix, relative} from 'node:path';
 import {parse} from 'yaml';
 import {InputError} from '../errors.js';
 import {mightFind} from './documents.js';
-import {isBinary, toPosix} from './files.js';
+import {decodeFile, toPosix} from './files.js';
 import {workTreeRoot} from './git.js';
 import {readBlobsInBatches, walkHistory, type Introduction} from './history-inputs.js';
 import {parseLiteral, referencesOf} from './kustomize-secret-literal.js';
@@ -97,12 +97,14 @@ export async function runHistoryScan(o: HistoryOptions): Promise<HistoryReport> 
   await readBlobsInBatches(root, all, o.maxFileSize, (sha, content) => {
     tick();
     const intro = walk.blobs.get(sha);
-    if (isBinary(content)) {
+    // Decoded as `scan` decodes a file (UTF-8/16/32, BOM or not); binary blobs are counted.
+    const decoded = decodeFile(content);
+    if ('binary' in decoded) {
       if (intro) report.skipped.binary++;
       return;
     }
     if (intro) report.scanned++;
-    const text = content.toString('utf8');
+    const text = decoded.text;
     const headPaths = walk.head.get(sha) ?? [];
     const scanAt = (path: string) => {
       if (!mightFind(path, text, references.has(path))) return [];
@@ -171,8 +173,9 @@ async function kustomizeReferences(root: string, blobs: Map<string, Introduction
   const {readManifest} = await import('./manifest-view.js');
   const seen = new Set<string>();
   await readBlobsInBatches(root, kustomizations, maxSize, (sha, content) => {
-    const text = content.toString('utf8');
-    if (!text.includes('secretGenerator')) return;
+    const decoded = decodeFile(content);
+    if ('binary' in decoded || !decoded.text.includes('secretGenerator')) return;
+    const text = decoded.text;
     const path = blobs.get(sha)!.path;
     for (const [p, ref] of referencesOf(path, readManifest(text).views)) {
       const key = `${p}\0${ref.generator}\0${ref.kustomization}\0${ref.via}\0${ref.key ?? ''}`;

@@ -5,6 +5,7 @@ import {posix} from 'node:path';
 import {exemption} from './exceptions.js';
 import type {ObjectView} from './manifest-view.js';
 import type {RawFinding} from './rule.js';
+import {severityOf} from './severity.js';
 import type {KustomizeReference} from './types.js';
 
 const KUSTOMIZE_KINDS = new Set([undefined, 'Kustomization', 'Component', 'SecretGenerator']);
@@ -30,6 +31,7 @@ export function kustomizeSecretLiteral(view: ObjectView): RawFinding[] {
         line: lit.line,
         column: lit.column,
         message: `secretGenerator ${g.name} has a literal value for ${kv.key}`,
+        severity: severityOf(kv.key, kv.value),
         anchorLine: g.line,
       });
     }
@@ -63,7 +65,7 @@ export function referencedFile(text: string, refs: KustomizeReference[]): RawFin
     const by = `secretGenerator ${ref.generator} in ${ref.kustomization}`;
     if (ref.via === 'files') {
       if (isSopsFile(text) || exemption(text)) continue;
-      out.push({rule: 'kustomize-secret-literal', line: 1, column: 1, message: `this file is the value of key ${ref.key} of ${by}`});
+      out.push({rule: 'kustomize-secret-literal', line: 1, column: 1, message: `this file is the value of key ${ref.key} of ${by}`, severity: severityOf(ref.key ?? '', text)});
       continue;
     }
     const sops = /(^|\n)sops_[a-z_]+=/.test(text);
@@ -81,7 +83,7 @@ export function referencedFile(text: string, refs: KustomizeReference[]): RawFin
       const value = line.slice(eq + 1);
       // SOPS writes its own metadata into an encrypted env file as sops_* keys.
       if ((sops && key.startsWith('sops_')) || exemption(value, {sops})) continue;
-      out.push({rule: 'kustomize-secret-literal', line: i + 1, column: indent + 1, message: `${key} is a value of ${by}`});
+      out.push({rule: 'kustomize-secret-literal', line: i + 1, column: indent + 1, message: `${key} is a value of ${by}`, severity: severityOf(key, value)});
     }
   }
   return out;

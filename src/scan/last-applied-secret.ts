@@ -5,6 +5,8 @@ import {exemption} from './exceptions.js';
 import type {ObjectView} from './manifest-view.js';
 import {isV1Secret, secretLabel} from './plaintext-secret.js';
 import type {RawFinding} from './rule.js';
+import {highest, severityOf} from './severity.js';
+import type {Severity} from './types.js';
 
 export function lastAppliedSecret(view: ObjectView): RawFinding[] {
   const la = view.lastApplied;
@@ -17,12 +19,15 @@ export function lastAppliedSecret(view: ObjectView): RawFinding[] {
   }
   if (typeof applied !== 'object' || applied === null || !isV1Secret(applied)) return [];
   const keys: string[] = [];
+  const severities: Severity[] = [];
   for (const field of ['data', 'stringData'] as const) {
     const m = applied[field];
     if (typeof m !== 'object' || m === null) continue;
     for (const [k, v] of Object.entries(m)) {
       const value = v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
-      if (!exemption(value, {sops: applied.sops !== undefined, base64: field === 'data'})) keys.push(`${field}.${k}`);
+      if (exemption(value, {sops: applied.sops !== undefined, base64: field === 'data'})) continue;
+      keys.push(`${field}.${k}`);
+      severities.push(severityOf(k, value, {base64: field === 'data'}));
     }
   }
   if (keys.length === 0) return [];
@@ -32,6 +37,7 @@ export function lastAppliedSecret(view: ObjectView): RawFinding[] {
     line: la.line,
     column: la.column,
     message: `the last-applied-configuration annotation holds values of Secret ${name}: ${keys.join(', ')}`,
+    severity: highest(severities),
     anchorLine: view.anchor.line,
   }];
 }

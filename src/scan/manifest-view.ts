@@ -1,12 +1,14 @@
 // The part of a manifest the rules look at, with positions: kind, name, the data/stringData
 // entries, the last-applied annotation and kustomize secretGenerators. Two readers build it:
-// the YAML reader below (YAML and JSON, multi-document, `kind: List`), and the tolerant
+// the YAML reader below (YAML and JSON, multi-document, `kind: List`, v1 Secrets nested where a
+// renderer emits them verbatim, aliases and merge keys), and the tolerant
 // line reader for templates that are not valid YAML (tolerant-reader.ts). Rules only ever see
 // this view, so both readers get the same verdicts.
-import {LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Node, type YAMLMap} from 'yaml';
+import {LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap} from 'yaml';
 import {describeYamlError} from '../manifests/parse.js';
 import {TRIGGER_RE, parseCost, splitDocuments, type DocumentChunk} from './documents.js';
 import {containsTemplate} from './exceptions.js';
+import {readFast} from './fast-reader.js';
 import {readTemplated} from './tolerant-reader.js';
 
 export interface Located {
@@ -49,11 +51,14 @@ export interface ReadResult {
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-export function readManifest(text: string): ReadResult {
+/** `fast: false` reads every chunk with `yaml` (the fast path's own tests compare both). */
+export function readManifest(text: string, o: {fast?: boolean} = {}): ReadResult {
   const out: ReadResult = {views: [], warnings: []};
   for (const chunk of splitDocuments(text)) {
     if (!TRIGGER_RE.test(chunk.text)) continue;
-    readChunk(chunk, out);
+    const fast = o.fast === false ? undefined : readFast(chunk);
+    if (fast) out.views.push(...fast);
+    else readChunk(chunk, out);
   }
   return out;
 }
@@ -69,7 +74,16 @@ function readChunk(chunk: DocumentChunk, out: ReadResult): void {
     return;
   }
   const lc = new LineCounter();
-  const docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  // Templates make `yaml` raise an error per broken line, and each Error captures a stack trace
+  // that nobody reads: that was a third of the time spent on a Helm chart.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let docs;
+  try {
+    docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   const failed = list.find((d) => d.errors.length > 0);
   if (failed) {
@@ -85,8 +99,8 @@ function readChunk(chunk: DocumentChunk, out: ReadResult): void {
     const p = lc.linePos(offset);
     return {line: p.line + chunk.startLine - 1, column: p.col};
   };
-  const ctx: Ctx = {at, text: chunk.text};
   for (const doc of list) {
+    const ctx: Ctx = {at, text: chunk.text, doc};
     const root = doc.contents;
     if (isSeq(root)) {
       for (const item of root.items) if (isMap(item)) pushObject(item, false, ctx, out);
@@ -99,7 +113,11 @@ function readChunk(chunk: DocumentChunk, out: ReadResult): void {
 interface Ctx {
   at: (offset: number) => Located;
   text: string;
+  doc: Document.Parsed;
 }
+
+/** Deeper than any real values file; keeps a hostile one from recursing without end. */
+const MAX_DEPTH = 64;
 
 function pushObject(map: YAMLMap, sops: boolean, ctx: Ctx, out: ReadResult): void {
   const kind = str(get(map, 'kind'));
@@ -110,6 +128,23 @@ function pushObject(map: YAMLMap, sops: boolean, ctx: Ctx, out: ReadResult): voi
     return;
   }
   out.views.push(viewOf(map, sops, ctx));
+  if (kind !== 'Secret') nested(map, ctx, out, 0);
+}
+
+/**
+ * v1 Secrets inside another object, where a renderer copies them out verbatim: OpenShift
+ * `Template.objects`, Helm values lists (`extraObjects`, `extraDeploy`, `resources`) and maps
+ * rendered with `toYaml`. Nested ones must say `apiVersion: v1`: a bare `kind: Secret` inside
+ * a spec is a reference (`secretRef: {kind: Secret, name: x}`), not an object.
+ */
+function nested(node: unknown, ctx: Ctx, out: ReadResult, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  const children = isMap(node) ? node.items.map((p) => p.value) : isSeq(node) ? node.items : [];
+  for (const child of children) {
+    if (!isMap(child) && !isSeq(child)) continue;
+    if (isMap(child) && str(get(child, 'kind')) === 'Secret' && str(get(child, 'apiVersion')) === 'v1') out.views.push(viewOf(child, isMap(get(child, 'sops')), ctx));
+    else nested(child, ctx, out, depth + 1);
+  }
 }
 
 function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
@@ -127,12 +162,13 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
   };
   for (const field of ['data', 'stringData'] as const) {
     // kubectl keeps the last of duplicate keys, but the values of every copy are in the file.
-    for (const m of map.items.filter((p) => isScalar(p.key) && p.key.value === field).map((p) => p.value)) {
+    for (const copy of map.items.filter((p) => isScalar(p.key) && p.key.value === field).map((p) => p.value)) {
+      const m = resolve(copy, ctx);
     if (!isMap(m)) continue;
-    for (const p of m.items) {
+    for (const p of mergedPairs(m, ctx, 0)) {
       const key = p.key as Node | null;
       if (!isScalar(key)) continue;
-      const v = p.value as Node | null;
+      const v = resolve(p.value, ctx) as Node | null;
       view.values.push({
         field,
         key: String(key.value),
@@ -164,6 +200,26 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
     }
   }
   return view;
+}
+
+/** `stringData: *creds` reads the anchored map. */
+function resolve(n: unknown, ctx: Ctx): unknown {
+  return isAlias(n) ? n.resolve(ctx.doc) : n;
+}
+
+/** A map's own pairs, with `<<: *base` (or `<<: [*a, *b]`) merge keys expanded as YAML 1.1 does. */
+function mergedPairs(map: YAMLMap, ctx: Ctx, depth: number): Pair[] {
+  const out: Pair[] = [];
+  for (const p of map.items) {
+    if (isScalar(p.key) && p.key.value === '<<' && depth < MAX_DEPTH) {
+      const sources = isSeq(p.value) ? p.value.items : [p.value];
+      for (const s of sources) {
+        const m = resolve(s, ctx);
+        if (isMap(m)) out.push(...mergedPairs(m, ctx, depth + 1));
+      }
+    } else out.push(p as Pair);
+  }
+  return out;
 }
 
 /** Of duplicate keys the last, as kubectl's decoder (sigs.k8s.io/yaml over yaml.v2) keeps it. */

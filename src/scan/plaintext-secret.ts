@@ -5,6 +5,7 @@
 import {exemption} from './exceptions.js';
 import type {ObjectView} from './manifest-view.js';
 import type {RawFinding} from './rule.js';
+import {severityOf} from './severity.js';
 
 export function isV1Secret(o: {kind?: unknown; apiVersion?: unknown}): boolean {
   // A Secret without apiVersion is how kustomize patches and some docs write it; the API
@@ -27,6 +28,7 @@ export function plaintextSecret(view: ObjectView): RawFinding[] {
       line: e.line,
       column: e.column,
       message: `Secret ${secretLabel(view)} has a plaintext value in ${where}`,
+      severity: severityOf(e.key, e.value, {base64: e.field === 'data'}),
       anchorLine: view.anchor.line,
       endLine: e.endLine,
     });

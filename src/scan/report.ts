@@ -1,7 +1,8 @@
 // The human and JSON renderings of a scan. Both are built from findings only (names, keys,
 // positions), never from file contents.
 import type {ScanReport} from './run.js';
-import {HINTS, type Finding, type RuleId} from './types.js';
+import {atOrAbove} from './severity.js';
+import {HINTS, type Finding, type RuleId, type Severity} from './types.js';
 
 export function activeFindings(r: ScanReport): Finding[] {
   return r.findings.filter((f) => !f.suppressed);
@@ -13,18 +14,26 @@ export function suppressedCount(r: ScanReport): number {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function summaryLine(r: ScanReport): string {
+/** The findings that make the scan fail (exit 1) at `--fail-on` severity. */
+export function failingFindings(r: ScanReport, failOn: Severity = 'low'): Finding[] {
+  return activeFindings(r).filter((f) => atOrAbove(f.severity, failOn));
+}
+
+export function summaryLine(r: ScanReport, failOn: Severity = 'low'): string {
   const active = activeFindings(r);
   const files = new Set(active.map((f) => f.file)).size;
   const head = active.length ? `${plural(active.length, 'finding')} in ${plural(files, 'file')}` : 'no plaintext secrets found';
   const skipped = r.skipped ? `, ${r.skipped} skipped (${Object.entries(r.skippedBy).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')})` : '';
-  return `${head} (${plural(r.scanned, 'file')} scanned${skipped}, ${suppressedCount(r)} suppressed)`;
+  const high = active.filter((f) => f.severity === 'high').length;
+  const bySeverity = active.length ? `; ${high} high, ${active.length - high} low` : '';
+  const below = active.length && failingFindings(r, failOn).length === 0 ? `, none at or above --fail-on ${failOn}` : '';
+  return `${head} (${plural(r.scanned, 'file')} scanned${skipped}, ${suppressedCount(r)} suppressed)${bySeverity}${below}`;
 }
 
-/** `file:line:column: rule: message`, then the hint, as compilers and linters print. */
+/** `file:line:column: rule: message [severity]`, then the hint, as compilers and linters print. */
 export function renderText(r: ScanReport): string {
   let out = '';
-  for (const f of activeFindings(r)) out += `${f.file}:${f.line}:${f.column}: ${f.rule}: ${f.message}\n  hint: ${f.hint}\n`;
+  for (const f of activeFindings(r)) out += `${f.file}:${f.line}:${f.column}: ${f.rule}: ${f.message} [${f.severity}]\n  hint: ${f.hint}\n`;
   return out;
 }
 
@@ -32,9 +41,9 @@ export function renderWarnings(r: ScanReport): string {
   return r.warnings.map((w) => `warning: ${w.file}${w.line ? ':' + w.line : ''}: ${w.message}\n`).join('');
 }
 
-/** The documented JSON shape: findings as {rule, file, line, column, message}, plus counts. */
+/** The documented JSON shape: findings as {rule, severity, file, line, column, message}, plus counts. */
 export function toJson(r: ScanReport) {
-  const findings = activeFindings(r).map(({rule, file, line, column, message}) => ({rule, file, line, column, message}));
+  const findings = activeFindings(r).map(({rule, severity, file, line, column, message}) => ({rule, severity, file, line, column, message}));
   const rules = [...new Set(findings.map((f) => f.rule))] as RuleId[];
   return {
     findings,

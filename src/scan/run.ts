@@ -78,7 +78,7 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
       report.skipped++;
       report.skippedBy['tooLarge' in r ? 'too-large' : 'binary']++;
       if (why && config.rules.has('unparseable-secret')) {
-        const finding: Finding = {rule: 'unparseable-secret', file: f.display, line: why.line, column: 1, message: why.message, hint: HINTS['unparseable-secret']};
+        const finding: Finding = {rule: 'unparseable-secret', severity: 'high', file: f.display, line: why.line, column: 1, message: why.message, hint: HINTS['unparseable-secret']};
         if (allow?.(f.path)) finding.suppressed = 'config';
         report.findings.push(finding);
         report.files.set(f.display, f);

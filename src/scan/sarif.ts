@@ -4,13 +4,17 @@
 // viewers show "allowed" results without counting them as open.
 import {pathToFileURL} from 'node:url';
 import type {ScanReport} from './run.js';
-import {HINTS, RULE_IDS, type Finding} from './types.js';
+import {HINTS, RULE_IDS, type Finding, type Severity} from './types.js';
+
+// error blocks a code-scanning gate, warning is shown; security-severity is GitHub's 0-10 scale.
+const LEVEL: Record<Severity, string> = {high: 'error', low: 'warning'};
+const SECURITY_SEVERITY: Record<Severity, string> = {high: '8.0', low: '3.0'};
 
 const DESCRIPTIONS: Record<(typeof RULE_IDS)[number], string> = {
   'plaintext-secret': 'A v1 Secret manifest with a plaintext value in data or stringData.',
   'kustomize-secret-literal': 'A kustomize secretGenerator with a literal value, or a file it reads that holds values.',
   'last-applied-secret': 'A kubectl.kubernetes.io/last-applied-configuration annotation that copies a Secret with values.',
-  'private-key': 'A PEM private key block.',
+  'private-key': 'A PEM private key block, as armour or base64-encoded.',
   'unparseable-secret': 'A file that may hold Secret material but could not be read in full (not valid YAML, not text, or over the size limit).',
 };
 
@@ -27,12 +31,13 @@ export function toSarif(r: ScanReport, o: {version: string}) {
   const result = (f: Finding) => ({
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
-    level: 'error',
+    level: LEVEL[f.severity],
     message: {text: `${f.message}. Fix: ${f.hint}`},
     locations: [{physicalLocation: {
       artifactLocation: {uri: uri(f.file), uriBaseId: '%SRCROOT%'},
       region: {startLine: f.line, startColumn: f.column},
     }}],
+    properties: {severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity]},
     ...(f.suppressed ? {suppressions: [{kind: f.suppressed === 'inline' ? 'inSource' : 'external'}]} : {}),
   });
   return {

@@ -1,9 +1,10 @@
 // One file's text in, findings out: no file system, no git, no clock. Everything that reads
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
-import {readAsManifest} from './documents.js';
+import {isMarkdownPath, readAsManifest} from './documents.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest, type ObjectView} from './manifest-view.js';
+import {markdownManifests} from './markdown.js';
 import {plaintextSecret} from './plaintext-secret.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
@@ -44,17 +45,23 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   const raw: RawFinding[] = [];
   const warnings: ScanWarning[] = [];
   let views: ObjectView[] = [];
-  if (readAsManifest(path)) {
-    const read = readManifest(text);
+  const manifest = readAsManifest(path);
+  const markdown = !manifest && isMarkdownPath(path) ? markdownManifests(text) : undefined;
+  if (manifest || markdown) {
+    const read = readManifest(markdown?.text ?? text);
     views = read.views;
-    const unparseable = rules.has('unparseable-secret') ? unparseableSecret(text) : [];
+    const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text) : [];
     raw.push(...unparseable);
-    for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});
+    // A Markdown code block is often a fragment: not being valid YAML is no news there.
+    if (!markdown) for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});
+    const found: RawFinding[] = [];
     for (const view of views) {
-      if (rules.has('plaintext-secret')) raw.push(...plaintextSecret(view));
-      if (rules.has('last-applied-secret')) raw.push(...lastAppliedSecret(view));
-      if (rules.has('kustomize-secret-literal')) raw.push(...kustomizeSecretLiteral(view));
+      if (rules.has('plaintext-secret')) found.push(...plaintextSecret(view));
+      if (rules.has('last-applied-secret')) found.push(...lastAppliedSecret(view));
+      if (rules.has('kustomize-secret-literal')) found.push(...kustomizeSecretLiteral(view));
     }
+    // Columns in the Markdown file: the block's indentation was cut before reading it.
+    for (const f of found) raw.push(markdown ? {...f, column: f.column + (markdown.indent.get(f.line) ?? 0)} : f);
   }
   const refs = o.references?.get(path);
   if (refs && rules.has('kustomize-secret-literal')) raw.push(...referencedFile(text, refs));
@@ -67,7 +74,7 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   const allowLines = raw.length > 0 ? allowCommentLines(text) : new Set<number>();
   const allowed = o.allow?.(path) ?? false;
   const findings = raw.map((f): Finding => {
-    const finding: Finding = {rule: f.rule, file: display, line: f.line, column: f.column, message: f.message, hint: HINTS[f.rule]};
+    const finding: Finding = {rule: f.rule, file: display, line: f.line, column: f.column, message: f.message, severity: f.severity, hint: HINTS[f.rule]};
     if (allowedInline(allowLines, f)) finding.suppressed = 'inline';
     else if (allowed) finding.suppressed = 'config';
     return finding;

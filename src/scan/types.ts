@@ -5,6 +5,10 @@
 export const RULE_IDS = ['plaintext-secret', 'kustomize-secret-literal', 'last-applied-secret', 'private-key', 'unparseable-secret'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
+/** high: a credential or a private key; low: a value whose key name shows public data (ca.crt, url, port). */
+export const SEVERITIES = ['high', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
 export interface Finding {
   rule: RuleId;
   /** The path as the user should see it (relative to the working directory). */
@@ -14,6 +18,7 @@ export interface Finding {
   /** 1-based. */
   column: number;
   message: string;
+  severity: Severity;
   hint: string;
   /** Set when an inline comment or `.kubectl-secret.yaml` allows it; counted, not reported. */
   suppressed?: 'inline' | 'config';

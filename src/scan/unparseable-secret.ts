@@ -40,7 +40,7 @@ export function unparseableSecret(text: string): RawFinding[] {
     if (!material || containsTemplate(chunk.text)) continue;
     const cost = parseCost(chunk.text);
     if (cost) {
-      out.push({rule: 'unparseable-secret', line: chunk.startLine, column: 1, message: `${MATERIAL_NAMES[material]} in a document too complex to parse (${cost}), so its values could not be checked`});
+      out.push({rule: 'unparseable-secret', severity: 'high', line: chunk.startLine, column: 1, message: `${MATERIAL_NAMES[material]} in a document too complex to parse (${cost}), so its values could not be checked`});
       continue;
     }
     const docs = parseAllDocuments(chunk.text, {uniqueKeys: false, prettyErrors: false});
@@ -51,6 +51,7 @@ export function unparseableSecret(text: string): RawFinding[] {
     const e = failed.errors[0];
     out.push({
       rule: 'unparseable-secret',
+      severity: 'high',
       line: chunk.startLine + lineOf(chunk.text, e.pos[0]) - 1,
       column: 1,
       message: `${MATERIAL_NAMES[material]} that is not valid YAML (${describeYamlError(e.message)}), so its values could not be checked`,

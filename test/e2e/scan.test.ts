@@ -41,7 +41,7 @@ test('--staged scans the index, not the working tree', async (t) => {
   r.write('s.yaml', clean);
   const staged = await scan(r.dir, ['--staged']);
   assert.equal(staged.code, 1, staged.stderr);
-  assert.match(staged.stdout, /^s\.yaml:6:3: plaintext-secret: Secret staged has a plaintext value in stringData\.password$/m);
+  assert.match(staged.stdout, /^s\.yaml:6:3: plaintext-secret: Secret staged has a plaintext value in stringData\.password \[high\]$/m);
   assert.match(staged.stdout, /hint: /);
   assert.match(staged.stderr, /1 finding in 1 file \(1 file scanned, 0 suppressed\)/);
   assert.equal((await scan(r.dir, ['s.yaml'])).code, 0, 'the working tree file is clean');
@@ -83,8 +83,8 @@ test('--format json: findings {rule, file, line, column, message} and counts; su
   assert.equal(res.code, 1, res.stderr);
   const json = JSON.parse(res.stdout);
   assert.deepEqual(json.findings, [
-    {rule: 'unparseable-secret', file: 'big.yaml', line: 2, column: 1, message: 'the file is 2140 bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned'},
-    {rule: 'plaintext-secret', file: 'deploy/s.yaml', line: 6, column: 3, message: 'Secret db has a plaintext value in stringData.password'},
+    {rule: 'unparseable-secret', severity: 'high', file: 'big.yaml', line: 2, column: 1, message: 'the file is 2140 bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned'},
+    {rule: 'plaintext-secret', severity: 'high', file: 'deploy/s.yaml', line: 6, column: 3, message: 'Secret db has a plaintext value in stringData.password'},
   ]);
   assert.deepEqual([json.scanned, json.skipped, json.suppressed], [5, 2, 2]);
   assert.equal(typeof json.hints['plaintext-secret'], 'string');

@@ -1,0 +1,73 @@
+// "Flag only what is real": example keys, placeholders and templates in every common shape.
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {generateKeyPairSync} from 'node:crypto';
+import {scanText} from '../../../src/scan/scan.js';
+
+const CANARY = 'CANARY-5e0b9d41c3';
+const rulesOf = (path: string, text: string) => scanText(path, text).findings.map((f) => f.rule);
+const secret = (body: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n${body}`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+// A real key, made per run: never committed, and the scanner must still see it as one.
+const REAL_KEY = generateKeyPairSync('rsa', {modulusLength: 1024}).privateKey.export({type: 'pkcs1', format: 'pem'}).toString();
+
+test('private-key: example keys elided between their armour lines are not keys', () => {
+  const lines = REAL_KEY.trim().split('\n');
+  const [begin, first, , , end] = [lines[0], lines[1], lines[2], lines[3], lines[lines.length - 1]];
+  for (const gap of ['...', '. . .', '....', '…', '[...]', '<snip>']) {
+    assert.deepEqual(rulesOf('README.md', `${begin}\n${first}\n${gap}\n${end}\n`), [], gap);
+    assert.deepEqual(rulesOf('notes.txt', `${begin}\n${gap}\n${end}\n`), [], gap);
+    assert.deepEqual(rulesOf('notes.txt', `${begin}\n${first}${gap}\n${end}\n`), [], `inline ${gap}`);
+  }
+  // Armour around a placeholder, on one line or several, in YAML and in JSON strings.
+  for (const body of ['<your-client-private-key>', '...', '{{ .Values.key }}', '${PRIVATE_KEY}', 'YOUR_KEY_HERE', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']) {
+    assert.deepEqual(rulesOf('values.yaml', `key: |\n  -----BEGIN PRIVATE KEY-----\n  ${body}\n  -----END PRIVATE KEY-----\n`), [], body);
+    assert.deepEqual(rulesOf('c.json', JSON.stringify({key: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`})), [], body);
+  }
+  // …while the whole key is one, in every wrapping.
+  assert.deepEqual(rulesOf('k.pem', REAL_KEY), ['private-key']);
+  assert.deepEqual(rulesOf('values.yaml', `key: |\n${REAL_KEY.split('\n').map((l) => '  ' + l).join('\n')}`), ['private-key']);
+  assert.deepEqual(rulesOf('c.json', JSON.stringify({key: REAL_KEY})), ['private-key']);
+  assert.deepEqual(rulesOf('k.go', `const k = \`${REAL_KEY}\`\n`), ['private-key']);
+  assert.deepEqual(rulesOf('k.go', `k := "${REAL_KEY.trim().split('\n').join('\\n" +\n\t"')}"\n`), ['private-key']);
+});
+
+test('placeholders in their common shapes are not secrets, in stringData and base64 data', () => {
+  const placeholders = [
+    'XXXXXXXX', 'xxxxxxxxxxxx', '********', 'p-XXXX', 'AKIAXXXXXXXXXXXXXXXX', 'sk_live_xxxxxxxxxxxxxxxx',
+    'change-me', 'changeme-placeholder', 'change-me-to-something-long', 'CHANGE_ME_PLEASE', 'changeme123',
+    'your-password-here', 'YOUR-TOKEN-HERE', 'your_api_key_here', '<myemail>@gmail.com', 'https://<user>:<token>@github.com/org/repo',
+    '"${DB_PASSWORD}"', '"postgres://u:${PASS}@db:5432/x"', '...', '"<base64-encoded-password>"', 'ewogICJjcmVk...', 'eyJhbGciOi…',
+    'BASE64-TOKEN-VALUE-PLACEHOLDER', 'BASE64_CERT_PLACEHOLDER', 'REPLACE_ME', 'replace-me-with-token', 'REDACTED', 'TODO', 'fixme-later',
+  ];
+  for (const v of placeholders) {
+    assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), [], v);
+    const raw = v.replace(/^"|"$/g, '');
+    assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  k: ${b64(raw)}\n`)), [], `base64 of ${raw}`);
+  }
+  // An empty map or list written as a value holds nothing.
+  for (const v of ['{}', '[]', '|\n    {}']) assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), [], v);
+  // Masked values as `flux diff` writes them: **SOPS** inside JSON, and base64 of a placeholder even in stringData.
+  assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  .dockerconfigjson: ${b64('{"mask":"**SOPS**"}')}\n`)), []);
+  assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  password: ${b64('**SOPS**')}\n`)), []);
+  // Real-looking values that merely contain an x, a star or the word "change" stay findings.
+  for (const v of ['xK9fX2', 'p@ss*word', 'exchange-rate-key-8f3a', 'todos4life', 'redactedX9', 'admin', 'minio123', 'my-password', CANARY]) {
+    assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), ['plaintext-secret'], v);
+    assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  k: ${b64(v)}\n`)), ['plaintext-secret'], `base64 of ${v}`);
+  }
+});
+
+test('templates: nested quotes inside {{ }} and templates spanning lines are not values', () => {
+  const tpl = (data: string) => `{{- if .Values.enabled }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ include "x.fullname" . }}\ndata:\n${data}{{- end }}\n`;
+  for (const data of [
+    '  password: "{{ b64enc (include "x.password" .) }}"\n',
+    "  password: '{{ include \"x.password\" . | b64enc }}'\n",
+    '  password: {{ .Values.password | default (randAlphaNum 16) | b64enc\n    | quote }}\n',
+    '  password: {{- if .Values.pw }}\n    {{ .Values.pw | b64enc }}\n  {{- else }}\n    {{ randAlphaNum 10 | b64enc }}\n  {{- end }}\n',
+    '  {{- range $k, $v := .Values.secrets }}\n  {{ $k }}: {{ $v | b64enc | quote }}\n  {{- end }}\n',
+  ]) {
+    const r = scanText('templates/secret.yaml', tpl(data));
+    assert.deepEqual(r.findings.map((f) => f.rule), [], data);
+  }
+  assert.deepEqual(rulesOf('templates/secret.yaml', tpl(`  password: ${b64(CANARY)}\n`)), ['plaintext-secret'], 'a literal in a template is still found');
+});
