@@ -24,6 +24,8 @@ export interface SealRequest {
   raw?: boolean;
   skipOtherKinds?: boolean;
   allowEmptyData?: boolean;
+  /** --force: replace a read-only target. */
+  force?: boolean;
   /** -n; the context's namespace is asked for only when an input lacks one. */
   namespace?: string;
   contextNamespace: () => Promise<string | undefined>;
@@ -74,7 +76,7 @@ export async function runSeal(req: SealRequest): Promise<SealResult> {
     }
     const key = await req.key();
     const merged = mergeIntoSealedText(existing, req.mergeInto, secrets[0], {key, scope: req.scope, namespace: await namespaceFor(req, secrets, req.scope)});
-    atomicWriteFile(req.mergeInto, merged.text);
+    atomicWriteFile(req.mergeInto, merged.text, {force: req.force ?? false});
     return {written: [req.mergeInto], sealedCount: merged.keys.length};
   }
 
@@ -85,7 +87,7 @@ export async function runSeal(req: SealRequest): Promise<SealResult> {
   const text = renderManifests(sealed, req.format);
   const target = req.inPlace ? req.file! : req.outputFile;
   if (target) {
-    atomicWriteFile(target, text);
+    atomicWriteFile(target, text, {force: req.force ?? false});
     return {written: [target], sealedCount: secrets.length};
   }
   return {stdout: text, written: [], sealedCount: secrets.length};
