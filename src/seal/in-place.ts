@@ -3,12 +3,13 @@
 // The key: --cert, else the `seal:` defaults of .kubectl-secret.yaml, else the cluster.
 import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
-import {parse as parseYaml, stringify} from 'yaml';
+import {parse as parseYaml} from 'yaml';
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
 import {parseManifests} from '../manifests/parse.js';
 import {isSecret, secretFromObject} from '../manifests/secret.js';
 import {renderManifests} from '../render/manifests.js';
+import {toYaml} from '../render/yaml.js';
 import {resolveSealingKey} from './key-resolution.js';
 import {sealDocuments, sealSecret, splitYamlDocuments} from './seal.js';
 import type {Scope} from '../crypto/index.js';
@@ -74,7 +75,7 @@ export async function sealFileInPlace(file: string, opts: {cert?: string; namesp
     const docs = part.body.trim() ? parseManifests(part.body, file) : [];
     if (docs.length === 1 && isSecret(docs[0].object)) {
       const where = `${file}:${line}: `;
-      part.body = stringify(sealSecret(secretFromObject(docs[0].object, {file, line}), o, where), {lineWidth: 0});
+      part.body = toYaml(sealSecret(secretFromObject(docs[0].object, {file, line}), o, where));
     } else if (docs.some((d) => isSecret(d.object))) {
       part.body = renderManifests(sealDocuments(docs, o), 'yaml');
     }

@@ -3,6 +3,7 @@
 // some keys of an existing sealed file while leaving every other key's bytes untouched.
 import {parseDocument, isMap, isScalar} from 'yaml';
 import {InputError} from '../errors.js';
+import {editedDocumentToString} from '../render/yaml.js';
 import {sealLabel, type Scope} from '../crypto/index.js';
 import {describeObject, isSecret, secretFromObject, type SecretModel} from '../manifests/secret.js';
 import {parseManifests, type KubeObject, type SourcedObject} from '../manifests/parse.js';
@@ -109,9 +110,18 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   for (const [k, v] of Object.entries(sealed)) {
     const node = doc.getIn(['spec', 'encryptedData', k], true);
     if (isScalar(node)) node.value = v;
-    else doc.setIn(['spec', 'encryptedData', k], v);
+    else doc.setIn(['spec', 'encryptedData', k], doc.createNode(v));
   }
-  part.body = doc.toString({lineWidth: 0});
+  // The keys written (new or re-sealed) must read back as the same strings under YAML 1.1 (`on`, `0777`).
+  const data = doc.getIn(['spec', 'encryptedData'], true);
+  const touched = [];
+  if (isMap(data)) {
+    for (const pair of data.items) {
+      if (!isScalar(pair.key)) pair.key = doc.createNode(pair.key);
+      if (isScalar(pair.key) && Object.hasOwn(sealed, String(pair.key.value))) touched.push(pair);
+    }
+  }
+  part.body = editedDocumentToString(doc, touched);
   return {text: parts.map((p) => p.separator + p.body).join(''), keys};
 }
 
