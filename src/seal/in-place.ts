@@ -6,6 +6,7 @@ import {dirname, join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
+import {readManifestFile} from '../io/input.js';
 import {parseManifests} from '../manifests/parse.js';
 import {isSecret, secretFromObject} from '../manifests/secret.js';
 import {renderManifests} from '../render/manifests.js';
@@ -48,7 +49,7 @@ export function sealDefaultsFor(file: string): SealDefaults {
 
 /** Returns false, without writing, when the file holds no Secret to seal (e.g. only a ConfigMap). */
 export async function sealFileInPlace(file: string, opts: {cert?: string; namespace?: string; cluster?: () => Promise<Cluster>}): Promise<boolean> {
-  const text = readFileSync(file, 'utf8');
+  const text = readManifestFile(file, 'file');
   const secrets = parseManifests(text, file).filter((d) => isSecret(d.object));
   if (secrets.length === 0) return false;
   const defaults = sealDefaultsFor(file);

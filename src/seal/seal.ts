@@ -5,9 +5,10 @@ import {parseDocument, isMap, isScalar} from 'yaml';
 import {InputError} from '../errors.js';
 import {editedDocumentToString} from '../render/yaml.js';
 import {sealLabel, type Scope} from '../crypto/index.js';
-import {describeObject, isSecret, secretFromObject, type SecretModel} from '../manifests/secret.js';
+import {assertSecretDataSize, describeObject, isSecret, secretDataSize, secretFromObject, type SecretModel} from '../manifests/secret.js';
 import {parseManifests, type KubeObject, type SourcedObject} from '../manifests/parse.js';
 import {buildSealedObject, schemeOf, scopeFromAnnotations, sealedIdentity} from './sealed-object.js';
+import {sealedValueLength} from './unseal.js';
 import {sealValue, type SealingKey} from './sealing-key.js';
 
 export interface SealOptions {
@@ -32,6 +33,7 @@ export function sealSecret(secret: SecretModel, o: SealOptions, where = ''): Kub
   if (secret.values.size === 0 && !o.allowEmptyData) {
     throw new InputError(`${where}Secret ${secret.name} has no data to seal`, 'add data or stringData, or pass --allow-empty-data');
   }
+  assertSecretDataSize(secretDataSize(secret.values.values()), `${where}Secret ${namespace ? namespace + '/' : ''}${secret.name}`);
   const label = sealLabel(scope, namespace, secret.name);
   const encryptedData: Record<string, string> = {};
   for (const [k, v] of secret.values) encryptedData[k] = sealValue(o.key, v, label);
@@ -82,6 +84,10 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   const namespace = id.namespace ?? secret.namespace ?? o.namespace;
   if (id.scope !== 'cluster-wide' && !namespace) throw new InputError(`${file}: the SealedSecret has no namespace`, 'pass -n NAMESPACE');
   const label = sealLabel(id.scope, namespace, id.name ?? secret.name);
+  // The keys kept are counted from their ciphertext's length: the merged Secret must fit too.
+  const kept = Object.entries<unknown>(target.object.spec?.encryptedData ?? {}).filter(([k]) => !secret.values.has(k));
+  const keptSize = kept.reduce((n, [, v]) => n + sealedValueLength(scheme, v, label), 0);
+  assertSecretDataSize(keptSize + secretDataSize(secret.values.values()), `${file}: SealedSecret ${namespace ? namespace + '/' : ''}${id.name ?? secret.name} after the merge`);
   const sealed: Record<string, string> = {};
   for (const [k, v] of secret.values) sealed[k] = sealValue(o.key, v, label);
   const keys = Object.keys(sealed);

@@ -4,8 +4,8 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, lstatSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
-import {CryptoError, naclOpen, sealLabel, sealedSecretsOpen, type NaclKeyPair} from '../crypto/index.js';
-import {BITNAMI_CLUSTER_WIDE, BITNAMI_NAMESPACE_WIDE, KS_SCOPE, schemeOf, sealedIdentity} from './sealed-object.js';
+import {CryptoError, naclOpen, naclValueLength, sealLabel, sealedSecretsOpen, sealedSecretsValueLength, type NaclKeyPair} from '../crypto/index.js';
+import {BITNAMI_CLUSTER_WIDE, BITNAMI_NAMESPACE_WIDE, KS_SCOPE, schemeOf, sealedIdentity, type Scheme} from './sealed-object.js';
 import type {KeyObject} from 'node:crypto';
 import type {KubeObject} from '../manifests/parse.js';
 import type {SecretModel} from '../manifests/secret.js';
@@ -47,6 +47,37 @@ export function unsealObject(o: KubeObject, keys: OpeningKeys, where = ''): Secr
   // Bitnami lets a template carry extra plaintext `data` (non-secret config); keep it.
   for (const [k, v] of Object.entries<string>(t.data ?? {})) if (!values.has(k) && typeof v === 'string') values.set(k, Buffer.from(v, 'utf8'));
   return {name: id.name, namespace: id.namespace, labels: {...(t.metadata?.labels ?? {})}, annotations, type: t.type, immutable: t.immutable, values};
+}
+
+/**
+ * The size of a sealed value's plaintext, from its length alone (no key). A value too damaged to
+ * tell counts as empty: opening it reports the damage.
+ */
+export function sealedValueLength(scheme: Scheme, v: unknown, label: string): number {
+  if (typeof v !== 'string') return 0;
+  try {
+    return scheme === 'nacl' ? naclValueLength(v, label) : sealedSecretsValueLength(v);
+  } catch {
+    return 0;
+  }
+}
+
+/** The bytes of data the Secret of a sealed object will hold (its template's plain `data` included). */
+export function sealedDataSize(o: KubeObject): number {
+  const scheme = schemeOf(o);
+  if (!scheme) return 0;
+  const id = sealedIdentity(o);
+  let label: string;
+  try {
+    label = sealLabel(id.scope, id.namespace, id.name);
+  } catch {
+    return 0;
+  }
+  const enc = o.spec?.encryptedData ?? {};
+  let n = 0;
+  for (const v of Object.values<unknown>(enc)) n += sealedValueLength(scheme, v, label);
+  for (const [k, v] of Object.entries<unknown>(o.spec?.template?.data ?? {})) if (!(k in enc) && typeof v === 'string') n += Buffer.byteLength(v, 'utf8');
+  return n;
 }
 
 function openNacl(v: string, keys: NaclKeyPair[], label: string): Buffer {
