@@ -99,6 +99,20 @@ const CASES: Case[] = [
     assert.equal((await env.cli(['keys', 'rotate'])).code, 0);
     return {target, args: ['reencrypt', target]};
   }},
+  {name: 'seal --in-place through a symbolic link', setup: (dir) => {
+    const target = join(dir, 'real.yaml');
+    writeFileSync(target, secretYaml({password: 'CANARY-inplace-link'}));
+    symlinkSync('real.yaml', join(dir, 'link.yaml'));
+    return {target, args: ['seal', join(dir, 'link.yaml'), '--in-place', '--cert', RSA_CERT]};
+  }},
+  {name: 'unseal -w over a 0644 file', mode: 0o600, setup: async (dir) => {
+    const sealed = join(dir, 'sealed.yaml');
+    const first = await runCli(['seal', '--cert', NACL_PUB, '-w', sealed], {input: secretYaml({password: 'CANARY-unseal-644'})});
+    assert.equal(first.code, 0, first.stderr);
+    const target = join(dir, 'plain.yaml');
+    writeFileSync(target, 'previous file\n', {mode: 0o644});
+    return {target, args: ['unseal', sealed, '--key', NACL_PRIV, '-w', target]};
+  }},
   {name: 'unseal -w', mode: 0o600, setup: async (dir) => {
     const sealed = join(dir, 'sealed.yaml');
     const first = await runCli(['seal', '--cert', NACL_PUB, '-w', sealed], {input: secretYaml({password: 'CANARY-unseal'})});
@@ -119,11 +133,14 @@ for (const c of CASES) {
     assert.equal(tmps.length, 1);
     // The temporary is private to its owner, never wider than the target.
     assert.ok((statSync(join(dir, tmps[0])).mode & 0o077) <= (statSync(target).mode & 0o077));
+    // Nothing is readable by others while being written, whatever the target's mode.
+    assert.equal(statSync(join(dir, tmps[0])).mode & 0o077, 0);
     const again = args[0] === 'unseal' || args[0] === 'reencrypt' ? await env.cli(args, {cwd: dir}) : await runCli(args, {cwd: dir, input});
     assert.equal(again.code, 0, again.stderr);
     assert.notDeepEqual(readFileSync(target), before, 'the uninterrupted run replaced the file');
     assert.deepEqual(temporaries(dir), [], 'no temporary file left, the dead one included');
     if (c.mode !== undefined) assert.equal(statSync(target).mode & 0o777, c.mode);
+    if (existsSync(join(dir, 'link.yaml'))) assert.ok(lstatSync(join(dir, 'link.yaml')).isSymbolicLink(), 'the link is still a link');
   });
 }
 
