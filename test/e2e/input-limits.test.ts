@@ -181,14 +181,15 @@ test('inputs far beyond the limit are refused without loading them: peak RSS sta
     ['--from-file', ['seal', '--cert', RSA_CERT, '--name', 'db', '-n', 'team', '--from-file', `k=${big}`]],
     ['--raw --from-file', ['seal', '--raw', '--cert', RSA_CERT, '--name', 'db', '-n', 'team', '--from-file', big]],
     ['a manifest file', ['seal', '--cert', RSA_CERT, big]],
-    ['--raw on stdin', ['seal', '--raw', '--cert', RSA_CERT, '--name', 'db', '-n', 'team'], Buffer.alloc(150 * MIB, 0x41)],
-    ['a manifest on stdin', ['seal', '--cert', RSA_CERT], Buffer.alloc(150 * MIB, 0x41)],
+    ['--raw on stdin', ['seal', '--raw', '--cert', RSA_CERT, '--name', 'db', '-n', 'team'], Buffer.alloc(300 * MIB, 0x41)],
+    // A manifest may be up to 64 MiB (many Secrets): that much is read, no more.
+    ['a manifest on stdin', ['seal', '--cert', RSA_CERT], Buffer.alloc(300 * MIB, 0x41)],
   ];
   for (const [what, args, input] of runs) {
     const r = await peakRss(args, input);
     assert.equal(r.code, 2, `${what}: ${r.stderr}`);
     assert.match(r.stderr, /^error: .* is larger than/m, what);
     assert.doesNotMatch(r.stderr, /internal error|heap/i, what);
-    assert.ok(r.maxRssMiB < baseline.maxRssMiB + 64, `${what}: peak RSS ${r.maxRssMiB.toFixed(0)} MiB, baseline ${baseline.maxRssMiB.toFixed(0)} MiB`);
+    assert.ok(r.maxRssMiB < baseline.maxRssMiB + 100, `${what}: peak RSS ${r.maxRssMiB.toFixed(0)} MiB, baseline ${baseline.maxRssMiB.toFixed(0)} MiB`);
   }
 });
