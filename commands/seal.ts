@@ -31,6 +31,7 @@ export default class Seal extends ClusterCommand {
     type: Flags.string({description: 'Secret type when building from flags.', default: 'Opaque'}),
     'skip-other-kinds': Flags.boolean({description: 'Copy non-Secret documents through unchanged instead of failing.', default: false}),
     'allow-empty-data': Flags.boolean({description: 'Seal Secrets that have no data.', default: false}),
+    force: Flags.boolean({description: 'Replace a read-only -w, --in-place or --merge-into file.', default: false}),
   };
 
   async run(): Promise<void> {
@@ -53,6 +54,7 @@ export default class Seal extends ClusterCommand {
       raw: flags.raw,
       skipOtherKinds: flags['skip-other-kinds'],
       allowEmptyData: flags['allow-empty-data'],
+      force: flags.force,
       namespace: flags.namespace,
       contextNamespace: async () => (await this.cluster(flags)).namespace,
       key: () => resolveSealingKey({

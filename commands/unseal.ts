@@ -15,8 +15,8 @@ export default class Unseal extends ClusterCommand {
     'recovery-private-key': Flags.string({description: 'Sealed Secrets controller private key: PEM, or its key Secret as YAML (repeatable).', multiple: true}),
     'key-namespace': Flags.string({description: 'Namespace of the nacl sealing keys.', default: 'kube-system'}),
     output: Flags.string({char: 'o', description: 'Output format.', options: ['yaml', 'json'], default: 'yaml'}),
-    'output-file': Flags.string({char: 'w', description: 'Write the plaintext Secret here (mode 0600, atomically) instead of stdout.'}),
-    force: Flags.boolean({description: 'Allow -w to a path inside a git work tree that git does not ignore.', default: false}),
+    'output-file': Flags.string({char: 'w', description: 'Write the plaintext Secret here (always mode 0600, atomically; never through a symbolic link) instead of stdout.'}),
+    force: Flags.boolean({description: 'Allow -w to a path inside a git work tree that git does not ignore (or where git cannot tell), or over a read-only file.', default: false}),
   };
 
   async run(): Promise<void> {
@@ -31,7 +31,7 @@ export default class Unseal extends ClusterCommand {
     const secrets = docs.map((d) => secretToObject(unsealObject(d.object, keys, `${d.file}:${d.line}: `)));
     const text = renderManifests(secrets, flags.output as 'yaml' | 'json');
     if (flags['output-file']) {
-      atomicWriteFile(flags['output-file'], text, {private: true});
+      atomicWriteFile(flags['output-file'], text, {private: true, force: flags.force});
       process.stderr.write(`wrote ${secrets.length} plaintext Secret(s) to ${flags['output-file']}\n`);
     } else process.stdout.write(text);
   }

@@ -118,6 +118,11 @@ function parseHeader(sealed: string): {bytes: Buffer; keyId: string} {
   return {bytes, keyId: bytes.subarray(1, HEADER).toString('hex')};
 }
 
+/** The size of the value inside a sealed value, from its length alone (no key needed). */
+export function naclValueLength(sealed: string, label: string): number {
+  return Math.max(0, parseHeader(sealed).bytes.length - MIN_LENGTH - Buffer.byteLength(label, 'utf8') - 1);
+}
+
 export function naclKeyIdOf(sealed: string): string {
   return parseHeader(sealed).keyId;
 }

@@ -42,7 +42,7 @@ export function parseNaclPublicKey(text: string): Uint8Array {
   if (blocks.length === 0) {
     let raw: Buffer;
     try {
-      raw = decodeBase64Strict(text, 'the public key');
+      raw = decodeBase64Strict(text.trim(), 'the public key');
     } catch {
       throw new CryptoError('bad-key', 'the public key is neither a PEM "PUBLIC KEY" nor the base64 of 32 raw bytes');
     }

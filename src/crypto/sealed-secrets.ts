@@ -38,6 +38,13 @@ export function sealedSecretsSeal(value: Uint8Array, label: string, publicKey: K
  * and a wrong label look the same to RSA-OAEP; when no key opens the value we look inside the
  * padding (see diagnose) to tell the user which of the two it was.
  */
+/** The size of the value inside a sealed value, from its length alone: 2 + RSA part + value + GCM tag. */
+export function sealedSecretsValueLength(sealed: string): number {
+  const bytes = decodeBase64Strict(sealed, 'the sealed value');
+  if (bytes.length < 2) throw new CryptoError('malformed', `the sealed value is ${bytes.length} byte(s): it is truncated`);
+  return Math.max(0, bytes.length - 2 - bytes.readUInt16BE(0) - TAG_BYTES);
+}
+
 export function sealedSecretsOpen(sealed: string, label: string, privateKeys: KeyObject[]): Buffer {
   const bytes = decodeBase64Strict(sealed, 'the sealed value');
   if (bytes.length < 2) throw new CryptoError('malformed', `the sealed value is ${bytes.length} byte(s): it is truncated`);

@@ -1,19 +1,148 @@
-import {readFileSync} from 'node:fs';
+// Reading what the user gives us: files, stdin, --from-file. Every read is bounded: a Secret
+// holds at most 1 MiB of data (Kubernetes' own limit), so an input far beyond that is refused
+// once the reader has passed its limit, never loaded whole (a 150 MB value once took 1.6 GB).
+// Values are bytes; manifests are text and must decode exactly, never with replacement marks.
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {InputError} from '../errors.js';
 
-export async function readStdin(): Promise<string> {
+/** Kubernetes' MaxSecretSize (pkg/apis/core/types.go): the decoded bytes of all of a Secret's data. */
+export const SECRET_DATA_LIMIT = 1024 * 1024;
+/**
+ * The most we read of one manifest or sealed file (or stdin): many Secrets, each within the
+ * limit, base64-encoded (4/3) or sealed (test/unit/fuzz/cli.test.ts seals 50 MB under a 512 MB
+ * heap). Parsing costs several times the text, so far beyond this we stop reading.
+ */
+export const MANIFEST_READ_LIMIT = 64 * 1024 * 1024;
+/** One value can be no larger than a whole Secret. */
+export const VALUE_READ_LIMIT = SECRET_DATA_LIMIT;
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+export const LIMIT_TEXT = `Kubernetes' limit of ${formatBytes(SECRET_DATA_LIMIT)} (${SECRET_DATA_LIMIT} bytes) of Secret data`;
+
+export interface Bounded {
+  /** The most bytes accepted; one more is an error. */
+  limit: number;
+  /** What is read, for messages: "--from-file ./big.bin", "manifest db.yaml", "stdin". */
+  what: string;
+  /** The error for an input over the limit. */
+  tooLarge?: () => InputError;
+}
+
+function tooLarge(b: Bounded): InputError {
+  if (b.tooLarge) return b.tooLarge();
+  return b.limit === VALUE_READ_LIMIT
+    ? new InputError(`${b.what} is larger than ${LIMIT_TEXT}`, 'a Secret cannot hold it: keep large files out of Secrets (a volume, an object store), or split the value')
+    : new InputError(`${b.what} is larger than ${formatBytes(b.limit)}, more than the largest manifest kubectl-secret reads`, `a Secret holds at most ${formatBytes(SECRET_DATA_LIMIT)} of data (Kubernetes' limit): split the file`);
+}
+
+/** A file's bytes, reading no more than limit + 1 of them. */
+export function readFileBounded(path: string, b: Bounded, cannotRead = (code: string) => new InputError(`cannot read ${b.what}: ${code}`, 'check the path')): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw cannotRead((error as NodeJS.ErrnoException).code ?? 'error');
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw cannotRead('EISDIR');
+    if (st.isFile() && st.size > b.limit) throw tooLarge(b);
+    // Not a regular file (a FIFO, /dev/stdin, a process substitution): read until past the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, b.limit + 1 - total));
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') continue;
+        throw cannotRead(code ?? 'error');
+      }
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > b.limit) throw tooLarge(b);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Stdin's bytes, stopping (and refusing) once past the limit. */
+export async function readStdinBounded(b: Bounded): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let total = 0;
+  for await (const c of process.stdin) {
+    const chunk = c as Buffer;
+    total += chunk.length;
+    if (total > b.limit) {
+      process.stdin.destroy();
+      throw tooLarge(b);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Manifest bytes as text, as kubectl's YAML reader takes them: UTF-8 (a BOM dropped), or UTF-16
+ * with its BOM. Bytes that are not valid UTF-8 are an error, not U+FFFD: a value read that way
+ * would be sealed corrupted. Binary values go under `data:` as base64, or in --from-file.
+ */
+export function decodeManifestText(bytes: Buffer, name: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  try {
+    // TextDecoder drops a UTF-8 BOM itself.
+    return new TextDecoder('utf-8', {fatal: true}).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new InputError(`${name} is not valid UTF-8 text (byte ${at})`, 'save it as UTF-8; put binary values under data: as base64, or pass them with --from-file');
+  }
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, to within a character: binary search on prefixes.
+  while (hi - lo > 4) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder('utf-8', {fatal: true}).decode(bytes.subarray(0, mid), {stream: true});
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/** Stdin as bytes (for values). */
+export async function readStdin(limit = VALUE_READ_LIMIT): Promise<Buffer> {
+  return readStdinBounded({limit, what: 'stdin'});
 }
 
 /** FILE, or stdin for `-` (or no FILE when stdin is piped), as kubectl -f reads. */
 export async function readInput(file: string | undefined, what = 'input'): Promise<{text: string; name: string} | undefined> {
   if (file === undefined && process.stdin.isTTY) return undefined;
-  if (file === undefined || file === '-') return {text: await readStdin(), name: '<stdin>'};
-  try {
-    return {text: readFileSync(file, 'utf8'), name: file};
-  } catch (error) {
-    throw new InputError(`cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'check the path');
+  if (file === undefined || file === '-') {
+    const bytes = await readStdinBounded({limit: MANIFEST_READ_LIMIT, what: `the ${what} on stdin`});
+    return {text: decodeManifestText(bytes, '<stdin>'), name: '<stdin>'};
   }
+  return {text: readManifestFile(file, what), name: file};
+}
+
+/** A manifest or sealed file's text, bounded and exactly decoded. */
+export function readManifestFile(file: string, what = 'input', hint = 'check the path'): string {
+  const bytes = readFileBounded(file, {limit: MANIFEST_READ_LIMIT, what: `${what} ${file}`}, (code) => new InputError(`cannot read ${what} ${file}: ${code}`, hint));
+  return decodeManifestText(bytes, file);
 }

@@ -1,8 +1,9 @@
 // Builds a Secret in memory from kubectl-create-secret-style flags. Reading values from files
 // and env files follows `kubectl create secret generic` (no quote processing in env files).
-import {readFileSync, readdirSync, statSync} from 'node:fs';
+import {readdirSync, statSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {InputError} from '../errors.js';
+import {MANIFEST_READ_LIMIT, readFileBounded, VALUE_READ_LIMIT} from '../io/input.js';
 import type {SecretModel} from './secret.js';
 
 export interface FromFlags {
@@ -22,12 +23,8 @@ function put(values: Map<string, Buffer>, key: string, value: Buffer, from: stri
   values.set(key, value);
 }
 
-function readFile(path: string, flag: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new InputError(`${flag}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
+function readFile(path: string, flag: string, limit = VALUE_READ_LIMIT): Buffer {
+  return readFileBounded(path, {limit, what: `${flag} ${path}`}, (code) => new InputError(`${flag}: cannot read ${path}: ${code}`));
 }
 
 export function parseLiteral(spec: string, flag = '--from-literal'): [string, string] {
@@ -58,7 +55,7 @@ export function readFromFile(spec: string, values: Map<string, Buffer>): void {
 }
 
 export function readEnvFile(path: string, values: Map<string, Buffer>): void {
-  const text = readFile(path, '--from-env-file').toString('utf8');
+  const text = readFile(path, '--from-env-file', MANIFEST_READ_LIMIT).toString('utf8');
   text.split(/\r?\n/).forEach((raw, n) => {
     const line = raw.replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) return;

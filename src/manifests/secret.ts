@@ -1,6 +1,7 @@
 // The Secret model: one map of key → bytes, with `stringData` folded over `data` exactly as
 // the API server does on write. Validation errors name the key, never the value.
 import {InputError} from '../errors.js';
+import {formatBytes, LIMIT_TEXT, SECRET_DATA_LIMIT} from '../io/input.js';
 import type {KubeObject} from './parse.js';
 
 export interface SecretModel {
@@ -89,4 +90,28 @@ export function secretToObject(s: SecretModel): KubeObject {
   if (s.immutable !== undefined) o.immutable = s.immutable;
   o.data = Object.fromEntries([...s.values].map(([k, v]) => [k, v.toString('base64')]));
   return o;
+}
+
+/** What Kubernetes counts against its limit (ValidateSecret): the decoded values; keys are free. */
+export function secretDataSize(values: Iterable<Uint8Array>): number {
+  let n = 0;
+  for (const v of values) n += v.length;
+  return n;
+}
+
+/** Refuses a Secret the API server would refuse, before anything is sealed, run or written. */
+export function assertSecretDataSize(size: number, what: string): void {
+  if (size <= SECRET_DATA_LIMIT) return;
+  throw new InputError(`${what} would hold ${formatBytes(size)} (${size} bytes) of data, more than ${LIMIT_TEXT}`, 'split the values over several Secrets, or keep large files out of Secrets (a volume, an object store)');
+}
+
+/** The data size of a live Secret (`data` as base64) once `values` replace or add keys. */
+export function rotatedDataSize(live: KubeObject, values: Map<string, Buffer>): number {
+  let n = secretDataSize(values.values());
+  for (const [k, v] of Object.entries<unknown>(live.data ?? {})) {
+    if (values.has(k) || typeof v !== 'string') continue;
+    const s = v.replace(/[\r\n]/g, '');
+    n += Math.floor((s.length * 3) / 4) - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
+  }
+  return n;
 }

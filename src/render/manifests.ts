@@ -1,5 +1,5 @@
-import {stringify} from 'yaml';
 import type {KubeObject} from '../manifests/parse.js';
+import {toYamlDocuments} from './yaml.js';
 
 /** Objects as kubectl prints them: YAML documents separated by ---, or JSON (a List when several). */
 export function renderManifests(objects: KubeObject[], format: 'yaml' | 'json'): string {
@@ -7,5 +7,5 @@ export function renderManifests(objects: KubeObject[], format: 'yaml' | 'json'):
     const data = objects.length === 1 ? objects[0] : {apiVersion: 'v1', kind: 'List', items: objects};
     return JSON.stringify(data, null, 2) + '\n';
   }
-  return objects.map((o) => stringify(o, {lineWidth: 0})).join('---\n');
+  return toYamlDocuments(objects);
 }

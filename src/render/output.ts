@@ -1,9 +1,9 @@
-import {stringify} from 'yaml';
+import {toYaml} from './yaml.js';
 
 /** Serializes data for -o json|yaml, the way kubectl prints objects. */
 export function renderData(data: unknown, format: 'json' | 'yaml'): string {
   if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
-  return stringify(data, {lineWidth: 0});
+  return toYaml(data);
 }
 
 /** Colour only on a TTY and never with NO_COLOR (https://no-color.org). */

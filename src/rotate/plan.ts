@@ -1,8 +1,9 @@
 // What a rotation will do, decided before anything is generated, run or written: which keys
 // get a new value and from where. Pure: the live object comes in, the plan and the new object
 // come out. A plan names keys and sources, never values.
-import {readFileSync, statSync} from 'node:fs';
+import {statSync} from 'node:fs';
 import {InputError} from '../errors.js';
+import {readFileBounded, VALUE_READ_LIMIT} from '../io/input.js';
 import {parseLiteral} from '../manifests/from-flags.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {DEFAULT_LENGTH, type Charset} from './generate.js';
@@ -59,7 +60,7 @@ export function collectRequests(f: ValueFlags): KeyRequest[] {
 function readValueFile(path: string): Buffer {
   try {
     if (statSync(path).isDirectory()) throw new InputError(`--from-file: ${path} is a folder`, 'pass the file that holds the new value');
-    return readFileSync(path);
+    return readFileBounded(path, {limit: VALUE_READ_LIMIT, what: `--from-file ${path}`}, (code) => new InputError(`--from-file: cannot read ${path}: ${code}`));
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`--from-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);

@@ -6,11 +6,12 @@ import {ClusterError, IncompleteError, InputError} from '../errors.js';
 import {resourceFor} from '../kube/resources.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {KubeObject} from '../manifests/parse.js';
+import {assertSecretDataSize, rotatedDataSize} from '../manifests/secret.js';
 import type {SealingKey} from '../seal/sealing-key.js';
 import {runExec} from './exec.js';
 import {generateValue} from './generate.js';
 import {ownershipWarnings, planRotation, rotatedObject, type KeyRequest, type RotationPlan} from './plan.js';
-import {planSealedRotation, readSealedTarget, writeSealedRotation, type SealedTarget} from './sealed.js';
+import {assertSealedRotationSize, planSealedRotation, readSealedTarget, writeSealedRotation, type SealedTarget} from './sealed.js';
 import {recreateSecret, updateSecret} from './write.js';
 
 export interface RotateHooks {
@@ -68,6 +69,7 @@ export async function rotateSecret(cluster: Cluster, o: RotateCommon & {name: st
   }
   if (!(await confirmed(plan, hooks, o))) return {plan, written: false, values: new Map(), generated: []};
   const {values, generated} = await newValues(o.requests, hooks);
+  assertSecretDataSize(rotatedDataSize(live, values), `Secret ${o.namespace}/${o.name} after the rotation`);
   if (o.exec) await runExec(o.exec, values, o.name, o.namespace, hooks.onExec);
   const next = rotatedObject(live, values, (o.now ?? (() => new Date()))());
   try {
@@ -89,6 +91,7 @@ export async function rotateSealed(o: RotateCommon & {file: string; name?: strin
   // The key first: failing to get it must not come after --exec changed the external system.
   const key = await o.key(target);
   const {values, generated} = await newValues(o.requests, hooks);
+  assertSealedRotationSize(target, values);
   if (o.exec) await runExec(o.exec, values, target.name, target.namespace ?? '', hooks.onExec);
   writeSealedRotation(target, values, key);
   return {plan, written: true, values, generated, target};

@@ -1,11 +1,14 @@
 // `rotate --sealed FILE`: the GitOps rotation. The new values are sealed into the file with
 // seal's merge (only the rotated keys' ciphertext changes; every other byte stays), the file is
 // replaced atomically, and the user commits it. Nothing is written to the cluster.
-import {readFileSync} from 'node:fs';
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
+import {readManifestFile} from '../io/input.js';
 import {parseManifests, type SourcedObject} from '../manifests/parse.js';
 import {mergeIntoSealedText} from '../seal/seal.js';
+import {sealedValueLength} from '../seal/unseal.js';
+import {sealLabel} from '../crypto/index.js';
+import {assertSecretDataSize, secretDataSize} from '../manifests/secret.js';
 import {schemeOf, sealedIdentity, type Scheme} from '../seal/sealed-object.js';
 import type {SealingKey} from '../seal/sealing-key.js';
 import {planRotation, type KeyRequest, type RotationPlan} from './plan.js';
@@ -21,12 +24,7 @@ export interface SealedTarget {
 }
 
 export function readSealedTarget(file: string, name: string | undefined, namespaceFlag: string | undefined): SealedTarget {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`--sealed: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'check the path');
-  }
+  const text = readManifestFile(file, '--sealed file');
   const docs = parseManifests(text, file).filter((d) => schemeOf(d.object));
   if (docs.length === 0) throw new InputError(`${file}: no SealedSecret found`, 'pass a file produced by `kubectl secret seal` or kubeseal');
   const doc = name ? docs.find((d) => sealedIdentity(d.object).name === name) : docs.length === 1 ? docs[0] : undefined;
@@ -42,11 +40,24 @@ export function planSealedRotation(t: SealedTarget, requests: KeyRequest[], add:
   return planRotation(t.name, t.namespace ?? '', Object.keys(t.doc.object.spec?.encryptedData ?? {}), requests, {add});
 }
 
+/** The rotated SealedSecret must still fit Kubernetes' limit: checked before --exec hands the values on. */
+export function assertSealedRotationSize(t: SealedTarget, values: Map<string, Buffer>): void {
+  const enc = t.doc.object.spec?.encryptedData ?? {};
+  const id = sealedIdentity(t.doc.object);
+  let label = '';
+  try {
+    label = sealLabel(id.scope, t.namespace, t.name);
+  } catch {}
+  let n = secretDataSize(values.values());
+  for (const [k, v] of Object.entries<unknown>(enc)) if (!values.has(k)) n += sealedValueLength(t.scheme, v, label);
+  assertSecretDataSize(n, `${t.file}: SealedSecret ${t.namespace ? t.namespace + '/' : ''}${t.name} after the rotation`);
+}
+
 /** Seals the new values into the file (merge) and replaces it atomically. */
 export function writeSealedRotation(t: SealedTarget, values: Map<string, Buffer>, key: SealingKey): string[] {
   const merged = mergeIntoSealedText(t.text, t.file, {name: t.name, namespace: t.namespace, labels: {}, annotations: {}, values}, {key, namespace: t.namespace});
   // The file may have changed since it was read (an editor, a pull): do not overwrite that.
-  if (readFileSync(t.file, 'utf8') !== t.text) throw new InputError(`${t.file} changed while the rotation ran; it was not written`, 'run the rotation again');
+  if (readManifestFile(t.file, '--sealed file') !== t.text) throw new InputError(`${t.file} changed while the rotation ran; it was not written`, 'run the rotation again');
   atomicWriteFile(t.file, merged.text);
   return merged.keys;
 }

@@ -3,9 +3,9 @@
 // controller to report them Synced.
 import {IncompleteError} from '../errors.js';
 import {resourceFor} from '../kube/resources.js';
-import {secretToObject} from '../manifests/secret.js';
+import {assertSecretDataSize, secretToObject} from '../manifests/secret.js';
 import {schemeOf, sealedIdentity} from './sealed-object.js';
-import {unsealObject, type OpeningKeys} from './unseal.js';
+import {sealedDataSize, unsealObject, type OpeningKeys} from './unseal.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {SourcedObject, KubeObject} from '../manifests/parse.js';
 
@@ -27,6 +27,11 @@ function ssaBody(o: KubeObject): KubeObject {
 
 export async function applySealed(cluster: Cluster, docs: SourcedObject[], keys: OpeningKeys, o: {timeoutMs: number; pollMs?: number; onEvent: (e: ApplyEvent) => void}): Promise<void> {
   const failures: string[] = [];
+  // Every object is checked before the first is applied: none of a file, or all of it.
+  for (const d of docs) {
+    const id = sealedIdentity(d.object);
+    assertSecretDataSize(sealedDataSize({...d.object, metadata: {...d.object.metadata, namespace: id.namespace ?? cluster.namespace}}), `${d.file}:${d.line}: SealedSecret ${id.name ?? ''}`);
+  }
   for (const d of docs) {
     const scheme = schemeOf(d.object)!;
     const id = sealedIdentity(d.object);

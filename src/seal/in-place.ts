@@ -3,12 +3,14 @@
 // The key: --cert, else the `seal:` defaults of .kubectl-secret.yaml, else the cluster.
 import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
-import {parse as parseYaml, stringify} from 'yaml';
+import {parse as parseYaml} from 'yaml';
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
+import {readManifestFile} from '../io/input.js';
 import {parseManifests} from '../manifests/parse.js';
 import {isSecret, secretFromObject} from '../manifests/secret.js';
 import {renderManifests} from '../render/manifests.js';
+import {toYaml} from '../render/yaml.js';
 import {resolveSealingKey} from './key-resolution.js';
 import {sealDocuments, sealSecret, splitYamlDocuments} from './seal.js';
 import type {Scope} from '../crypto/index.js';
@@ -47,7 +49,7 @@ export function sealDefaultsFor(file: string): SealDefaults {
 
 /** Returns false, without writing, when the file holds no Secret to seal (e.g. only a ConfigMap). */
 export async function sealFileInPlace(file: string, opts: {cert?: string; namespace?: string; cluster?: () => Promise<Cluster>}): Promise<boolean> {
-  const text = readFileSync(file, 'utf8');
+  const text = readManifestFile(file, 'file');
   const secrets = parseManifests(text, file).filter((d) => isSecret(d.object));
   if (secrets.length === 0) return false;
   const defaults = sealDefaultsFor(file);
@@ -74,7 +76,7 @@ export async function sealFileInPlace(file: string, opts: {cert?: string; namesp
     const docs = part.body.trim() ? parseManifests(part.body, file) : [];
     if (docs.length === 1 && isSecret(docs[0].object)) {
       const where = `${file}:${line}: `;
-      part.body = stringify(sealSecret(secretFromObject(docs[0].object, {file, line}), o, where), {lineWidth: 0});
+      part.body = toYaml(sealSecret(secretFromObject(docs[0].object, {file, line}), o, where));
     } else if (docs.some((d) => isSecret(d.object))) {
       part.body = renderManifests(sealDocuments(docs, o), 'yaml');
     }

@@ -13,7 +13,7 @@ import {unsealObject} from './unseal.js';
 import type {Cluster} from '../kube/cluster.js';
 import {parseManifests, type KubeObject} from '../manifests/parse.js';
 
-export async function reencryptFile(cluster: Cluster, file: string, o: {keyNamespace: string; controller: ControllerLookup}): Promise<number> {
+export async function reencryptFile(cluster: Cluster, file: string, o: {keyNamespace: string; controller: ControllerLookup; force?: boolean}): Promise<number> {
   const {text} = readSealedFile(file, {allowOther: true});
   const all = parseManifests(text, file);
   const out: KubeObject[] = [];
@@ -40,6 +40,6 @@ export async function reencryptFile(cluster: Cluster, file: string, o: {keyNames
     count++;
   }
   const json = text.trimStart().startsWith('{');
-  atomicWriteFile(file, renderManifests(out, json ? 'json' : 'yaml'));
+  atomicWriteFile(file, renderManifests(out, json ? 'json' : 'yaml'), {force: o.force ?? false});
   return count;
 }

@@ -1,9 +1,8 @@
 // What `kubectl secret seal` does, once its flags are parsed: read the input (files, stdin or
 // flags), seal, and decide where the result goes. No value is ever printed in plaintext.
-import {readFileSync} from 'node:fs';
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
-import {readInput} from '../io/input.js';
+import {readFileBounded, readInput, readManifestFile, readStdin, VALUE_READ_LIMIT} from '../io/input.js';
 import {secretFromFlags, type FromFlags} from '../manifests/from-flags.js';
 import {parseManifests} from '../manifests/parse.js';
 import {isSecret, secretFromObject, type SecretModel} from '../manifests/secret.js';
@@ -24,6 +23,8 @@ export interface SealRequest {
   raw?: boolean;
   skipOtherKinds?: boolean;
   allowEmptyData?: boolean;
+  /** --force: replace a read-only target. */
+  force?: boolean;
   /** -n; the context's namespace is asked for only when an input lacks one. */
   namespace?: string;
   contextNamespace: () => Promise<string | undefined>;
@@ -66,15 +67,10 @@ export async function runSeal(req: SealRequest): Promise<SealResult> {
   if (req.mergeInto) {
     const secrets = docs.filter((d) => isSecret(d.object)).map((d) => secretFromObject(d.object, d));
     if (secrets.length !== 1) throw new InputError(`--merge-into takes exactly one Secret, got ${secrets.length}`);
-    let existing: string;
-    try {
-      existing = readFileSync(req.mergeInto, 'utf8');
-    } catch (error) {
-      throw new InputError(`cannot read --merge-into ${req.mergeInto}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'seal the full Secret first with -w FILE');
-    }
+    const existing = readManifestFile(req.mergeInto, '--merge-into', 'seal the full Secret first with -w FILE');
     const key = await req.key();
     const merged = mergeIntoSealedText(existing, req.mergeInto, secrets[0], {key, scope: req.scope, namespace: await namespaceFor(req, secrets, req.scope)});
-    atomicWriteFile(req.mergeInto, merged.text);
+    atomicWriteFile(req.mergeInto, merged.text, {force: req.force ?? false});
     return {written: [req.mergeInto], sealedCount: merged.keys.length};
   }
 
@@ -85,7 +81,7 @@ export async function runSeal(req: SealRequest): Promise<SealResult> {
   const text = renderManifests(sealed, req.format);
   const target = req.inPlace ? req.file! : req.outputFile;
   if (target) {
-    atomicWriteFile(target, text);
+    atomicWriteFile(target, text, {force: req.force ?? false});
     return {written: [target], sealedCount: secrets.length};
   }
   return {stdout: text, written: [], sealedCount: secrets.length};
@@ -103,18 +99,14 @@ async function sealRaw(req: SealRequest): Promise<SealResult> {
   if (literals.length + files.length > 1) throw new InputError('--raw seals exactly one value', 'pass one --from-file (or --from-literal), or the value on stdin');
   if (files.length === 1) {
     const path = files[0].includes('=') ? files[0].slice(files[0].indexOf('=') + 1) : files[0];
-    try {
-      value = readFileSync(path);
-    } catch (error) {
-      throw new InputError(`--from-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
+    value = readFileBounded(path, {limit: VALUE_READ_LIMIT, what: `--from-file ${path}`}, (code) => new InputError(`--from-file: cannot read ${path}: ${code}`));
   } else if (literals.length === 1) {
     const i = literals[0].indexOf('=');
     value = Buffer.from(i >= 0 ? literals[0].slice(i + 1) : literals[0], 'utf8');
   } else {
-    const input = await readInput(undefined, 'value');
-    if (!input) throw new InputError('--raw needs a value: --from-file PATH, or the value on stdin');
-    value = Buffer.from(input.text, 'utf8');
+    // The value's bytes exactly as piped: no text decoding, no newline handling.
+    if (process.stdin.isTTY) throw new InputError('--raw needs a value: --from-file PATH, or the value on stdin');
+    value = await readStdin();
   }
   const namespace = scope === 'cluster-wide' ? undefined : req.namespace ?? (await req.contextNamespace());
   if (scope !== 'cluster-wide' && !namespace) throw new InputError(`--raw with scope ${scope} needs a namespace`, 'pass -n NAMESPACE');

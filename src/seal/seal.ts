@@ -3,10 +3,12 @@
 // some keys of an existing sealed file while leaving every other key's bytes untouched.
 import {parseDocument, isMap, isScalar} from 'yaml';
 import {InputError} from '../errors.js';
+import {editedDocumentToString} from '../render/yaml.js';
 import {sealLabel, type Scope} from '../crypto/index.js';
-import {describeObject, isSecret, secretFromObject, type SecretModel} from '../manifests/secret.js';
+import {assertSecretDataSize, describeObject, isSecret, secretDataSize, secretFromObject, type SecretModel} from '../manifests/secret.js';
 import {parseManifests, type KubeObject, type SourcedObject} from '../manifests/parse.js';
 import {buildSealedObject, schemeOf, scopeFromAnnotations, sealedIdentity} from './sealed-object.js';
+import {sealedValueLength} from './unseal.js';
 import {sealValue, type SealingKey} from './sealing-key.js';
 
 export interface SealOptions {
@@ -31,6 +33,7 @@ export function sealSecret(secret: SecretModel, o: SealOptions, where = ''): Kub
   if (secret.values.size === 0 && !o.allowEmptyData) {
     throw new InputError(`${where}Secret ${secret.name} has no data to seal`, 'add data or stringData, or pass --allow-empty-data');
   }
+  assertSecretDataSize(secretDataSize(secret.values.values()), `${where}Secret ${namespace ? namespace + '/' : ''}${secret.name}`);
   const label = sealLabel(scope, namespace, secret.name);
   const encryptedData: Record<string, string> = {};
   for (const [k, v] of secret.values) encryptedData[k] = sealValue(o.key, v, label);
@@ -81,6 +84,10 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   const namespace = id.namespace ?? secret.namespace ?? o.namespace;
   if (id.scope !== 'cluster-wide' && !namespace) throw new InputError(`${file}: the SealedSecret has no namespace`, 'pass -n NAMESPACE');
   const label = sealLabel(id.scope, namespace, id.name ?? secret.name);
+  // The keys kept are counted from their ciphertext's length: the merged Secret must fit too.
+  const kept = Object.entries<unknown>(target.object.spec?.encryptedData ?? {}).filter(([k]) => !secret.values.has(k));
+  const keptSize = kept.reduce((n, [, v]) => n + sealedValueLength(scheme, v, label), 0);
+  assertSecretDataSize(keptSize + secretDataSize(secret.values.values()), `${file}: SealedSecret ${namespace ? namespace + '/' : ''}${id.name ?? secret.name} after the merge`);
   const sealed: Record<string, string> = {};
   for (const [k, v] of secret.values) sealed[k] = sealValue(o.key, v, label);
   const keys = Object.keys(sealed);
@@ -109,9 +116,18 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
   for (const [k, v] of Object.entries(sealed)) {
     const node = doc.getIn(['spec', 'encryptedData', k], true);
     if (isScalar(node)) node.value = v;
-    else doc.setIn(['spec', 'encryptedData', k], v);
+    else doc.setIn(['spec', 'encryptedData', k], doc.createNode(v));
   }
-  part.body = doc.toString({lineWidth: 0});
+  // The keys written (new or re-sealed) must read back as the same strings under YAML 1.1 (`on`, `0777`).
+  const data = doc.getIn(['spec', 'encryptedData'], true);
+  const touched = [];
+  if (isMap(data)) {
+    for (const pair of data.items) {
+      if (!isScalar(pair.key)) pair.key = doc.createNode(pair.key);
+      if (isScalar(pair.key) && Object.hasOwn(sealed, String(pair.key.value))) touched.push(pair);
+    }
+  }
+  part.body = editedDocumentToString(doc, touched);
   return {text: parts.map((p) => p.separator + p.body).join(''), keys};
 }
 

@@ -1,16 +1,11 @@
 // Reading sealed files: every SealedSecret document, with where it came from.
-import {readFileSync} from 'node:fs';
 import {InputError} from '../errors.js';
+import {readManifestFile} from '../io/input.js';
 import {parseManifests, type SourcedObject} from '../manifests/parse.js';
 import {schemeOf} from './sealed-object.js';
 
 export function readSealedFile(file: string, opts: {allowOther?: boolean} = {}): {text: string; docs: SourcedObject[]} {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'check the path');
-  }
+  const text = readManifestFile(file, 'sealed file');
   const all = parseManifests(text, file);
   const docs = all.filter((d) => schemeOf(d.object));
   if (!opts.allowOther) {

@@ -16,6 +16,8 @@ export const KS_SCOPE = 'kubectl-secret.dev/scope';
 
 /** Never copied into a sealed object: it holds the plaintext of the whole Secret. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** kubecfg's copy of the same; kubeseal strips both (StripLastAppliedAnnotations in sealedsecret_expansion.go). */
+export const KUBECFG_LAST_APPLIED = 'kubecfg.ksonnet.io/last-applied-configuration';
 
 export function schemeOf(o: KubeObject): Scheme | undefined {
   if (o?.kind !== 'SealedSecret') return undefined;
@@ -45,7 +47,7 @@ export function scopeAnnotations(scheme: Scheme, scope: Scope): Record<string, s
 function copiedAnnotations(a: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(a)) {
-    if (k === LAST_APPLIED || k === KS_SCOPE || k === BITNAMI_CLUSTER_WIDE || k === BITNAMI_NAMESPACE_WIDE) continue;
+    if (k === LAST_APPLIED || k === KUBECFG_LAST_APPLIED || k === KS_SCOPE || k === BITNAMI_CLUSTER_WIDE || k === BITNAMI_NAMESPACE_WIDE) continue;
     out[k] = v;
   }
   return out;
@@ -73,9 +75,16 @@ export function buildSealedObject(secret: SecretModel, scheme: Scheme, scope: Sc
   };
 }
 
-/** Name, namespace and scope a sealed object was built for (template wins over metadata, as the controller does). */
+/**
+ * Name, namespace and scope a sealed object is opened for, as Bitnami's controller decides them
+ * (Unseal in sealedsecret_expansion.go: EncryptionLabel(s.Namespace, s.Name, SecretScope(s))):
+ * the scope from the SealedSecret's own metadata.annotations only, never from the template, whose
+ * annotations merely go onto the Secret. Name and namespace come from metadata; the template's
+ * are a fallback for a file not yet applied.
+ */
 export function sealedIdentity(o: KubeObject): {name?: string; namespace?: string; scope: Scope} {
   const t = o.spec?.template?.metadata ?? {};
-  const scope = scopeFromAnnotations({...(o.metadata?.annotations ?? {}), ...(t.annotations ?? {})}) ?? 'strict';
+  const own = o.metadata?.annotations;
+  const scope = (own && typeof own === 'object' ? scopeFromAnnotations(own) : undefined) ?? 'strict';
   return {name: o.metadata?.name ?? t.name, namespace: o.metadata?.namespace ?? t.namespace, scope};
 }

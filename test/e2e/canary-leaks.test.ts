@@ -8,7 +8,7 @@
 import {after, before, test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync, spawn} from 'node:child_process';
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {stringify} from 'yaml';
@@ -100,6 +100,27 @@ const CASES: Row[] = [
   {name: 'seal bad base64 in data', args: (x) => seal(x.write('bad.yaml', `apiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: ${NS}}\ndata: {k: "${C.malformed}!!"}\n`), '--cert', RSA_CERT), code: 2, plainToo: true},
   {name: 'seal a duplicate key across sources', args: () => seal('--cert', RSA_CERT, '--name', 'db', '-n', NS, '--from-literal', `a=${C.literal}`, '--from-literal', `a=${C.malformed}`), code: 2},
   {name: 'seal with a malformed certificate', args: (x) => seal('--cert', x.write('c.pem', `-----BEGIN CERTIFICATE-----\n${b64(C.malformed)}\n-----END CERTIFICATE-----\n`), '--name', 'db', '-n', NS, '--from-literal', `a=${C.literal}`), code: 2},
+  // Inputs refused for their size or encoding, and targets refused for what they are: the values never show.
+  {name: 'seal a Secret over the 1 MiB limit (fails)', args: (x) => seal('--cert', RSA_CERT, '--name', 'db', '-n', NS, '--from-literal', `a=${C.literal}`, '--from-file', `b=${x.write('big.txt', C.fromFile.repeat(Math.ceil(1048576 / C.fromFile.length)))}`), code: 2, plainToo: true},
+  {name: 'seal a value far beyond the limit on stdin (fails)', args: () => seal('--raw', '--cert', RSA_CERT, '--name', 'db', '-n', NS), input: () => C.literal.repeat(400_000), code: 2},
+  {name: 'seal a manifest that is not UTF-8 (fails)', args: (x) => seal(x.write('bad.yaml', Buffer.concat([Buffer.from(secretYaml('db', NS, {password: C.stringData}).replace(C.stringData, `${C.stringData}\u0000`)), Buffer.from([0xff, 0xfe, 0x80])])), '--cert', RSA_CERT), code: 2, plainToo: true},
+  {name: 'seal --in-place through a symbolic link', args: (x) => {
+    x.write('real.yaml', secretYaml('db', NS, {password: C.stringData}, {user: C.data}));
+    symlinkSync('real.yaml', join(x.dir, 'link.yaml'));
+    return seal(join(x.dir, 'link.yaml'), '--in-place', '--cert', RSA_CERT);
+  }, code: 0},
+  {name: 'seal -w over a read-only file (fails)', args: (x) => {
+    chmodSync(x.write('ro.yaml', 'old\n'), 0o444);
+    return seal('--cert', RSA_CERT, '-w', join(x.dir, 'ro.yaml'));
+  }, input: () => secretYaml('db', NS, {password: C.stringData}), code: 2},
+  {name: 'unseal -w onto a symbolic link (fails)', args: (x) => {
+    symlinkSync('elsewhere.yaml', join(x.dir, 'link.yaml'));
+    return ['unseal', x.write('sealed.yaml', sealedNacl), '-w', join(x.dir, 'link.yaml')];
+  }, code: 2, plainToo: true},
+  {name: 'unseal -w where git cannot answer (fails)', args: (x) => {
+    x.write('.git', 'gitdir: /nonexistent/repository\n');
+    return ['unseal', x.write('sealed.yaml', sealedNacl), '-w', join(x.dir, 'plain.yaml')];
+  }, code: 2},
   // unseal: stdout is its explicit output; -w writes the only allowed plaintext file.
   {name: 'unseal to stdout (stdout is the output; stderr is not)', args: (x) => ['unseal', x.write('sealed.yaml', sealedNacl)], code: 0, allowStdout: true},
   {name: 'unseal -w', args: (x) => ['unseal', x.write('sealed.yaml', sealedNacl), '-w', join(x.dir, 'plain.yaml')], code: 0, allowedFiles: ['plain.yaml'], plainToo: true},

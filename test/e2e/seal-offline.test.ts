@@ -91,7 +91,7 @@ test('seal drops last-applied-configuration and server fields, keeps type and im
   writeFileSync(file, JSON.stringify({
     apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/basic-auth', immutable: true,
     metadata: {name: 'x', namespace: 'n', uid: 'u-1', resourceVersion: '7', creationTimestamp: '2020-01-01T00:00:00Z', managedFields: [{manager: 'kubectl'}],
-      annotations: {'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({stringData: {password: c}}), keep: 'me'}},
+      annotations: {'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({stringData: {password: c}}), 'kubecfg.ksonnet.io/last-applied-configuration': JSON.stringify({stringData: {password: c}}), keep: 'me'}},
     data: {username: Buffer.from('admin').toString('base64')}, stringData: {password: c},
   }));
   const r = await runCli(['seal', '--cert', NACL_PUB, file]);
@@ -102,7 +102,11 @@ test('seal drops last-applied-configuration and server fields, keeps type and im
   assert.equal(o.spec.template.type, 'kubernetes.io/basic-auth');
   assert.equal(o.spec.template.immutable, true);
   assert.equal(o.metadata.annotations.keep, 'me');
-  assert.equal(o.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'], undefined);
+  // Both carriers kubeseal strips (StripLastAppliedAnnotations), from the object and its template.
+  for (const a of ['kubectl.kubernetes.io/last-applied-configuration', 'kubecfg.ksonnet.io/last-applied-configuration']) {
+    assert.equal(o.metadata.annotations[a], undefined, a);
+    assert.equal(o.spec.template.metadata.annotations?.[a], undefined, a);
+  }
   for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'managedFields']) assert.equal(o.metadata[f], undefined, f);
 });
 
@@ -280,4 +284,62 @@ test('--cert also takes an http(s) URL, as kubeseal does; a failing URL says how
   } finally {
     server.close();
   }
+});
+
+// Bitnami's controller opens a SealedSecret with the scope of its own metadata.annotations
+// (SecretScope(s) in Unseal); the template's annotations only go onto the Secret it creates.
+test('unseal takes the scope from the SealedSecret\'s own annotations, never from the template', async () => {
+  const dir = tmp();
+  const c = canary();
+  for (const [scheme, cert, keyFlag, key, clusterWide] of [
+    ['sealed-secrets', RSA_CERT, '--recovery-private-key', RSA_KEY, 'sealedsecrets.bitnami.com/cluster-wide'],
+    ['nacl', NACL_PUB, '--key', NACL_PRIV, 'kubectl-secret.dev/scope'],
+  ] as const) {
+    const strict = await runCli(['seal', '--cert', cert, '-o', 'json'], {input: secretYaml('db', 'team', {password: c})});
+    assert.equal(strict.code, 0, strict.stderr);
+    // A template claiming cluster-wide does not change how the strict value opens.
+    const o = JSON.parse(strict.stdout);
+    o.spec.template.metadata.annotations = {...(o.spec.template.metadata.annotations ?? {}), [clusterWide]: scheme === 'nacl' ? 'cluster-wide' : 'true'};
+    const f1 = join(dir, `${scheme}-template.json`);
+    writeFileSync(f1, JSON.stringify(o));
+    const r1 = await runCli(['unseal', f1, keyFlag, key, '-o', 'json']);
+    assert.equal(r1.code, 0, `${scheme}: ${r1.stderr}`);
+    assert.equal(Buffer.from(JSON.parse(r1.stdout).data.password, 'base64').toString(), c);
+
+    // A cluster-wide value whose scope mark is on the object only (the template has none) opens.
+    const wide = await runCli(['seal', '--cert', cert, '--scope', 'cluster-wide', '-o', 'json'], {input: secretYaml('db', 'team', {password: c})});
+    assert.equal(wide.code, 0, wide.stderr);
+    const w = JSON.parse(wide.stdout);
+    delete w.spec.template.metadata.annotations;
+    const f2 = join(dir, `${scheme}-metadata.json`);
+    writeFileSync(f2, JSON.stringify(w));
+    const r2 = await runCli(['unseal', f2, keyFlag, key, '-o', 'json']);
+    assert.equal(r2.code, 0, `${scheme}: ${r2.stderr}`);
+    // And the mark only on the template is not a scope: the value does not open as strict.
+    const t = JSON.parse(wide.stdout);
+    t.spec.template.metadata.annotations = t.metadata.annotations;
+    delete t.metadata.annotations;
+    const f3 = join(dir, `${scheme}-template-only.json`);
+    writeFileSync(f3, JSON.stringify(t));
+    const r3 = await runCli(['unseal', f3, keyFlag, key]);
+    assert.equal(r3.code, 2, `${scheme}: ${r3.stderr}`);
+    assertNoCanary(c, r3.stdout, r3.stderr);
+  }
+});
+
+test('sealed values wrapped across lines (a YAML block scalar, `base64 -w 76`) open, as the controller opens them', async () => {
+  const dir = tmp();
+  const c = canary();
+  const r = await runCli(['seal', '--cert', NACL_PUB, '-o', 'json'], {input: secretYaml('db', 'team', {password: c})});
+  assert.equal(r.code, 0, r.stderr);
+  const o = JSON.parse(r.stdout);
+  const value: string = o.spec.encryptedData.password;
+  const wrapped = value.replace(/.{76}/g, '$&\n');
+  const yamlText = ['apiVersion: kubectl-secret.dev/v1alpha1', 'kind: SealedSecret', 'metadata:', '  name: db', '  namespace: team',
+    '  annotations: {kubectl-secret.dev/scope: strict}', 'spec:', '  encryptedData:', '    password: |', ...wrapped.split('\n').map((l) => `      ${l}`), '  template:', '    metadata: {name: db, namespace: team}', ''].join('\n');
+  const file = join(dir, 'wrapped.yaml');
+  writeFileSync(file, yamlText);
+  const u = await runCli(['unseal', file, '--key', NACL_PRIV, '-o', 'json']);
+  assert.equal(u.code, 0, u.stderr);
+  assert.equal(Buffer.from(JSON.parse(u.stdout).data.password, 'base64').toString(), c);
 });

@@ -21,6 +21,17 @@ export async function libsodiumOpen(sealedB64: string): Promise<[string, string]
   return [payload.subarray(0, z).toString('utf8'), payload.subarray(z + 1).toString('utf8')];
 }
 
+/** Returns [label, value bytes] of a nacl value sealed to the x25519 fixture key. */
+export async function libsodiumOpenBytes(sealedB64: string): Promise<[string, Buffer]> {
+  await sodium.ready;
+  const raw = Buffer.from(sealedB64, 'base64');
+  assert.equal(raw[0], 1, 'version byte');
+  const keys = JSON.parse(readFileSync(`${CRYPTO_FIXTURES}x25519.json`, 'utf8'));
+  const payload = Buffer.from(sodium.crypto_box_seal_open(raw.subarray(9), Buffer.from(keys.publicKey, 'hex'), Buffer.from(keys.secretKey, 'hex')));
+  const z = payload.indexOf(0);
+  return [payload.subarray(0, z).toString('utf8'), payload.subarray(z + 1)];
+}
+
 /** Bitnami's HybridDecrypt with the golden RSA fixture key (or another PEM). */
 export function opensslOpen(sealedB64: string, label: string, keyPem = readFileSync(`${CRYPTO_FIXTURES}golden-rsa-key.pem`)): string {
   const raw = Buffer.from(sealedB64, 'base64');

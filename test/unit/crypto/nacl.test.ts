@@ -176,8 +176,10 @@ test('truncated, malformed and wrong-version values are rejected before decrypti
   assertCryptoError(() => naclOpen(b64(v2), [kp]), 'unsupported-version', /version 2/);
   assertCryptoError(() => naclKeyIdOf(b64(v2)), 'unsupported-version');
   assertCryptoError(() => naclKeyIdOf('not base64!'), 'malformed');
-  // Whitespace around a value (as YAML block scalars leave it) is fine.
-  assert.equal(naclOpen(`  ${sealed}\n`, [kp]).value.toString(), CANARY);
+  // Line breaks (as YAML block scalars leave them) are skipped; spaces are an error, as in Go's StdEncoding.
+  assert.equal(naclOpen(`${sealed}\n`, [kp]).value.toString(), CANARY);
+  assert.equal(naclOpen(`${sealed.slice(0, 10)}\r\n${sealed.slice(10)}\n`, [kp]).value.toString(), CANARY);
+  assertCryptoError(() => naclOpen(`  ${sealed}`, [kp]), 'malformed', /base64/);
 });
 
 test('an authenticated payload without a label separator is malformed', async () => {
