@@ -49,7 +49,7 @@ export class Cluster {
     try {
       return await this.rest.create<T>(collectionPath(r, ns), obj, {verb: 'create', resource: r.plural, namespace: ns, name}, query);
     } catch (error) {
-      if (!isUncertain(error) || !name) throw error;
+      if (!isUncertain(error) || !name || query?.dryRun) throw error;
       // As for update: never resend (a second create would fail or, with generateName, duplicate);
       // read the name to learn whether ours landed.
       const live = await this.get<KubeObject>(r, name, ns).catch(() => null);
@@ -59,14 +59,15 @@ export class Cluster {
   }
 
   /** PUT carrying the object's resourceVersion: a concurrent change gives 409, never a lost update. */
-  async update<T = KubeObject>(obj: KubeObject, subresource?: string): Promise<T> {
+  async update<T = KubeObject>(obj: KubeObject, subresource?: string, query?: Query): Promise<T> {
     const r = resourceOf(obj);
     const ns = r.namespaced ? (obj.metadata?.namespace ?? this.namespace) : undefined;
     const name = obj.metadata!.name!;
     try {
-      return await this.rest.update<T>(objectPath(r, name, ns, subresource), obj, {verb: 'update', resource: subresource ? `${r.plural}/${subresource}` : r.plural, namespace: ns, name});
+      return await this.rest.update<T>(objectPath(r, name, ns, subresource), obj, {verb: 'update', resource: subresource ? `${r.plural}/${subresource}` : r.plural, namespace: ns, name}, query);
     } catch (error) {
-      if (!isUncertain(error)) throw error;
+      // A dry run changes nothing: there is nothing to re-read.
+      if (!isUncertain(error) || query?.dryRun) throw error;
       // The write may or may not have landed. Never resend it blindly: read the object and see
       // whether it moved past the resourceVersion we wrote against.
       const live = await this.get<KubeObject>(r, name, ns).catch(() => undefined);
