@@ -99,20 +99,23 @@ export class KubeRest {
     const idempotent = method === 'GET' || method === 'HEAD';
     const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs;
     // --request-timeout bounds the whole request, its retries included: a server that cannot be
-    // connected to ends after it, not after four of undici's own 10 s connect timeouts.
-    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+    // connected to ends after it, not after four of undici's own 10 s connect timeouts. It starts
+    // once the request is ready to go (loading the client library is not the cluster's time; an
+    // exec credential plugin has its own limit of the same length).
+    let deadline: number | undefined;
     const describe = {...o.describe, verb: o.describe.verb ?? method.toLowerCase()};
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let res: Awaited<ReturnType<typeof fetchOnce>>;
       try {
         const {headers, pool} = await this.prepare(url, method);
+        deadline ??= timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
         res = await fetchOnce(pool.plain, headers, method, url, o, deadline);
       } catch (error) {
         const err = networkError(error, this.server, describe, timeoutMs, !idempotent);
         this.log(`${method} ${url} failed after ${Date.now() - started}ms: ${err.message}${errorCode(error) ? ` (${errorCode(error)})` : ''}`);
         const wait = backoff(attempt);
-        if (idempotent && attempt < this.opts.maxAttempts && err.reason !== 'Timeout' && err.reason !== 'ExecPluginFailed' && Date.now() + wait < deadline) {
+        if (idempotent && attempt < this.opts.maxAttempts && err.reason !== 'Timeout' && err.reason !== 'ExecPluginFailed' && Date.now() + wait < (deadline ?? Infinity)) {
           await sleep(wait);
           continue;
         }
@@ -137,7 +140,7 @@ export class KubeRest {
       // A 429 means the server did not process the request, so even a write may be resent.
       if ((res.status === 429 || (idempotent && RETRYABLE_STATUS.has(res.status))) && attempt < this.opts.maxAttempts) {
         const wait = retryAfter !== undefined ? Math.min(retryAfter * 1000, this.opts.maxRetryAfterMs) : backoff(attempt);
-        if (Date.now() + wait < deadline) {
+        if (Date.now() + wait < (deadline ?? Infinity)) {
           this.log(`retrying in ${wait}ms (attempt ${attempt + 1} of ${this.opts.maxAttempts})`);
           await sleep(wait);
           continue;

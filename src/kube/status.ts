@@ -42,7 +42,9 @@ function serverMessage(body: KubeStatus | undefined): string | undefined {
 
 export function statusError(code: number, body: KubeStatus | undefined, d: RequestDescription, retryAfter?: number, rawSize?: number): ClusterError {
   const e = baseStatusError(code, body, d, retryAfter);
-  const said = code >= 400 && code < 500 && code !== 401 ? serverMessage(body) : undefined;
+  // NotFound and AlreadyExists messages only repeat what ours already says.
+  const repeats = body?.reason === 'NotFound' || body?.reason === 'AlreadyExists';
+  const said = code >= 400 && code < 500 && code !== 401 && !repeats ? serverMessage(body) : undefined;
   const extra = said ? ` (the server says: ${said})` : rawSize !== undefined && rawSize > 0 ? ` (its answer, ${rawSize} bytes, is not a Kubernetes Status)` : '';
   if (!extra) return e;
   return new ClusterError(e.message + extra, {status: e.status, reason: e.reason, hint: e.hint, retryAfterSeconds: e.retryAfterSeconds});
