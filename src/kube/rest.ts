@@ -3,7 +3,9 @@
 // every command can use any path (subresources, the service proxy, server-side apply) with one
 // error model, bounded retries, and a request timeout.
 import {ClusterError} from '../errors.js';
-import {statusError, type KubeStatus, type RequestDescription} from './status.js';
+import {ExecCredentialPlugin, type ExecConfig} from './exec-credential.js';
+import {checkAnswer} from './shape.js';
+import {isStatus, statusError, type KubeStatus, type RequestDescription} from './status.js';
 import type {KubeConfig} from '@kubernetes/client-node';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -37,6 +39,9 @@ export interface ListResult<T> {
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
+/** A watch the caller gives no timeout ends after 5 to 10 minutes, as client-go's reflector does. */
+const WATCH_MIN_SECONDS = 300;
+
 export class KubeRest {
   readonly server: string;
   private readonly opts: Required<Omit<RestOptions, 'debug'>> & {debug?: (l: string) => void};
@@ -45,13 +50,22 @@ export class KubeRest {
    * which costs a TLS handshake per request; we keep the first one and reuse its connections.
    * Headers (tokens, refreshed exec credentials) are still applied per request.
    */
-  private readonly dispatchers: {current?: unknown} = {};
+  private pool?: Promise<Pool>;
+  /** The kubeconfig used for TLS and static credentials: an exec user's plugin is run by us. */
+  private authKc: KubeConfig;
+  private readonly exec?: ExecCredentialPlugin;
 
   constructor(private readonly kc: KubeConfig, opts: RestOptions) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new ClusterError('no cluster in the current context');
     this.server = cluster.server.replace(/\/+$/, '');
-    this.opts = {maxAttempts: 4, maxRetryAfterMs: 30_000, ...opts};
+    this.opts = {...opts, maxAttempts: opts.maxAttempts ?? 4, maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000};
+    this.authKc = kc;
+    const user = kc.getCurrentUser();
+    if (user?.exec?.command) {
+      this.exec = new ExecCredentialPlugin(user.exec as ExecConfig, user.name, this.opts.timeoutMs);
+      this.authKc = withUser(kc, {...user, exec: undefined});
+    }
   }
 
   get kubeConfig(): KubeConfig {
@@ -64,19 +78,45 @@ export class KubeRest {
     return u.toString();
   }
 
+  /** Headers and the one connection pool of this client. */
+  private async prepare(url: string, method: string): Promise<{headers: Record<string, string>; pool: Pool}> {
+    const cred = this.exec ? await this.exec.credential() : undefined;
+    if (cred?.clientCertificateData && cred.clientKeyData && !this.pool) {
+      const user = this.authKc.getCurrentUser()!;
+      this.authKc = withUser(this.authKc, {...user, certData: Buffer.from(cred.clientCertificateData).toString('base64'), keyData: Buffer.from(cred.clientKeyData).toString('base64')});
+    }
+    const k8s = await import('@kubernetes/client-node');
+    const ctx = new k8s.RequestContext(url, method as any);
+    await this.authKc.applySecurityAuthentication(ctx);
+    this.pool ??= makePool(ctx.getDispatcher());
+    const headers: Record<string, string> = {...ctx.getHeaders()};
+    if (cred?.token) headers.Authorization = `Bearer ${cred.token}`;
+    return {headers, pool: await this.pool};
+  }
+
   async request<T = any>(method: string, path: string, o: RequestOptions): Promise<T> {
     const url = this.url(path, o.query);
     const idempotent = method === 'GET' || method === 'HEAD';
+    const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs;
+    // --request-timeout bounds the whole request, its retries included: a server that cannot be
+    // connected to ends after it, not after four of undici's own 10 s connect timeouts. It starts
+    // once the request is ready to go (loading the client library is not the cluster's time; an
+    // exec credential plugin has its own limit of the same length).
+    let deadline: number | undefined;
+    const describe = {...o.describe, verb: o.describe.verb ?? method.toLowerCase()};
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let res: Awaited<ReturnType<typeof fetchOnce>>;
       try {
-        res = await fetchOnce(this.kc, method, url, o, o.timeoutMs ?? this.opts.timeoutMs, this.dispatchers);
+        const {headers, pool} = await this.prepare(url, method);
+        deadline ??= timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+        res = await fetchOnce(pool.plain, headers, method, url, o, deadline);
       } catch (error) {
-        const err = networkError(error, this.server, o, o.timeoutMs ?? this.opts.timeoutMs);
-        this.log(`${method} ${url} failed after ${Date.now() - started}ms: ${err.message}`);
-        if (idempotent && attempt < this.opts.maxAttempts && !isTimeout(error)) {
-          await sleep(backoff(attempt));
+        const err = networkError(error, this.server, describe, timeoutMs, !idempotent);
+        this.log(`${method} ${url} failed after ${Date.now() - started}ms: ${err.message}${errorCode(error) ? ` (${errorCode(error)})` : ''}`);
+        const wait = backoff(attempt);
+        if (idempotent && attempt < this.opts.maxAttempts && err.reason !== 'Timeout' && err.reason !== 'ExecPluginFailed' && Date.now() + wait < (deadline ?? Infinity)) {
+          await sleep(wait);
           continue;
         }
         throw err;
@@ -84,21 +124,33 @@ export class KubeRest {
       this.log(`${method} ${url} ${res.status} in ${Date.now() - started}ms`);
       if (res.status >= 200 && res.status < 300) {
         if (o.text) return res.text as T;
-        return (res.text ? JSON.parse(res.text) : undefined) as T;
+        if (!res.text) return undefined as T;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(res.text);
+        } catch {
+          throw new ClusterError(`the server's answer to ${describe.verb} ${describeWhat(describe)} is not JSON (${Buffer.byteLength(res.text)} bytes, ${res.contentType || 'no content type'})`, {
+            reason: 'MalformedResponse', hint: 'check that --context points at a Kubernetes API server (and any proxy in between)',
+          });
+        }
+        checkAnswer(parsed, describe);
+        return parsed as T;
       }
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       // A 429 means the server did not process the request, so even a write may be resent.
       if ((res.status === 429 || (idempotent && RETRYABLE_STATUS.has(res.status))) && attempt < this.opts.maxAttempts) {
         const wait = retryAfter !== undefined ? Math.min(retryAfter * 1000, this.opts.maxRetryAfterMs) : backoff(attempt);
-        this.log(`retrying in ${wait}ms (attempt ${attempt + 1} of ${this.opts.maxAttempts})`);
-        await sleep(wait);
-        continue;
+        if (Date.now() + wait < (deadline ?? Infinity)) {
+          this.log(`retrying in ${wait}ms (attempt ${attempt + 1} of ${this.opts.maxAttempts})`);
+          await sleep(wait);
+          continue;
+        }
       }
       let body: KubeStatus | undefined;
       try {
         body = JSON.parse(res.text) as KubeStatus;
       } catch {}
-      throw statusError(res.status, body, o.describe, retryAfter);
+      throw statusError(res.status, isStatus(body) ? body : undefined, describe, retryAfter, isStatus(body) ? undefined : Buffer.byteLength(res.text));
     }
   }
 
@@ -106,13 +158,26 @@ export class KubeRest {
     return this.request<T>('GET', path, {describe, query});
   }
 
-  /** Lists a collection page by page (limit/continue), as kubectl does for large lists. */
+  /**
+   * Lists a collection page by page (limit/continue), as kubectl does for large lists. A
+   * continue token that expired (410) falls back to one full list, as client-go's pager
+   * (FullListIfExpired) does: pages already read are dropped, so the result is one snapshot.
+   */
   async list<T = any>(path: string, describe: RequestDescription, query: Query = {}, pageSize = 500): Promise<ListResult<T>> {
+    type Page = {items?: T[] | null; metadata?: {continue?: string; resourceVersion?: string}};
     const items: T[] = [];
     let cont: string | undefined;
     let resourceVersion: string | undefined;
     do {
-      const page = await this.get<{items?: T[]; metadata?: {continue?: string; resourceVersion?: string}}>(path, {...describe, verb: 'list'}, {...query, limit: pageSize, continue: cont});
+      let page: Page;
+      try {
+        page = await this.get<Page>(path, {...describe, verb: 'list'}, {...query, limit: pageSize, continue: cont});
+      } catch (error) {
+        if (!cont || (error as ClusterError).status !== 410) throw error;
+        this.log(`continue token expired; listing ${path} again in one request`);
+        const full = await this.get<Page>(path, {...describe, verb: 'list'}, {...query});
+        return {items: full.items ?? [], resourceVersion: full.metadata?.resourceVersion};
+      }
       items.push(...(page.items ?? []));
       cont = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion;
@@ -124,8 +189,8 @@ export class KubeRest {
     return this.request<T>('POST', path, {body, describe: {...describe, verb: describe.verb ?? 'create'}, query});
   }
 
-  update<T = any>(path: string, body: unknown, describe: RequestDescription): Promise<T> {
-    return this.request<T>('PUT', path, {body, describe});
+  update<T = any>(path: string, body: unknown, describe: RequestDescription, query?: Query): Promise<T> {
+    return this.request<T>('PUT', path, {body, describe, query});
   }
 
   patch<T = any>(path: string, body: unknown, type: 'merge' | 'strategic' | 'json' | 'apply', describe: RequestDescription, query?: Query): Promise<T> {
@@ -145,20 +210,22 @@ export class KubeRest {
   /**
    * Streams watch events until the signal aborts or the server closes the stream.
    * Returns normally on close; callers re-list and re-watch as informers do.
+   * The server ends the watch after `timeoutSeconds` (5 to 10 minutes when the caller gives
+   * none, as client-go's reflector asks); the HTTP client's own body timeout (undici: 300 s of
+   * silence) is lifted to a little past that, so a quiet watch is never cut from our side.
    */
   async watch(path: string, query: Query, describe: RequestDescription, onEvent: (e: {type: string; object: any}) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
-    const url = this.url(path, {...query, watch: 1, allowWatchBookmarks: true});
+    const timeoutSeconds = Number(query.timeoutSeconds) > 0 ? Number(query.timeoutSeconds) : Math.round(WATCH_MIN_SECONDS * (1 + Math.random()));
+    const url = this.url(path, {...query, watch: 1, allowWatchBookmarks: true, timeoutSeconds});
+    const d = {...describe, verb: 'watch'};
     const {fetch} = await import('undici');
-    const k8s = await import('@kubernetes/client-node');
-    const ctx = new k8s.RequestContext(url, k8s.HttpMethod.GET);
-    await this.kc.applySecurityAuthentication(ctx);
     let res;
     try {
-      this.dispatchers.current ??= ctx.getDispatcher();
-      res = await fetch(url, {method: 'GET', headers: ctx.getHeaders(), dispatcher: this.dispatchers.current as any, signal});
+      const {headers, pool} = await this.prepare(url, 'GET');
+      res = await fetch(url, {method: 'GET', headers: {...headers, accept: 'application/json'}, dispatcher: pool.watch((timeoutSeconds + 60) * 1000) as any, signal});
     } catch (error) {
       if (signal?.aborted) return;
-      throw networkError(error, this.server, {describe}, 0);
+      throw networkError(error, this.server, d, 0, false);
     }
     this.log(`WATCH ${url} ${res.status}`);
     if (res.status !== 200) {
@@ -167,10 +234,21 @@ export class KubeRest {
       try {
         body = JSON.parse(text);
       } catch {}
-      throw statusError(res.status, body, {...describe, verb: 'watch'});
+      throw statusError(res.status, isStatus(body) ? body : undefined, d, undefined, isStatus(body) ? undefined : Buffer.byteLength(text));
     }
     const decoder = new TextDecoder();
     let buf = '';
+    const handle = async (line: string) => {
+      let e: {type?: unknown; object?: unknown};
+      try {
+        e = JSON.parse(line);
+      } catch {
+        throw new ClusterError(`the server sent a watch event of ${Buffer.byteLength(line)} bytes that is not JSON (${d.verb} ${describeWhat(d)})`, {reason: 'MalformedResponse'});
+      }
+      if (typeof e?.type !== 'string') throw new ClusterError(`the server sent a watch event without a type (${d.verb} ${describeWhat(d)})`, {reason: 'MalformedResponse'});
+      if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') checkAnswer(e.object, {...d, verb: 'watch'});
+      await onEvent(e as {type: string; object: any});
+    };
     try {
       for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) {
         buf += decoder.decode(chunk, {stream: true});
@@ -178,12 +256,13 @@ export class KubeRest {
         while ((nl = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, nl).trim();
           buf = buf.slice(nl + 1);
-          if (line) await onEvent(JSON.parse(line));
+          if (line) await handle(line);
         }
       }
     } catch (error) {
       if (signal?.aborted) return;
-      throw networkError(error, this.server, {describe}, 0);
+      if (error instanceof ClusterError) throw error;
+      throw networkError(error, this.server, d, 0, false);
     }
   }
 
@@ -192,50 +271,104 @@ export class KubeRest {
   }
 }
 
-async function fetchOnce(kc: KubeConfig, method: string, url: string, o: RequestOptions, timeoutMs: number, dispatchers: {current?: unknown}) {
-  const [{fetch}, k8s] = await Promise.all([import('undici'), import('@kubernetes/client-node')]);
-  const ctx = new k8s.RequestContext(url, method as any);
-  await kc.applySecurityAuthentication(ctx);
-  dispatchers.current ??= ctx.getDispatcher();
-  const headers: Record<string, string> = {...ctx.getHeaders(), accept: o.accept ?? 'application/json'};
+interface Pool {
+  /** Requests bounded by our own deadline: undici's header and body timeouts are lifted. */
+  plain: unknown;
+  /** A watch: silence is allowed up to `bodyTimeoutMs`. */
+  watch(bodyTimeoutMs: number): unknown;
+}
+
+/** One connection pool per client, with per-request timeouts set by an interceptor. */
+async function makePool(base: unknown): Promise<Pool> {
+  const {Agent} = await import('undici');
+  const agent = (base ?? new Agent()) as {compose(i: (dispatch: any) => any): unknown};
+  const withTimeouts = (headersTimeout: number, bodyTimeout: number) => agent.compose((dispatch: any) => (opts: any, handler: any) => dispatch({...opts, headersTimeout, bodyTimeout}, handler));
+  return {plain: withTimeouts(0, 0), watch: (ms) => withTimeouts(0, ms)};
+}
+
+function withUser(kc: KubeConfig, user: NonNullable<ReturnType<KubeConfig['getCurrentUser']>>): KubeConfig {
+  const copy = new (kc.constructor as new () => KubeConfig)();
+  copy.loadFromOptions({clusters: kc.clusters, contexts: kc.contexts, currentContext: kc.getCurrentContext(), users: kc.users.map((u) => (u.name === user.name ? user : u))});
+  return copy;
+}
+
+async function fetchOnce(dispatcher: unknown, authHeaders: Record<string, string>, method: string, url: string, o: RequestOptions, deadline: number) {
+  const {fetch} = await import('undici');
+  const headers: Record<string, string> = {...authHeaders, accept: o.accept ?? 'application/json'};
   let body: string | undefined;
   if (o.body !== undefined) {
     body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     headers['content-type'] = o.contentType ?? 'application/json';
   }
-  const signals = [o.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter(Boolean) as AbortSignal[];
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) throw new DOMException('the deadline passed', 'TimeoutError');
+  const signals = [o.signal, Number.isFinite(remaining) ? AbortSignal.timeout(remaining) : undefined].filter(Boolean) as AbortSignal[];
   const res = await fetch(url, {
     method,
     headers,
     body,
-    dispatcher: dispatchers.current as any,
+    dispatcher: dispatcher as any,
     signal: signals.length ? AbortSignal.any(signals) : undefined,
   });
-  return {status: res.status, headers: res.headers, text: await res.text()};
+  return {status: res.status, headers: res.headers, contentType: res.headers.get('content-type') ?? '', text: await res.text()};
+}
+
+function errorCode(error: unknown): string | undefined {
+  const e = error as {code?: string; cause?: {code?: string; cause?: {code?: string}}};
+  return e?.cause?.code ?? e?.code ?? e?.cause?.cause?.code;
 }
 
 function isTimeout(error: unknown): boolean {
   const e = error as {name?: string; cause?: {name?: string}};
-  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError';
+  const code = errorCode(error);
+  // undici's own header and body timeouts are the same uncertainty as ours.
+  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }
 
-function networkError(error: unknown, server: string, o: {describe: RequestDescription}, timeoutMs: number): ClusterError {
+function describeWhat(d: RequestDescription): string {
+  return `${d.resource}${d.name ? ` "${d.name}"` : ''}${d.namespace ? ` in namespace "${d.namespace}"` : ''}`;
+}
+
+/** Network failures in plain words: Node's and undici's error codes mean nothing to a user. */
+const PLAIN: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found (the name lookup failed)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EHOSTDOWN: 'host is down',
+  ETIMEDOUT: 'connecting timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  EPROTO: 'the TLS handshake failed',
+  BAD_PORT: 'the HTTP client refuses this port (it is on fetch\'s list of blocked ports)',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the TLS handshake failed (is the server speaking HTTPS?)',
+};
+const DROPPED = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+
+function networkError(error: unknown, server: string, d: RequestDescription, timeoutMs: number, write: boolean): ClusterError {
   if (error instanceof ClusterError) return error;
-  const d = o.describe;
+  const what = `${d.verb} ${describeWhat(d)}`;
   if (isTimeout(error)) {
-    return new ClusterError(`request timed out after ${timeoutMs / 1000}s (${d.verb} ${d.resource}${d.namespace ? ` in namespace "${d.namespace}"` : ''}); it may or may not have been applied`, {
+    // Only a write can be half done; a read that timed out simply has no answer.
+    return new ClusterError(`request timed out${timeoutMs > 0 ? ` after ${timeoutMs / 1000}s` : ''} (${what})${write ? '; it may or may not have been applied' : ''}`, {
       reason: 'Timeout',
-      hint: 'check the cluster, then retry or raise --request-timeout',
+      hint: write ? 'check the object (kubectl get) before retrying, or raise --request-timeout' : `check that the cluster at ${server} is reachable, then retry or raise --request-timeout`,
     });
   }
-  const cause = (error as {cause?: {code?: string; message?: string}})?.cause;
-  const code = cause?.code ?? (error as {code?: string})?.code;
-  const dropped = code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
-  const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : dropped ? 'connection dropped' : code ?? (cause?.message ?? (error as Error)?.message ?? 'network error').split('\n')[0];
-  // A dropped connection may come after the server applied a write: callers re-read to find out.
+  const code = errorCode(error) ?? ((error as {cause?: {message?: string}})?.cause?.message === 'bad port' ? 'BAD_PORT' : '');
+  if (DROPPED.has(code)) {
+    // A dropped connection may come after the server applied a write: callers re-read to find out
+    // and say which write it was.
+    return new ClusterError(`connection to the cluster at ${server} dropped${write ? '' : ` (${what})`}`, {
+      reason: 'ConnectionDropped',
+      hint: 'check the cluster and any proxy in between, then retry',
+    });
+  }
+  const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|UNABLE_TO_GET_ISSUER/.test(code);
+  const why = tls ? 'its TLS certificate is not trusted (not signed by the certificate authority in the kubeconfig, or not issued for this address)' : PLAIN[code] ?? 'a network error';
   return new ClusterError(`cannot reach the cluster at ${server}: ${why}`, {
-    reason: dropped ? 'ConnectionDropped' : 'Unreachable',
-    hint: 'check that the cluster is running and that --context/--kubeconfig point at it',
+    reason: 'Unreachable',
+    hint: tls ? 'check certificate-authority(-data) and the server address of the cluster in the kubeconfig' : 'check that the cluster is running and that --context/--kubeconfig point at it',
   });
 }
 
@@ -248,7 +381,7 @@ function parseRetryAfter(h: string | null): number | undefined {
 }
 
 /** Exponential backoff with full jitter, bounded: 100ms, 200ms, 400ms … capped at 2s. */
-function backoff(attempt: number): number {
+export function backoff(attempt: number): number {
   const cap = Math.min(2000, 100 * 2 ** (attempt - 1));
   return Math.round(cap / 2 + Math.random() * (cap / 2));
 }

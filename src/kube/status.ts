@@ -1,6 +1,8 @@
 // Turns a failed API response into a ClusterError whose message names what was denied or
-// missing in the user's terms. Only the Status reason and our own request description are
-// used: a 422 message can quote field values, so it is not echoed.
+// missing in the user's terms, followed for a 4xx by the server's own Status message (an
+// admission webhook's or a quota's reason is only there). Only a Kubernetes Status object's
+// message is shown, escaped and cut short: a body that is not a Status (an HTML page of a
+// proxy) is described by its size, never quoted.
 import {ClusterError} from '../errors.js';
 
 export interface RequestDescription {
@@ -24,9 +26,33 @@ export function describeTarget(d: RequestDescription): string {
   return d.namespace ? `${what} in namespace "${d.namespace}"` : what;
 }
 
-export function statusError(code: number, body: KubeStatus | undefined, d: RequestDescription, retryAfter?: number): ClusterError {
+/** Whether a parsed body is a Kubernetes Status (the only error body whose message we show). */
+export function isStatus(body: unknown): body is KubeStatus {
+  return typeof body === 'object' && body !== null && (body as KubeStatus).kind === 'Status';
+}
+
+/** The server's message, on one line, without terminal control characters, at most 300 characters. */
+function serverMessage(body: KubeStatus | undefined): string | undefined {
+  const m = body?.message;
+  if (typeof m !== 'string' || !m.trim()) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const flat = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+}
+
+export function statusError(code: number, body: KubeStatus | undefined, d: RequestDescription, retryAfter?: number, rawSize?: number): ClusterError {
+  const e = baseStatusError(code, body, d, retryAfter);
+  // NotFound and AlreadyExists messages only repeat what ours already says.
+  const repeats = body?.reason === 'NotFound' || body?.reason === 'AlreadyExists';
+  const said = code >= 400 && code < 500 && code !== 401 && !repeats ? serverMessage(body) : undefined;
+  const extra = said ? ` (the server says: ${said})` : rawSize !== undefined && rawSize > 0 ? ` (its answer, ${rawSize} bytes, is not a Kubernetes Status)` : '';
+  if (!extra) return e;
+  return new ClusterError(e.message + extra, {status: e.status, reason: e.reason, hint: e.hint, retryAfterSeconds: e.retryAfterSeconds});
+}
+
+function baseStatusError(code: number, body: KubeStatus | undefined, d: RequestDescription, retryAfter?: number): ClusterError {
   const target = describeTarget(d);
-  const reason = body?.reason;
+  const reason = typeof body?.reason === 'string' ? body.reason : undefined;
   switch (code) {
     case 401:
       return new ClusterError('you must be logged in to the server (Unauthorized)', {status: code, reason, hint: 'refresh your credentials (e.g. log in again) or pick another context with --context'});
@@ -40,8 +66,9 @@ export function statusError(code: number, body: KubeStatus | undefined, d: Reque
       }
       return new ClusterError(`conflict: ${target} was changed by someone else since it was read; nothing was written`, {status: code, reason: reason ?? 'Conflict', hint: 'read it again and retry'});
     case 422: {
-      const fields = (body?.details?.causes ?? []).map((c) => c.field).filter(Boolean);
-      const msg = body?.message && /immutable/i.test(body.message) ? ': the object is immutable' : fields.length ? `: invalid ${fields.join(', ')}` : '';
+      const causes = Array.isArray(body?.details?.causes) ? body.details.causes : [];
+      const fields = causes.map((c) => c?.field).filter((f): f is string => typeof f === 'string');
+      const msg = typeof body?.message === 'string' && /immutable/i.test(body.message) ? ': the object is immutable' : fields.length ? `: invalid ${fields.join(', ')}` : '';
       return new ClusterError(`the server rejected ${d.verb} of ${target}${msg}`, {status: code, reason: reason ?? 'Invalid'});
     }
     case 429:

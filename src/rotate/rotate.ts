@@ -12,7 +12,7 @@ import {runExec} from './exec.js';
 import {generateValue} from './generate.js';
 import {ownershipWarnings, planRotation, rotatedObject, type KeyRequest, type RotationPlan} from './plan.js';
 import {assertSealedRotationSize, planSealedRotation, readSealedTarget, writeSealedRotation, type SealedTarget} from './sealed.js';
-import {recreateSecret, updateSecret} from './write.js';
+import {checkWrite, recreateSecret, updateSecret} from './write.js';
 
 export interface RotateHooks {
   /** Shown before anything else happens (and all that happens with dryRun). */
@@ -70,8 +70,14 @@ export async function rotateSecret(cluster: Cluster, o: RotateCommon & {name: st
   if (!(await confirmed(plan, hooks, o))) return {plan, written: false, values: new Map(), generated: []};
   const {values, generated} = await newValues(o.requests, hooks);
   assertSecretDataSize(rotatedDataSize(live, values), `Secret ${o.namespace}/${o.name} after the rotation`);
-  if (o.exec) await runExec(o.exec, values, o.name, o.namespace, hooks.onExec);
   const next = rotatedObject(live, values, (o.now ?? (() => new Date()))());
+  if (o.exec) {
+    // The external system is changed only once the Secret write is shown to pass RBAC,
+    // admission, quota and size (a dry run of the same request); --recreate's own check
+    // (access reviews, dry-run create) runs here too, before the command, not after it.
+    await checkWrite(cluster, live, next, plan.immutable);
+    await runExec(o.exec, values, o.name, o.namespace, hooks.onExec);
+  }
   try {
     const object = plan.immutable ? await recreateSecret(cluster, live, next) : await updateSecret(cluster, next);
     return {plan, written: true, values, generated, object};

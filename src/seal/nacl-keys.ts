@@ -118,7 +118,10 @@ export async function initKeys(cluster: Cluster, ns: string): Promise<InitResult
 }
 
 function newestKey(secrets: KubeObject[]): KubeObject {
-  return [...secrets].sort((a, b) => Date.parse(b.metadata?.creationTimestamp ?? '') - Date.parse(a.metadata?.creationTimestamp ?? '') || Number(b.metadata?.resourceVersion ?? 0) - Number(a.metadata?.resourceVersion ?? 0))[0];
+  // resourceVersions are opaque (api-conventions.md: clients must not compare them), so keys
+  // created in the same second are told apart by name: any fixed order gives every run the same answer.
+  const name = (o: KubeObject) => o.metadata?.name ?? '';
+  return [...secrets].sort((a, b) => Date.parse(b.metadata?.creationTimestamp ?? '') - Date.parse(a.metadata?.creationTimestamp ?? '') || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0))[0];
 }
 
 /** A new active key; old keys stay so that everything sealed before still opens. */

@@ -53,7 +53,7 @@ test('an update whose connection drops is not resent: a re-read tells that it wa
   const before = server.requests.filter((r) => r.method === 'PUT').length;
   server.fault({method: 'PUT', path, drop: true, times: 1});
   await assert.rejects(cluster.update({...live, data: {k: Buffer.from('new').toString('base64')}}), (e: ClusterError) => {
-    assert.match(e.message, /connection dropped during update of secrets "db"; a re-read shows it was not applied/);
+    assert.match(e.message, /connection to the cluster at \S+ dropped during update of secrets "db"; a re-read shows it was not applied/);
     return true;
   });
   assert.equal(server.requests.filter((r) => r.method === 'PUT').length - before, 1, 'sent once');
@@ -79,4 +79,23 @@ test('the CLI turns a timeout and an unreachable server into exit 3 with what to
   const dead = await runCli(['list', '--kubeconfig', kubeconfig, '--context', 'nope']);
   assert.equal(dead.code, 2);
   assert.match(dead.stderr, /context "nope" does not exist/);
+});
+
+test('the CLI with no kubeconfig at all says so (exit 2) instead of trying localhost:8080', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'ks-nohome-'));
+  const r = await runCli(['list'], {env: {HOME: home, KUBECONFIG: ''}});
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: no kubeconfig found/m);
+  assert.doesNotMatch(r.stderr, /localhost|8080|\bE[A-Z]{4,}\b|UND_ERR/);
+});
+
+test('the CLI: a malformed label selector is exit 2; a 4xx shows the server\'s own message', async () => {
+  const bad = await runCli(['list', '--kubeconfig', kubeconfig, '-l', 'app in (a']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /selector "app in \(a" is not valid/);
+  const undo = server.fault({method: 'GET', path: '/api/v1/namespaces/default/secrets', status: 403, message: 'secrets is forbidden: policy "no-list" of the example authorizer says no'});
+  const denied = await runCli(['list', '--kubeconfig', kubeconfig]);
+  undo();
+  assert.equal(denied.code, 3, denied.stderr);
+  assert.match(denied.stderr, /the server says: secrets is forbidden: policy "no-list" of the example authorizer says no/);
 });

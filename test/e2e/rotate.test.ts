@@ -127,8 +127,9 @@ test('someone else changes the Secret between our read and our write: 409, exit 
   let theirs = canary();
   const ns = await seed({password: old, user: 'app'});
   let fired = 0;
+  let at = 0;
   const remove = server.beforeWrite((req) => {
-    if (req.kind !== 'Secret' || req.namespace !== ns || fired++ > 0) return;
+    if (req.kind !== 'Secret' || req.namespace !== ns || fired++ !== at) return;
     const cur = server.get('v1', 'Secret', ns, 'db');
     server.update({...cur, data: {...cur.data, password: b64(theirs)}});
   });
@@ -142,8 +143,10 @@ test('someone else changes the Secret between our read and our write: 409, exit 
     assert.equal(s.metadata.annotations?.[ROTATED_AT], undefined);
     assertNoValue(r, old, theirs);
 
-    // Had --exec already handed a new value on, the message says the two now disagree.
+    // Had --exec already handed a new value on, the message says the two now disagree. (With
+    // --exec the write is first sent as a dry run; the other writer comes after it.)
     fired = 0;
+    at = 1;
     theirs = canary();
     const withExec = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null', '--yes']);
     assert.equal(withExec.code, 3, withExec.stderr);
@@ -295,4 +298,120 @@ test('--sealed without --cert seals with the key the cluster publishes (nacl), a
   assert.deepEqual([unb64(data.password), unb64(data.user)], [generated, user]);
   if (env.server) assert.ok(!env.server.requests.some((q) => q.method !== 'GET' && q.path.includes('/namespaces/payments/')), 'no write to the cluster');
   else assert.equal((await env.kube.get('v1', 'Secret', 'payments', 'db'))?.metadata.resourceVersion, liveBefore?.metadata.resourceVersion, 'no write to the cluster');
+});
+
+// Writes that must not lose a Secret or change the external system first: each server-side
+// refusal is found by a dry run (and, for --recreate, access reviews) before anything irreversible.
+const ADMISSION_DENY = 'admission webhook "policy.example.com" denied the request: Secrets need a team label';
+
+test('--exec: a write the server will refuse (an admission webhook) is found by a dry run before the command runs', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const old = canary();
+  const ns = await seed({password: old});
+  const marker = join(env.dir, `exec-ran-${ns}`);
+  const undo = server.fault({method: 'PUT', path: `/api/v1/namespaces/${ns}/secrets/db`, status: 400, message: ADMISSION_DENY});
+  try {
+    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', `cat > "${marker}"`, '--yes', '--no-restart']);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /was not rotated: a dry run of the write failed/);
+    assert.match(r.stderr, /denied the request: Secrets need a team label/);
+    assert.throws(() => readFileSync(marker), 'the external system was not touched');
+    assert.equal(unb64((await live(ns)).data.password), old);
+    assert.ok(server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`) && /dryRun=All/.test(q.query)), 'a dry run was sent');
+    assertNoValue(r, old);
+  } finally {
+    undo();
+  }
+});
+
+test('--recreate: a create the server will refuse is found by a dry run before the delete; the Secret is never deleted', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const old = canary();
+  const ns = await seed({password: old}, {immutable: true});
+  const before = await live(ns);
+  const undo = server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, status: 403, message: ADMISSION_DENY});
+  try {
+    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /was not rotated: a dry run of the write failed.*Secrets need a team label.*nothing was changed/);
+    assert.equal((await live(ns)).metadata.uid, before.metadata.uid, 'still the same object');
+    assert.ok(!server.requests.some((q) => q.method === 'DELETE' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)), 'no delete was sent');
+    assertNoValue(r, old);
+  } finally {
+    undo();
+  }
+});
+
+test('--recreate: without permission to create Secrets, nothing is deleted (SelfSubjectAccessReview first)', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = await seed({password: canary()}, {immutable: true});
+  const before = await live(ns);
+  const undo = server.deny({verb: 'create', resource: 'secrets', namespace: ns});
+  try {
+    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /you may not create Secrets in namespace ".*", which --recreate needs/);
+    assert.equal((await live(ns)).metadata.uid, before.metadata.uid);
+    assert.ok(server.requests.some((q) => q.path.endsWith('/selfsubjectaccessreviews')));
+    assert.ok(!server.requests.some((q) => q.method === 'DELETE' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
+  } finally {
+    undo();
+  }
+});
+
+test('--recreate: a create that still fails after the delete puts the old Secret back', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const old = canary();
+  const ns = await seed({password: old, user: 'app'}, {immutable: true});
+  // Only the real create fails (the dry run passed): the server changed its mind in between.
+  server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, query: /^(?!.*dryRun)/, status: 500, times: 1});
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart'], {env: {XDG_STATE_HOME: join(env.dir, `state-${ns}`)}});
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.match(r.stderr, /the old Secret was restored/);
+  const s = await live(ns);
+  assert.equal(unb64(s.data.password), old);
+  assert.equal(s.immutable, true);
+  assertNoValue(r, old);
+});
+
+test('--recreate: when the create and every restore fail, exit 3 names a 0600 backup file outside git that holds the old object; no value is printed', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const old = canary();
+  const ns = await seed({password: old}, {immutable: true});
+  const state = join(env.dir, `state-${ns}`);
+  const undo = server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, query: /^(?!.*dryRun)/, status: 500});
+  try {
+    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart'], {env: {XDG_STATE_HOME: state}});
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    const m = r.stderr.match(/the old object is saved in (\S+\.json)/);
+    assert.ok(m, r.stderr);
+    const file = m[1];
+    assert.ok(file.startsWith(join(state, 'kubectl-secret') + '/'), file);
+    const {statSync} = await import('node:fs');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(unb64(saved.data.password), old);
+    assert.equal(saved.metadata.name, 'db');
+    assert.equal(saved.metadata.resourceVersion, undefined, 'ready for kubectl create -f');
+    assertNoValue(r, old);
+  } finally {
+    undo();
+  }
+});
+
+test('a Secret served with a name that is not a string is refused (exit 3); nothing is written', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = await seed({password: canary()});
+  const path = `/api/v1/namespaces/${ns}/secrets/db`;
+  server.fault({method: 'GET', path, body: {kind: 'Secret', apiVersion: 'v1', metadata: {name: {bad: 1}, namespace: ns, resourceVersion: '1'}, data: {password: b64('x')}}, times: 1});
+  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--no-restart']);
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.match(r.stderr, /malformed: metadata\.name is an object/);
+  assert.ok(!server.requests.some((q) => q.method === 'PUT' && q.path.includes(`/namespaces/${ns}/`)));
 });

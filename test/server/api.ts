@@ -124,19 +124,34 @@ export class Api {
     res.on('finish', record);
     res.on('close', record);
     try {
-      const body = await readBody(req);
+      let body = await readBody(req);
       const hasCredentials = !!req.headers.authorization;
       const id = this.c.auth.authenticate(req);
       if (id) user = id.user;
       if (!id && (hasCredentials || !PUBLIC.has(path))) throw errors.unauthorized();
-      const fault = this.c.faults.take(method, path);
+      const fault = this.c.faults.take(method, path, query);
       if (fault) {
         if (fault.latencyMs) await sleep(fault.latencyMs);
         if (fault.drop) {
           req.socket.destroy();
           return;
         }
-        if (fault.status) throw statusForCode(fault.status, fault.retryAfter);
+        if (fault.rawBody !== undefined) {
+          res.writeHead(fault.status ?? 200, {'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(fault.rawBody)});
+          res.end(fault.rawBody);
+          return;
+        }
+        if (fault.body !== undefined) return send(res, fault.status ?? 200, fault.body);
+        if (fault.status) throw statusForCode(fault.status, fault.retryAfter, fault.message);
+        if (fault.mutate && body.length > 0) body = Buffer.from(JSON.stringify(fault.mutate(JSON.parse(body.toString('utf8')))));
+        if (fault.dropAfter) {
+          const drop = (): ServerResponse => {
+            req.socket.destroy();
+            return res;
+          };
+          res.writeHead = drop as any;
+          res.end = drop as any;
+        }
       }
       await this.route(req, res, method, url, body, id ?? {user: 'system:anonymous', groups: ['system:unauthenticated']});
     } catch (e) {

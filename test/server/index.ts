@@ -54,6 +54,8 @@ export interface TestServer {
   clearFaults(): void;
   beforeWrite(fn: BeforeWrite): () => void;
   readonly requests: RequestRecord[];
+  /** TLS connections accepted so far (a client that pools its connections opens few). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
   });
   // Go's HTTP/1.1 client keeps connections open; don't let idle ones hold close() up.
   server.keepAliveTimeout = 5000;
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -144,6 +148,9 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     url,
     caPem: CA_PEM,
     requests,
+    get connections() {
+      return connections;
+    },
     writeKubeconfig(path, o = {}) {
       const user = o.user ?? 'admin';
       const groups = o.groups ?? (o.user === undefined ? ['system:masters'] : []);

@@ -104,10 +104,10 @@ export const errors = {
 };
 
 /** Generic Status for an arbitrary injected code. */
-export function statusForCode(code: number, retryAfter?: number): ApiError {
-  if (code === 429) return errors.tooManyRequests(retryAfter);
-  if (code === 500) return errors.internal();
+export function statusForCode(code: number, retryAfter?: number, message?: string): ApiError {
+  if (code === 429 && message === undefined) return errors.tooManyRequests(retryAfter);
+  if (code === 500 && message === undefined) return errors.internal();
   const reasons: Record<number, string> = {400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 410: 'Expired', 422: 'Invalid', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'Timeout'};
   const headers: Record<string, string> = retryAfter !== undefined ? {'Retry-After': String(retryAfter)} : {};
-  return new ApiError(code, reasons[code] ?? 'Unknown', `injected fault (HTTP ${code})`, retryAfter !== undefined ? {retryAfterSeconds: retryAfter} : undefined, headers);
+  return new ApiError(code, reasons[code] ?? 'Unknown', message ?? `injected fault (HTTP ${code})`, retryAfter !== undefined ? {retryAfterSeconds: retryAfter} : undefined, headers);
 }
