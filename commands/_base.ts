@@ -1,8 +1,11 @@
 // The base of every command. It declares the kubectl-style flags once, builds the cluster
 // client lazily on first use, and maps our typed errors to the documented exit codes in one
 // place, so commands never call process.exit or print stack traces themselves.
-import {Command, Flags, Interfaces} from '@oclif/core';
+import {Command, Errors, Flags, Interfaces} from '@oclif/core';
 import {KsError} from '../src/errors.js';
+import {describeFileError, isFileSystemError} from '../src/io/file-error.js';
+import {isPromptCancel} from '../src/io/prompt.js';
+import {describeParseError, formatError, spaced} from './_errors.js';
 import type {Cluster} from '../src/kube/cluster.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -32,15 +35,21 @@ export abstract class BaseCommand extends Command {
       if (this.isDebug && err.stack) process.stderr.write(`${err.stack}\n`);
       this.fail(err.message, err.hint, err.exitCode);
     }
-    // oclif's own parse errors (unknown flag, missing arg) already carry exit 2.
-    if (err?.oclif?.exit !== undefined) throw err;
+    // this.exit(n) travels as an ExitError: it is an exit code, not a failure.
+    if (err instanceof Errors.ExitError) throw err;
+    const parse = describeParseError(err, this.id ?? '', this.ctor);
+    if (parse) this.fail(parse.message, parse.hint, 2);
+    if (isPromptCancel(err)) this.fail('cancelled; nothing was written', undefined, 130);
+    if (isFileSystemError(err)) this.fail(describeFileError(err), 'check the path and its permissions', 2);
     if (this.isDebug && err?.stack) process.stderr.write(`${err.stack}\n`);
     this.fail(`internal error: ${err?.message?.split('\n')[0] ?? String(err)}`, 'rerun with --debug for details, and report it', 2);
   }
 
   /** kubectl's shape: "error: what went wrong", then one line on what to do. */
   protected fail(message: string, hint: string | undefined, exit: number): never {
-    process.stderr.write(`error: ${message}\n${hint ? hint + '\n' : ''}`);
+    // Every failure gets its hint line; these are the fallbacks when the error carries none.
+    hint ??= exit === 2 ? `See 'kubectl secret ${spaced(this.id ?? '')} --help' for usage` : exit === 3 ? 'rerun with --debug to see the requests and responses' : undefined;
+    process.stderr.write(formatError(message, hint));
     this.exit(exit);
   }
 }

@@ -6,10 +6,10 @@ export default class Audit extends ClusterCommand {
   static override summary = 'Report the hygiene of every Secret in a namespace or the whole cluster: stale, broadly readable, in env vars, unused, legacy tokens, unsealed.';
   static override description = 'Puts together what who-can and consumers compute, for every Secret at once, with a severity per finding, a summary line and a score per namespace. Reads the live cluster, or manifests with -f. Exit 1 when a finding is at or above --fail-on. See docs/audit.md.';
   static override examples = [
-    '<%= config.bin %> audit -n payments',
-    '<%= config.bin %> audit -A -o json',
-    '<%= config.bin %> audit -f deploy/ -R --expect-sealed -o sarif > audit.sarif',
-    '<%= config.bin %> audit -A --max-age 30d --fail-on medium',
+    'kubectl secret audit -n payments',
+    'kubectl secret audit -A -o json',
+    'kubectl secret audit -f deploy/ -R --expect-sealed -o sarif > audit.sarif',
+    'kubectl secret audit -A --max-age 30d --fail-on medium',
   ];
   static override flags = {
     ...filenameFlags,

@@ -5,8 +5,8 @@ export default class Consumers extends ClusterCommand {
   static override summary = 'List every workload that uses a Secret, and how (env, envFrom, volume, imagePullSecret).';
   static override description = 'Reads pod specs only: a Secret named in container args or command text is not a reference. Env values never change until the pod restarts; mounted files update late.';
   static override examples = [
-    '<%= config.bin %> consumers db-credentials -n payments',
-    '<%= config.bin %> consumers db-credentials -f k8s/ -R -o json',
+    'kubectl secret consumers db-credentials -n payments',
+    'kubectl secret consumers db-credentials -f k8s/ -R -o json',
   ];
   static override args = {name: Args.string({description: 'The Secret name.', required: true, ignoreStdin: true})};
   static override flags = {...filenameFlags, output: outputFlag('table')};

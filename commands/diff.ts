@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand, outputFlag} from './_base.js';
 
@@ -26,6 +27,10 @@ export default class Diff extends ClusterCommand {
     const [{diffAgainst, diffManifests, openingKeyLoader}, {renderDiffText, diffData}, {renderData}, {readInput}, {InputError}] = await Promise.all([
       import('../src/diff/diff.js'), import('../src/diff/render.js'), import('../src/render/output.js'), import('../src/io/input.js'), import('../src/errors.js'),
     ]);
+    const byName = flags['against-context'] !== undefined || flags['against-namespace'] !== undefined;
+    if (!byName && args.target && args.target !== '-' && !existsSync(args.target)) {
+      throw new InputError(`no such file: ${args.target}`, `to compare the Secret of that name, add --against-namespace NS or --against-context CONTEXT (e.g. kubectl secret diff NAME --against-namespace production)`);
+    }
     const cluster = await this.cluster(flags);
     let report;
     if (flags['against-context'] !== undefined || flags['against-namespace'] !== undefined) {

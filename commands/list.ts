@@ -4,8 +4,8 @@ import {ClusterCommand, outputFlag} from './_base.js';
 export default class List extends ClusterCommand {
   static override summary = 'List Secrets with their key names, age and last rotation (never values).';
   static override examples = [
-    '<%= config.bin %> list -n payments',
-    '<%= config.bin %> list -A -o json',
+    'kubectl secret list -n payments',
+    'kubectl secret list -A -o json',
   ];
   static override flags = {
     'all-namespaces': Flags.boolean({char: 'A', description: 'List Secrets in every namespace.', default: false}),

@@ -44,7 +44,8 @@ export default class Rotate extends ClusterCommand {
     if (flags.prompt?.length && !flags['dry-run']) prompt.requireTty(`--prompt ${flags.prompt[0]}`, 'use --from-file KEY=PATH or --generate KEY instead');
     const requests = collectRequests({generate: flags.generate, literals: flags['from-literal'], files: flags['from-file'], prompts: flags.prompt, length: flags.length, charset: flags.charset as Charset});
     const hooks = {
-      showPlan: (plan: RotationPlan) => process.stdout.write(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
+      // The plan is a question to the user, not the command's output: it goes to the terminal.
+      showPlan: (plan: RotationPlan) => prompt.toTerminal(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
       confirm: async () => {
         if (flags.yes) return true;
         if (!process.stdin.isTTY) throw new InputError('refusing to rotate without confirmation: stdin is not a terminal; nothing was written', 'pass --yes to confirm, or --dry-run to see the plan only');

@@ -8,10 +8,10 @@ Templates ({{ }}, \${VAR}), SOPS ENC[...] values, marked placeholders (<...>, **
 Suppress with a "# kubectl-secret:allow" comment on the flagged line or the kind: Secret line, or with scan.allow / scan.rules in .kubectl-secret.yaml at the repository root.
 Exit status: 0 clean, 1 findings, 2 error.`;
   static override examples = [
-    '<%= config.bin %> scan deploy/',
-    '<%= config.bin %> scan --staged',
-    '<%= config.bin %> scan --since origin/main --format sarif > scan.sarif',
-    '<%= config.bin %> scan --staged --fix --cert pub-cert.pem',
+    'kubectl secret scan deploy/',
+    'kubectl secret scan --staged',
+    'kubectl secret scan --since origin/main --format sarif > scan.sarif',
+    'kubectl secret scan --staged --fix --cert pub-cert.pem',
   ];
   static override strict = false;
   static override args = {};
@@ -45,7 +45,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
         staged: flags.staged,
         loadSeal: loadSealFileInPlace,
         sealOptions: {cert: flags.cert, namespace: flags.namespace, cluster: () => this.cluster(flags)},
-        confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`, true),
+        confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`),
         log: (line) => process.stderr.write(`${line}\n`),
       });
       if (fixed.sealed.length > 0) result = await runScan(opts);

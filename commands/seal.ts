@@ -39,9 +39,9 @@ export default class Seal extends ClusterCommand {
       import('../src/seal/run-seal.js'), import('../src/seal/key-resolution.js'), import('../src/io/prompt.js'),
     ]);
     const building = flags.name !== undefined || (flags.raw && (flags['from-file'] || flags['from-literal']));
+    if (!building && flags.prompt?.length) this.fail('--prompt builds a Secret from flags and needs --name', 'add --name NAME', 2);
     const prompted = new Map<string, Buffer>();
-    for (const key of flags.prompt ?? []) prompted.set(key, await promptSecretValue(key));
-    if (!building && prompted.size > 0) this.fail('--prompt builds a Secret from flags and needs --name', 'add --name NAME', 2);
+    for (const key of flags.prompt ?? []) prompted.set(key, await promptSecretValue(key, {allowEmpty: flags['allow-empty-data'], allowEmptyFlag: '--allow-empty-data'}));
     const result = await runSeal({
       file: args.file,
       fromFlags: building ? {name: flags.name ?? '', type: flags.type, literals: flags['from-literal'], files: flags['from-file'], envFiles: flags['from-env-file'], values: prompted} : undefined,

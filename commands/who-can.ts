@@ -5,10 +5,10 @@ export default class WhoCan extends ClusterCommand {
   static override summary = 'Show who can read a Secret: directly through RBAC, by every indirect path, and which workloads hold it.';
   static override description = 'Answers what the Kubernetes RBAC authorizer would: wildcards, subresources, resourceNames, RoleBinding scoping, ServiceAccount groups and system:masters. Reads the live cluster, or manifests with -f (ClusterRole aggregation computed offline). --verify asks the server with SubjectAccessReviews. See docs/who-can.md.';
   static override examples = [
-    '<%= config.bin %> who-can db-creds -n payments',
-    '<%= config.bin %> who-can db-creds -n payments --direct-only -o json',
-    '<%= config.bin %> who-can db-creds -n payments -f deploy/ -R',
-    '<%= config.bin %> who-can db-creds -n payments --verify',
+    'kubectl secret who-can db-creds -n payments',
+    'kubectl secret who-can db-creds -n payments --direct-only -o json',
+    'kubectl secret who-can db-creds -n payments -f deploy/ -R',
+    'kubectl secret who-can db-creds -n payments --verify',
   ];
   static override args = {
     name: Args.string({description: 'Name of the Secret.', required: true, ignoreStdin: true}),

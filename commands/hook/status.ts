@@ -2,7 +2,7 @@ import {BaseCommand, outputFlag} from '../_base.js';
 
 export default class HookStatus extends BaseCommand {
   static override summary = 'Show whether the pre-commit hook is installed, and what it chains.';
-  static override examples = ['<%= config.bin %> hook status', '<%= config.bin %> hook status -o json'];
+  static override examples = ['kubectl secret hook status', 'kubectl secret hook status -o json'];
   static override flags = {output: outputFlag('table', ['table', 'json'])};
 
   async run(): Promise<void> {

@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs';
-import {InputError} from '../errors.js';
+import {fileError} from './file-error.js';
 
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -8,12 +8,12 @@ export async function readStdin(): Promise<string> {
 }
 
 /** FILE, or stdin for `-` (or no FILE when stdin is piped), as kubectl -f reads. */
-export async function readInput(file: string | undefined, what = 'input'): Promise<{text: string; name: string} | undefined> {
+export async function readInput(file: string | undefined, _what = 'input'): Promise<{text: string; name: string} | undefined> {
   if (file === undefined && process.stdin.isTTY) return undefined;
   if (file === undefined || file === '-') return {text: await readStdin(), name: '<stdin>'};
   try {
     return {text: readFileSync(file, 'utf8'), name: file};
   } catch (error) {
-    throw new InputError(`cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'check the path');
+    throw fileError(error, file);
   }
 }

@@ -4,6 +4,7 @@ import {readFileSync, readdirSync, statSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {InputError} from '../errors.js';
 import type {SecretModel} from './secret.js';
+import {fileError} from '../io/file-error.js';
 
 export interface FromFlags {
   name: string;
@@ -26,7 +27,7 @@ function readFile(path: string, flag: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new InputError(`${flag}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw fileError(error, path, flag);
   }
 }
 
@@ -44,7 +45,7 @@ export function readFromFile(spec: string, values: Map<string, Buffer>): void {
   try {
     st = statSync(path);
   } catch {
-    throw new InputError(`--from-file: ${path} does not exist`);
+    throw new InputError(`--from-file: no such file: ${path}`, 'check the path');
   }
   if (st.isDirectory()) {
     if (key) throw new InputError(`--from-file: cannot give a key for the folder ${path}`);

@@ -9,6 +9,7 @@ import {DEFAULT_LENGTH, type Charset} from './generate.js';
 
 export {ROTATED_AT, ROTATED_KEYS} from '../secrets/annotations.js';
 import {ROTATED_AT, ROTATED_KEYS} from '../secrets/annotations.js';
+import {fileError} from '../io/file-error.js';
 
 export type ValueSource =
   | {kind: 'generate'; length: number; charset: Charset}
@@ -62,7 +63,7 @@ function readValueFile(path: string): Buffer {
     return readFileSync(path);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`--from-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw fileError(error, path, '--from-file');
   }
 }
 

@@ -9,6 +9,7 @@ import {mergeIntoSealedText} from '../seal/seal.js';
 import {schemeOf, sealedIdentity, type Scheme} from '../seal/sealed-object.js';
 import type {SealingKey} from '../seal/sealing-key.js';
 import {planRotation, type KeyRequest, type RotationPlan} from './plan.js';
+import {fileError} from '../io/file-error.js';
 
 export interface SealedTarget {
   file: string;
@@ -25,7 +26,7 @@ export function readSealedTarget(file: string, name: string | undefined, namespa
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(`--sealed: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'check the path');
+    throw fileError(error, file, '--sealed');
   }
   const docs = parseManifests(text, file).filter((d) => schemeOf(d.object));
   if (docs.length === 0) throw new InputError(`${file}: no SealedSecret found`, 'pass a file produced by `kubectl secret seal` or kubeseal');

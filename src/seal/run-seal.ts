@@ -11,6 +11,7 @@ import {renderManifests} from '../render/manifests.js';
 import {sealLabel, type Scope} from '../crypto/index.js';
 import {mergeIntoSealedText, sealDocuments} from './seal.js';
 import {sealValue, type SealingKey} from './sealing-key.js';
+import {fileError} from '../io/file-error.js';
 
 export interface SealRequest {
   file?: string;
@@ -70,7 +71,7 @@ export async function runSeal(req: SealRequest): Promise<SealResult> {
     try {
       existing = readFileSync(req.mergeInto, 'utf8');
     } catch (error) {
-      throw new InputError(`cannot read --merge-into ${req.mergeInto}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'seal the full Secret first with -w FILE');
+      throw fileError(error, req.mergeInto, '--merge-into', (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'seal the full Secret first with -w FILE' : undefined);
     }
     const key = await req.key();
     const merged = mergeIntoSealedText(existing, req.mergeInto, secrets[0], {key, scope: req.scope, namespace: await namespaceFor(req, secrets, req.scope)});
@@ -106,7 +107,7 @@ async function sealRaw(req: SealRequest): Promise<SealResult> {
     try {
       value = readFileSync(path);
     } catch (error) {
-      throw new InputError(`--from-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw fileError(error, path, '--from-file');
     }
   } else if (literals.length === 1) {
     const i = literals[0].indexOf('=');

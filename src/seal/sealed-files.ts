@@ -3,13 +3,14 @@ import {readFileSync} from 'node:fs';
 import {InputError} from '../errors.js';
 import {parseManifests, type SourcedObject} from '../manifests/parse.js';
 import {schemeOf} from './sealed-object.js';
+import {fileError} from '../io/file-error.js';
 
 export function readSealedFile(file: string, opts: {allowOther?: boolean} = {}): {text: string; docs: SourcedObject[]} {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'check the path');
+    throw fileError(error, file);
   }
   const all = parseManifests(text, file);
   const docs = all.filter((d) => schemeOf(d.object));
