@@ -55,7 +55,7 @@ export function toTerminal(text: string): void {
  * Reads one line from the terminal in raw mode. `echo` false shows nothing at all while typing.
  * Backspace and Ctrl-U edit; escape sequences (arrow keys) are ignored; Ctrl-C/Ctrl-D cancel.
  */
-function readLine(echo: boolean): Promise<string> {
+function readLine(question: string, echo: boolean): Promise<string> {
   const input = process.stdin;
   return new Promise((resolve, reject) => {
     let value = '';
@@ -90,7 +90,9 @@ function readLine(echo: boolean): Promise<string> {
       }
     };
     input.setEncoding('utf8');
+    // Raw mode before the question is shown: keys typed as soon as it appears are never echoed.
     input.setRawMode(true);
+    toTerminal(question);
     input.on('data', onData);
     input.resume();
   });
@@ -106,14 +108,12 @@ export interface ValueOptions {
 export async function promptSecretValue(key: string, o: ValueOptions = {}): Promise<Buffer> {
   requireTty(`--prompt ${key}`, 'use --from-literal, --from-file or --from-env-file instead');
   for (let attempt = 0; attempt < 3; attempt++) {
-    toTerminal(`Value for ${key} (input hidden): `);
-    const first = await readLine(false);
+    const first = await readLine(`Value for ${key} (input hidden): `, false);
     if (first === '' && !o.allowEmpty) {
       toTerminal(`An empty value for ${key} is refused; type one${o.allowEmptyFlag ? `, or rerun with ${o.allowEmptyFlag}` : ''}.\n`);
       continue;
     }
-    toTerminal(`Again, to confirm ${key}: `);
-    const second = await readLine(false);
+    const second = await readLine(`Again, to confirm ${key}: `, false);
     if (first === second) return Buffer.from(first, 'utf8');
     toTerminal('The two values differ; try again.\n');
   }
@@ -123,7 +123,6 @@ export async function promptSecretValue(key: string, o: ValueOptions = {}): Prom
 /** A yes/no question on the terminal. It defaults to No: only "y" or "yes" answers yes. */
 export async function confirm(message: string): Promise<boolean> {
   requireTty('confirmation', 'pass --yes to confirm without a terminal');
-  toTerminal(`${message} [y/N] `);
-  const answer = (await readLine(true)).trim().toLowerCase();
+  const answer = (await readLine(`${message} [y/N] `, true)).trim().toLowerCase();
   return answer === 'y' || answer === 'yes';
 }
