@@ -6,6 +6,8 @@ import {KsError} from '../src/errors.js';
 import {describeFileError, isFileSystemError} from '../src/io/file-error.js';
 import {isPromptCancel} from '../src/io/prompt.js';
 import {describeParseError, formatError, spaced} from './_errors.js';
+import {escapeControl} from '../src/render/escape.js';
+import type {OutputFormat, View} from '../src/render/printer.js';
 import type {Cluster} from '../src/kube/cluster.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -45,6 +47,18 @@ export abstract class BaseCommand extends Command {
     this.fail(`internal error: ${err?.message?.split('\n')[0] ?? String(err)}`, 'rerun with --debug for details, and report it', 2);
   }
 
+  /** The print step: the command's View in the -o format, fitted and coloured for a terminal only. */
+  protected async print(format: string, view: View): Promise<void> {
+    const [{render}, {useColor}] = await Promise.all([import('../src/render/printer.js'), import('../src/render/output.js')]);
+    const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+    process.stdout.write(render(format as OutputFormat, view, {width, color: useColor()}));
+  }
+
+  /** `warning: …` lines on stderr, escaped: warnings quote names from the cluster and from files. */
+  protected warnings(lines: Iterable<string>): void {
+    for (const w of lines) process.stderr.write(`warning: ${escapeControl(w)}\n`);
+  }
+
   /** kubectl's shape: "error: what went wrong", then one line on what to do. */
   protected fail(message: string, hint: string | undefined, exit: number): never {
     // Every failure gets its hint line; these are the fallbacks when the error carries none.
@@ -81,8 +95,15 @@ export abstract class ClusterCommand extends BaseCommand {
   }
 }
 
-export const outputFlag = (def: 'table' | 'yaml' | 'json', options: string[] = ['table', 'yaml', 'json']) =>
-  Flags.string({char: 'o', description: `Output format: ${options.join('|')}.`, options, default: def});
+/**
+ * -o with kubectl's choices, the same for every command that prints objects or a report:
+ * table (default), wide (tables never cut), json, yaml; name where a name list makes sense;
+ * sarif for the commands whose findings a code scanner takes (audit, scan).
+ */
+export const outputFlag = (o: {name?: boolean; sarif?: boolean} = {}) => {
+  const options = ['table', 'wide', 'json', 'yaml', ...(o.name ? ['name'] : []), ...(o.sarif ? ['sarif'] : [])];
+  return Flags.string({char: 'o', description: `Output format: ${options.join('|')}.`, options, default: 'table'});
+};
 
 /** -f/-R as kubectl spells them, for commands that can read objects from manifests instead of the cluster. */
 export const filenameFlags = {

@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 
 export default class Apply extends ClusterCommand {
-  static override summary = 'Apply a sealed file: nacl objects are opened in memory and applied as Secrets; Bitnami objects are applied and awaited until Synced.';
+  static override summary = 'Apply a sealed file: open nacl objects, or wait for Synced.';
+  static override description = 'Apply a sealed file: nacl objects are opened in memory and applied as Secrets; Bitnami objects are applied and awaited until Synced.';
   static override examples = [
     'kubectl secret apply db-sealed.yaml',
     'kubectl secret apply legacy-sealed.yaml --timeout 2m',

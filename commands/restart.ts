@@ -3,8 +3,8 @@ import {ClusterCommand} from './_base.js';
 import {restartFlags} from './_restart-flags.js';
 
 export default class Restart extends ClusterCommand {
-  static override summary = 'Restart every workload that uses a Secret, once per version of the Secret.';
-  static override description = 'Patches the pod template as `kubectl rollout restart` does, plus an annotation with the Secret\'s uid/resourceVersion so a second run skips workloads already restarted for it. CronJobs and Jobs pick up the value on their next run; bare Pods restart only when deleted (--delete-pods).';
+  static override summary = 'Restart every workload that uses a Secret, once per version.';
+  static override description = 'Restart every workload that uses a Secret, once per version of the Secret. Patches the pod template as `kubectl rollout restart` does, plus an annotation with the Secret\'s uid/resourceVersion so a second run skips workloads already restarted for it. CronJobs and Jobs pick up the value on their next run; bare Pods restart only when deleted (--delete-pods).';
   static override examples = [
     'kubectl secret restart db-credentials -n payments',
     'kubectl secret restart db-credentials -n payments --dry-run',

@@ -1,16 +1,17 @@
 import {Flags} from '@oclif/core';
-import {ClusterCommand} from './_base.js';
+import {ClusterCommand, outputFlag} from './_base.js';
 
 export default class Scan extends ClusterCommand {
-  static override summary = 'Find plaintext Secret material in files or in what is staged for commit.';
-  static override description = `Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
+  static override summary = 'Find plaintext Secret material in files or staged changes.';
+  static override description = `Find plaintext Secret material in files or in what is staged for commit.
+Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
 Templates ({{ }}, \${VAR}), SOPS ENC[...] values, marked placeholders (<...>, **...**, CHANGEME, YOUR_...) and empty values are not findings.
 Suppress with a "# kubectl-secret:allow" comment on the flagged line or the kind: Secret line, or with scan.allow / scan.rules in .kubectl-secret.yaml at the repository root.
 Exit status: 0 clean, 1 findings, 2 error.`;
   static override examples = [
     'kubectl secret scan deploy/',
     'kubectl secret scan --staged',
-    'kubectl secret scan --since origin/main --format sarif > scan.sarif',
+    'kubectl secret scan --since origin/main -o sarif > scan.sarif',
     'kubectl secret scan --staged --fix --cert pub-cert.pem',
   ];
   static override strict = false;
@@ -18,7 +19,8 @@ Exit status: 0 clean, 1 findings, 2 error.`;
   static override flags = {
     staged: Flags.boolean({description: 'Scan exactly what is staged for commit (the index, not the working tree).', default: false, exclusive: ['since']}),
     since: Flags.string({description: 'Scan the files changed since REV (its merge base with HEAD), e.g. origin/main in CI.', helpValue: 'REV'}),
-    format: Flags.string({description: 'Output format.', options: ['text', 'json', 'sarif'], default: 'text'}),
+    output: outputFlag({sarif: true}),
+    format: Flags.string({description: 'Alias of -o (text is table).', options: ['text', 'json', 'sarif'], exclusive: ['output']}),
     'max-file-size': Flags.string({description: 'Skip (and count) files larger than this: bytes, or 512k, 2M.', default: '1M', helpValue: 'N'}),
     fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).', default: false}),
     yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false}),
@@ -34,12 +36,14 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     if (flags.fix && !flags.yes && !interactive) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
     if (!flags.fix && (flags.yes || flags.cert)) throw new InputError(`${flags.yes ? '--yes' : '--cert'} only applies with --fix`);
     const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size'])};
+    const format = flags.format === undefined ? flags.output : flags.format === 'text' ? 'table' : flags.format;
+    const human = format === 'table' || format === 'wide';
     let result = await runScan(opts);
     process.stderr.write(report.renderWarnings(result));
 
     if (flags.fix && report.activeFindings(result).length > 0) {
       const [{fixFindings, loadSealFileInPlace}, {confirm}] = await Promise.all([import('../src/scan/fix.js'), import('../src/io/prompt.js')]);
-      if (flags.format === 'text') process.stdout.write(report.renderText(result));
+      if (human) await this.print(format, {data: () => report.toJson(result), table: () => report.renderText(result)});
       const fixed = await fixFindings({
         report: result,
         staged: flags.staged,
@@ -49,16 +53,14 @@ Exit status: 0 clean, 1 findings, 2 error.`;
         log: (line) => process.stderr.write(`${line}\n`),
       });
       if (fixed.sealed.length > 0) result = await runScan(opts);
-      if (flags.format === 'text') process.stderr.write(`after --fix: ${report.summaryLine(result)}\n`);
+      if (human) process.stderr.write(`after --fix: ${report.summaryLine(result)}\n`);
     }
 
-    if (flags.format === 'json') process.stdout.write(JSON.stringify(report.toJson(result), null, 2) + '\n');
-    else if (flags.format === 'sarif') {
+    if (!(human && flags.fix)) {
       const {toSarif} = await import('../src/scan/sarif.js');
-      process.stdout.write(JSON.stringify(toSarif(result, {version: this.config.version}), null, 2) + '\n');
-    } else if (!flags.fix) {
-      process.stdout.write(report.renderText(result));
-      process.stderr.write(`${report.summaryLine(result)}\n`);
+      const final = result;
+      await this.print(format, {data: () => report.toJson(final), table: () => report.renderText(final), sarif: () => toSarif(final, {version: this.config.version})});
+      if (human) process.stderr.write(`${report.summaryLine(result)}\n`);
     }
     if (report.activeFindings(result).length > 0) this.exit(1);
   }

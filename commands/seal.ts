@@ -3,8 +3,8 @@ import {ClusterCommand} from './_base.js';
 import {controllerFlags, schemeFlag, scopeFlag} from './_seal-flags.js';
 
 export default class Seal extends ClusterCommand {
-  static override summary = 'Encrypt Secrets with the cluster\'s public key so the result is safe to commit.';
-  static override description = 'Reads Secret manifests (YAML, JSON or a List) from FILE or stdin, or builds one from --name and --from-* flags, and prints SealedSecrets. The sealed-secrets scheme is what the Bitnami controller decrypts; the nacl scheme is kubectl-secret\'s own. No plaintext value is ever printed.';
+  static override summary = 'Encrypt Secrets with the cluster\'s public key, safe to commit.';
+  static override description = 'Encrypt Secrets with the cluster\'s public key so the result is safe to commit. Reads Secret manifests (YAML, JSON or a List) from FILE or stdin, or builds one from --name and --from-* flags, and prints SealedSecrets. The sealed-secrets scheme is what the Bitnami controller decrypts; the nacl scheme is kubectl-secret\'s own. No plaintext value is ever printed.';
   static override examples = [
     {description: 'Seal a manifest with the key the cluster publishes', command: 'kubectl secret seal db-secret.yaml -w db-sealed.yaml'},
     {description: 'Seal offline with a certificate fetched once', command: 'kubectl secret seal --cert sealed-secrets.pem < db-secret.yaml > db-sealed.yaml'},

@@ -3,8 +3,8 @@ import {ClusterCommand} from '../_base.js';
 import {controllerFlags} from '../_seal-flags.js';
 
 export default class ControllerRun extends ClusterCommand {
-  static override summary = 'Run the in-cluster unsealer for nacl SealedSecrets (kubectl-secret.dev/v1alpha1).';
-  static override description = 'Watches SealedSecrets (all namespaces, or -n NS), opens them with the private keys kept by `keys init/rotate`, and creates or updates their Secrets. '
+  static override summary = 'Run the in-cluster unsealer for nacl SealedSecrets.';
+  static override description = 'Run the in-cluster unsealer for nacl SealedSecrets (kubectl-secret.dev/v1alpha1). Watches SealedSecrets (all namespaces, or -n NS), opens them with the private keys kept by `keys init/rotate`, and creates or updates their Secrets. '
     + 'Runs in the cluster (see `controller manifests`) or locally against any kubeconfig. Stops cleanly on SIGTERM.';
   static override examples = [
     'kubectl secret controller run',

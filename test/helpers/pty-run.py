@@ -4,8 +4,11 @@
 # redirected to files, as `cmd > out.yaml` does. The script is a list of [expect, send]: wait
 # until the terminal shows `expect` (after what the previous step saw), then type `send`.
 # Prints JSON: {"code": exit code, "tty": everything the terminal showed}.
+import fcntl
 import json
 import os
+import struct
+import termios
 import pty
 import select
 import sys
@@ -16,6 +19,8 @@ deadline = time.time() + spec.get('timeout', 60)
 
 pid, fd = pty.fork()
 if pid == 0:
+    # The terminal's size, as a window of `cols` columns would set it (0 until set).
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', spec.get('rows', 24), spec.get('cols', 80), 0, 0))
     for name, target in (('stdout', 1), ('stderr', 2)):
         if spec.get(name):
             out = os.open(spec[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)

@@ -19,12 +19,14 @@ export interface PtyOptions {
   stdout?: string;
   stderr?: string;
   timeoutMs?: number;
+  /** Terminal width in columns (default 80). */
+  cols?: number;
 }
 
 export function runInPty(args: string[], o: PtyOptions = {}): Promise<PtyResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({...process.env, NO_COLOR: '1', DEBUG: '', TERM: 'xterm', ...o.env})) if (v !== undefined) env[k] = v;
-  const spec = {argv: [process.execPath, BIN, ...args], env, stdout: o.stdout, stderr: o.stderr, script: o.script ?? [], timeout: (o.timeoutMs ?? 60_000) / 1000, cwd: REPO_ROOT};
+  const spec = {argv: [process.execPath, BIN, ...args], env, stdout: o.stdout, stderr: o.stderr, script: o.script ?? [], timeout: (o.timeoutMs ?? 60_000) / 1000, cwd: REPO_ROOT, cols: o.cols ?? 80};
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/python3', [join(REPO_ROOT, 'test', 'helpers', 'pty-run.py'), JSON.stringify(spec)], {stdio: ['ignore', 'pipe', 'inherit']});
     const out: Buffer[] = [];
