@@ -9,6 +9,7 @@ import {describeParseError, formatError, spaced} from './_errors.js';
 import {escapeControl} from '../src/render/escape.js';
 import type {OutputFormat, View} from '../src/render/printer.js';
 import type {Cluster} from '../src/kube/cluster.js';
+import type {ObjectSource} from '../src/kube/object-source.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -79,6 +80,23 @@ export abstract class ClusterCommand extends BaseCommand {
 
   private clusterPromise?: Promise<Cluster>;
 
+  /**
+   * The one choice between manifests (-f/-R) and the live cluster, for every command that can
+   * read either. Offline needs no kubeconfig; objects without a namespace land in -n, else
+   * default, as with `kubectl apply -n NS -f`.
+   */
+  protected async objectSource(flags: {filename?: string[]; recursive?: boolean; namespace?: string; kubeconfig?: string; context?: string; 'request-timeout'?: string},
+    o: {namespaceRule: NamespaceRule; allNamespaces?: boolean}): Promise<Objects> {
+    const {fileSource, liveSource} = await import('../src/kube/object-source.js');
+    if (flags.filename?.length) {
+      const source = fileSource(flags.filename, Boolean(flags.recursive), flags.namespace ?? 'default');
+      const namespace = o.allNamespaces ? undefined : o.namespaceRule === 'single' ? flags.namespace ?? 'default' : flags.namespace;
+      return {source, namespace};
+    }
+    const cluster = await this.cluster(flags);
+    return {source: liveSource(cluster, {tolerateForbidden: true}), namespace: o.allNamespaces ? undefined : cluster.namespace, cluster};
+  }
+
   /** Connects on first use, so commands that may not need the cluster do not pay for it. */
   protected cluster(flags: {kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}): Promise<Cluster> {
     this.clusterPromise ??= (async () => {
@@ -100,6 +118,24 @@ export abstract class ClusterCommand extends BaseCommand {
  * table (default), wide (tables never cut), json, yaml; name where a name list makes sense;
  * sarif for the commands whose findings a code scanner takes (audit, scan).
  */
+/**
+ * How a command picks the namespace of what it reads:
+ *  - 'single': one namespace, -n, else the context's (with -f: else default), as who-can asks
+ *    about one Secret;
+ *  - 'all-in-files': as 'single' on a cluster, but with -f and no -n every namespace in the
+ *    files (audit, consumers), since files often span several.
+ * -A (allNamespaces) means every namespace either way.
+ */
+export type NamespaceRule = 'single' | 'all-in-files';
+
+export interface Objects {
+  source: ObjectSource;
+  /** The namespace to look in; undefined for every namespace. */
+  namespace: string | undefined;
+  /** The live cluster, when the objects come from it. */
+  cluster?: Cluster;
+}
+
 export const outputFlag = (o: {name?: boolean; sarif?: boolean} = {}) => {
   const options = ['table', 'wide', 'json', 'yaml', ...(o.name ? ['name'] : []), ...(o.sarif ? ['sarif'] : [])];
   return Flags.string({char: 'o', description: `Output format: ${options.join('|')}.`, options, default: 'table'});

@@ -115,7 +115,10 @@ export function describeParseError(err: Error & {oclif?: {exit?: number}}, id: s
       const reasons = err.message.split('\n').slice(1).map((l) => l.replace(ANSI, '').trim()).filter((l) => l && !l.startsWith('See more help'));
       // oclif says "--from-literal=k=v cannot also be provided when using --raw": drop the value.
       const first = (reasons[0] ?? 'invalid combination of flags').replace(/(--[\w-]+)=\S*/g, '$1');
-      return {message: lowerFirst(first.replace(/^--([\w-]+) cannot also be provided when using --([\w-]+)$/, '--$1 and --$2 cannot be used together')), hint: capital(usage)};
+      const message = first
+        .replace(/^--([\w-]+) cannot also be provided when using --([\w-]+)$/, '--$1 and --$2 cannot be used together')
+        .replace(/^All of the following must be provided when using --([\w-]+): (.*)$/, '--$1 only applies with $2');
+      return {message: lowerFirst(message), hint: capital(usage)};
     }
     default:
       break;

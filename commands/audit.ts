@@ -22,22 +22,11 @@ export default class Audit extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit);
-    const [{parseDuration}, {fileSource, liveSource}, {auditSource}, {auditJson, auditTable}, {atOrAbove}, {toSarif}] = await Promise.all([
-      import('../src/duration.js'), import('../src/kube/object-source.js'), import('../src/audit/run.js'), import('../src/audit/render.js'),
-      import('../src/audit/types.js'), import('../src/audit/sarif.js'),
+    const [{parseDuration}, {auditSource}, {auditJson, auditTable}, {atOrAbove}, {toSarif}] = await Promise.all([
+      import('../src/duration.js'), import('../src/audit/run.js'), import('../src/audit/render.js'), import('../src/audit/types.js'), import('../src/audit/sarif.js'),
     ]);
     const maxAgeMs = parseDuration(flags['max-age'], '--max-age');
-    let source;
-    let namespace: string | undefined;
-    if (flags.filename?.length) {
-      // Offline: objects without a namespace land in -n (else default); without -n every namespace in the files is audited.
-      source = fileSource(flags.filename, flags.recursive, flags.namespace ?? 'default');
-      namespace = flags['all-namespaces'] ? undefined : flags.namespace;
-    } else {
-      const cluster = await this.cluster(flags);
-      source = liveSource(cluster, {tolerateForbidden: true});
-      namespace = flags['all-namespaces'] ? undefined : cluster.namespace;
-    }
+    const {source, namespace} = await this.objectSource(flags, {namespaceRule: 'all-in-files', allNamespaces: flags['all-namespaces']});
     const {report, locate} = await auditSource(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']});
     this.warnings(report.summary.warnings);
     await this.print(flags.output, {

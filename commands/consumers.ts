@@ -19,17 +19,11 @@ export default class Consumers extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consumers);
-    const [{consumersReport, reportJson, consumerRow, CONSUMER_COLUMNS}, {fileSource, liveSource}, {renderTable}] = await Promise.all([
-      import('../src/workloads/consumers-report.js'), import('../src/kube/object-source.js'), import('../src/render/table.js'),
+    const [{consumersReport, reportJson, consumerRow, CONSUMER_COLUMNS}, {renderTable}] = await Promise.all([
+      import('../src/workloads/consumers-report.js'), import('../src/render/table.js'),
     ]);
-    let report;
-    if (flags.filename?.length) {
-      // Files without -n: objects with no namespace count as `default`, and every namespace is searched.
-      report = await consumersReport(fileSource(flags.filename, flags.recursive, flags.namespace ?? 'default'), args.name, flags.namespace);
-    } else {
-      const cluster = await this.cluster(flags);
-      report = await consumersReport(liveSource(cluster, {tolerateForbidden: true}), args.name, cluster.namespace, cluster);
-    }
+    const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'all-in-files'});
+    const report = await consumersReport(source, args.name, namespace, cluster);
     this.warnings(report.warnings);
     const owner = report.sealedSecret ? `Secret "${args.name}" is produced by SealedSecret "${report.sealedSecret.name}" (${report.sealedSecret.apiVersion}).\n` : '';
     const human = flags.output === 'table' || flags.output === 'wide';

@@ -22,9 +22,10 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     output: outputFlag({sarif: true}),
     format: Flags.string({description: 'Alias of -o (text is table).', options: ['text', 'json', 'sarif'], exclusive: ['output']}),
     'max-file-size': Flags.string({description: 'Skip (and count) files larger than this: bytes, or 512k, 2M.', default: '1M', helpValue: 'N'}),
-    fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).', default: false}),
-    yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false}),
-    cert: Flags.string({description: 'With --fix: seal with this certificate or public key instead of the cluster\'s.', helpValue: 'FILE'}),
+    // No default: dependsOn ['fix'] of --yes and --cert must see it unset when not given.
+    fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).'}),
+    yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false, dependsOn: ['fix']}),
+    cert: Flags.string({description: 'With --fix: seal with this certificate or public key instead of the cluster\'s.', helpValue: 'FILE', dependsOn: ['fix']}),
   };
 
   async run(): Promise<void> {
@@ -32,9 +33,9 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     const [{runScan}, {parseSize}, {InputError}, report] = await Promise.all([
       import('../src/scan/run.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/report.js'),
     ]);
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    // Questions go to the terminal (src/io/prompt.ts), so stdout may be redirected.
+    const interactive = Boolean(process.stdin.isTTY);
     if (flags.fix && !flags.yes && !interactive) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
-    if (!flags.fix && (flags.yes || flags.cert)) throw new InputError(`${flags.yes ? '--yes' : '--cert'} only applies with --fix`);
     const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size'])};
     const format = flags.format === undefined ? flags.output : flags.format === 'text' ? 'table' : flags.format;
     const human = format === 'table' || format === 'wide';

@@ -22,27 +22,15 @@ export default class WhoCan extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(WhoCan);
-    const [{InputError}, {fileSource, liveSource}, {whoCanInputs}, {whoCan}, {reportData, reportTables}] = await Promise.all([
-      import('../src/errors.js'), import('../src/kube/object-source.js'), import('../src/rbac/inputs.js'), import('../src/rbac/who-can.js'),
-      import('../src/rbac/report.js'),
+    const [{InputError}, {whoCanInputs}, {whoCan}, {reportData, reportTables}] = await Promise.all([
+      import('../src/errors.js'), import('../src/rbac/inputs.js'), import('../src/rbac/who-can.js'), import('../src/rbac/report.js'),
     ]);
     if (flags.verify && flags.filename) {
       throw new InputError('--verify asks the cluster, so it cannot be used with -f', 'drop -f to verify against the current context, or drop --verify to analyse the files');
     }
     const directOnly = flags['direct-only'];
-    let namespace: string;
-    let source;
-    let cluster;
-    if (flags.filename) {
-      // Offline: no kubeconfig needed; objects without a namespace land in -n (as with kubectl -n … apply).
-      namespace = flags.namespace ?? 'default';
-      source = fileSource(flags.filename, flags.recursive, namespace);
-    } else {
-      cluster = await this.cluster(flags);
-      namespace = cluster.namespace;
-      source = liveSource(cluster, {tolerateForbidden: true});
-    }
-    const report = whoCan(await whoCanInputs(source, args.name, namespace, {directOnly}));
+    const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'single'});
+    const report = whoCan(await whoCanInputs(source, args.name, namespace!, {directOnly}));
     const warnings = [...source.warnings];
     let verifications;
     if (flags.verify && cluster) {

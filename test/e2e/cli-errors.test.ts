@@ -4,7 +4,7 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
@@ -63,6 +63,27 @@ test('other parse errors are kubectl-shaped too: bad option value, bad integer, 
     [['seal', '--cert'], /^error: flag --cert expects a value$/],
   ];
   for (const [args, want] of cases) assert.match(assertKubectlShape(await offline(args), 2, args.join(' '))[0], want);
+});
+
+test('flag combinations that cannot go together are refused by their declaration, before anything runs', async () => {
+  const input = join(dir, 'modes.yaml');
+  writeFileSync(input, secretYaml('db'));
+  const out = join(dir, 'modes-out.yaml');
+  const cases: Array<[string[], string]> = [
+    [['seal', input, '--cert', NACL_PUB, '-w', out, '--in-place'], 'error: --in-place and --output-file cannot be used together'],
+    [['seal', '--raw', '--name', 'db', '-n', 'payments', '--from-literal', 'k=v', '--merge-into', out, '--cert', NACL_PUB], 'error: --merge-into and --raw cannot be used together'],
+    [['seal', '--raw', '--name', 'db', '-n', 'payments', '--prompt', 'k', '--cert', NACL_PUB], 'error: --prompt and --raw cannot be used together'],
+    [['scan', input, '--yes'], 'error: --yes only applies with --fix'],
+    [['scan', input, '--cert', NACL_PUB], 'error: --cert only applies with --fix'],
+    [['scan', '--staged', '--since', 'HEAD'], 'error: --since and --staged cannot be used together'],
+  ];
+  for (const [args, error] of cases) {
+    const [line] = assertKubectlShape(await offline(args), 2, args.join(' '));
+    const [a, b] = /--([\w-]+) and --([\w-]+)/.exec(error)?.slice(1) ?? [];
+    // oclif names the pair in either order; the words are what matters.
+    assert.ok(line === error || (a && line === error.replace(`--${a} and --${b}`, `--${b} and --${a}`)), `${args.join(' ')}: ${line}`);
+  }
+  assert.ok(!existsSync(out), 'nothing written');
 });
 
 test('a misplaced positional argument is reported by position, never echoed', async () => {
