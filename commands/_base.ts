@@ -55,6 +55,11 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(render(format as OutputFormat, view, {width, color: useColor()}));
   }
 
+  /** Text for the user on stderr, line by line with control characters escaped (it may quote names from files or the cluster). */
+  protected note(text: string): void {
+    process.stderr.write(text.split('\n').map((l) => escapeControl(l)).join('\n'));
+  }
+
   /** `warning: …` lines on stderr, escaped: warnings quote names from the cluster and from files. */
   protected warnings(lines: Iterable<string>): void {
     for (const w of lines) process.stderr.write(`warning: ${escapeControl(w)}\n`);

@@ -25,6 +25,8 @@ export default class Apply extends ClusterCommand {
     const cluster = await this.cluster(flags);
     const naclOnly = docs.filter((d) => d.object.apiVersion === 'kubectl-secret.dev/v1alpha1').map((d) => d.object);
     const keys = await loadOpeningKeys(naclOnly, {naclKeyFiles: flags.key, connect: async () => cluster, keyNamespace: flags['key-namespace']});
-    await applySealed(cluster, docs, keys, {timeoutMs, onEvent: (e) => process.stdout.write(`${e.object} ${e.message}\n`)});
+    const {escapeControl} = await import('../src/render/escape.js');
+    // Messages come from the controller's status: escaped, as every name from the cluster is.
+    await applySealed(cluster, docs, keys, {timeoutMs, onEvent: (e) => process.stdout.write(`${escapeControl(`${e.object} ${e.message}`)}\n`)});
   }
 }

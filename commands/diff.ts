@@ -45,7 +45,7 @@ export default class Diff extends ClusterCommand {
       report = await diffManifests(input.text, input.name, cluster, openingKeyLoader({
         naclKeyFiles: flags.key, rsaKeyFiles: flags['recovery-private-key'], connect: async () => cluster, keyNamespace: flags['key-namespace'],
       }));
-      for (const s of report.skipped) process.stderr.write(`skipped ${s}: not a Secret or SealedSecret\n`);
+      for (const s of report.skipped) this.note(`skipped ${s}: not a Secret or SealedSecret\n`);
     }
     await this.print(flags.output, {data: () => diffData(report, flags['show-values']), table: () => renderDiffText(report, flags['show-values']), diffMarkers: true});
     if (report.differs) this.exit(1);

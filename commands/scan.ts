@@ -40,7 +40,7 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     const format = flags.format === undefined ? flags.output : flags.format === 'text' ? 'table' : flags.format;
     const human = format === 'table' || format === 'wide';
     let result = await runScan(opts);
-    process.stderr.write(report.renderWarnings(result));
+    this.note(report.renderWarnings(result));
 
     if (flags.fix && report.activeFindings(result).length > 0) {
       const [{fixFindings, loadSealFileInPlace}, {confirm}] = await Promise.all([import('../src/scan/fix.js'), import('../src/io/prompt.js')]);
