@@ -113,8 +113,11 @@ export function describeParseError(err: Error & {oclif?: {exit?: number}}, id: s
     case 'FailedFlagValidationError':
     case 'ViolatedFlagConstraintError': {
       const reasons = err.message.split('\n').slice(1).map((l) => l.replace(ANSI, '').trim()).filter((l) => l && !l.startsWith('See more help'));
-      // oclif says "--from-literal=k=v cannot also be provided when using --raw": drop the value.
-      const first = (reasons[0] ?? 'invalid combination of flags').replace(/(--[\w-]+)=\S*/g, '$1');
+      // oclif says "--merge-into=my file.yaml cannot also be provided when using --raw": the
+      // value (which may hold spaces) is dropped first, then any other FLAG=VALUE.
+      const first = (reasons[0] ?? 'invalid combination of flags')
+        .replace(/^--([\w-]+)=.* cannot also be provided when using --([\w-]+)$/s, '--$1 cannot also be provided when using --$2')
+        .replace(/(--[\w-]+)=\S*/g, '$1');
       const message = first
         .replace(/^--([\w-]+) cannot also be provided when using --([\w-]+)$/, '--$1 and --$2 cannot be used together')
         .replace(/^All of the following must be provided when using --([\w-]+): (.*)$/, '--$1 only applies with $2');

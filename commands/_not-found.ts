@@ -28,6 +28,14 @@ export function unknownCommand(config: Interfaces.Config, words: string[]): Inpu
   const ids = config.commands.filter((c) => !c.hidden).map((c) => spaced(c.id));
   const topics = config.topics.filter((t) => !t.hidden).map((t) => spaced(t.name));
   const two = words.slice(0, 2).join(' ');
+  // `keys frob`: the topic is right, the command is not; list the topic's commands.
+  if (words.length > 1 && config.findTopic(words[0]!)) {
+    const inTopic = ids.filter((i) => i.startsWith(`${words[0]} `));
+    const sub = closest(words[1]!, inTopic.map((i) => i.split(' ')[1]!));
+    const guess = sub && `${words[0]} ${sub}`;
+    return new InputError(`unknown command "${typed}" for "kubectl secret"`,
+      guess ? `did you mean "${guess}"? See 'kubectl secret ${words[0]} --help' for its commands` : `See 'kubectl secret ${escapeControl(words[0]!)} --help' for its commands: ${inTopic.map((i) => i.split(' ')[1]).join(', ')}`);
+  }
   const guess = (words.length > 1 ? closest(two, ids.filter((i) => i.includes(' '))) : undefined) ?? closest(words[0] ?? '', [...ids.filter((i) => !i.includes(' ')), ...topics]);
   const shown = words.length > 1 && guess?.includes(' ') ? typed : escapeControl((words[0] ?? '').slice(0, 60));
   return new InputError(`unknown command "${shown}" for "kubectl secret"`,

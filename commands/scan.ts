@@ -22,9 +22,9 @@ Exit status: 0 clean, 1 findings, 2 error.`;
     output: outputFlag({sarif: true}),
     format: Flags.string({description: 'Alias of -o (text is table).', options: ['text', 'json', 'sarif'], exclusive: ['output']}),
     'max-file-size': Flags.string({description: 'Skip (and count) files larger than this: bytes, or 512k, 2M.', default: '1M', helpValue: 'N'}),
-    // No default: dependsOn ['fix'] of --yes and --cert must see it unset when not given.
+    // No defaults on --fix and --yes: oclif checks dependsOn for any flag that has a value, a default included.
     fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).'}),
-    yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false, dependsOn: ['fix']}),
+    yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', dependsOn: ['fix']}),
     cert: Flags.string({description: 'With --fix: seal with this certificate or public key instead of the cluster\'s.', helpValue: 'FILE', dependsOn: ['fix']}),
   };
 

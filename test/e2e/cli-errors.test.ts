@@ -33,9 +33,10 @@ test('an unknown command: error line, then did you mean, exit 2', async () => {
   const cases: Array<[string[], string, string]> = [
     [['sael'], 'error: unknown command "sael" for "kubectl secret"', `did you mean "seal"? See 'kubectl secret --help' for the commands`],
     [['key', 'init'], 'error: unknown command "key init" for "kubectl secret"', `did you mean "keys init"? See 'kubectl secret --help' for the commands`],
-    [['keys', 'int'], 'error: unknown command "keys int" for "kubectl secret"', `did you mean "keys init"? See 'kubectl secret --help' for the commands`],
+    [['keys', 'int'], 'error: unknown command "keys int" for "kubectl secret"', `did you mean "keys init"? See 'kubectl secret keys --help' for its commands`],
     [['whocan', 'db'], 'error: unknown command "whocan" for "kubectl secret"', `did you mean "who-can"? See 'kubectl secret --help' for the commands`],
     [['frobnicate'], 'error: unknown command "frobnicate" for "kubectl secret"', `See 'kubectl secret --help' for the commands`],
+    [['keys', 'frobnicate'], 'error: unknown command "keys frobnicate" for "kubectl secret"', `See 'kubectl secret keys --help' for its commands: export, init, list, rotate`],
     [['help', 'sael'], 'error: unknown command "sael" for "kubectl secret"', `did you mean "seal"? See 'kubectl secret --help' for the commands`],
   ];
   for (const [args, error, hint] of cases) {
@@ -84,6 +85,11 @@ test('flag combinations that cannot go together are refused by their declaration
     assert.ok(line === error || (a && line === error.replace(`--${a} and --${b}`, `--${b} and --${a}`)), `${args.join(' ')}: ${line}`);
   }
   assert.ok(!existsSync(out), 'nothing written');
+  // The refusal names the flags, never their values (a path may hold anything, spaces included).
+  const value = canary();
+  const r = await offline(['seal', '--raw', '--name', 'db', '-n', 'payments', '--merge-into', `my ${value}=x.yaml`, '--cert', NACL_PUB]);
+  assert.equal(assertKubectlShape(r, 2, 'value with a space')[0], 'error: --merge-into and --raw cannot be used together');
+  assert.ok(!r.stderr.includes(value));
 });
 
 test('a misplaced positional argument is reported by position, never echoed', async () => {
