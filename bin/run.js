@@ -25,6 +25,11 @@ if (major < 22) {
   if (res.signal) process.kill(process.pid, res.signal);
   process.exit(res.status ?? 1);
 } else {
+  // A reader that stops early (`| head -1`) closes the pipe: end quietly, with no EPIPE, no exit 13.
+  process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : Promise.reject(e)));
+  process.stderr.on('error', () => {});
+  // oclif's own debug output (DEBUG=*) prints argv, and argv holds flag values (--from-literal).
+  if (process.env.DEBUG) process.env.DEBUG += ',-oclif*';
   const {execute} = await import('@oclif/core');
   await execute({dir: import.meta.url});
 }

@@ -1,9 +1,15 @@
 // The base of every command. It declares the kubectl-style flags once, builds the cluster
 // client lazily on first use, and maps our typed errors to the documented exit codes in one
 // place, so commands never call process.exit or print stack traces themselves.
-import {Command, Flags, Interfaces} from '@oclif/core';
+import {Command, Errors, Flags, Interfaces} from '@oclif/core';
 import {KsError} from '../src/errors.js';
+import {describeFileError, isFileSystemError} from '../src/io/file-error.js';
+import {isPromptCancel} from '../src/io/prompt.js';
+import {describeParseError, formatError, spaced} from './_errors.js';
+import {escapeControl} from '../src/render/escape.js';
+import type {OutputFormat, View} from '../src/render/printer.js';
 import type {Cluster} from '../src/kube/cluster.js';
+import type {ObjectSource} from '../src/kube/object-source.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -32,15 +38,38 @@ export abstract class BaseCommand extends Command {
       if (this.isDebug && err.stack) process.stderr.write(`${err.stack}\n`);
       this.fail(err.message, err.hint, err.exitCode);
     }
-    // oclif's own parse errors (unknown flag, missing arg) already carry exit 2.
-    if (err?.oclif?.exit !== undefined) throw err;
+    // this.exit(n) travels as an ExitError: it is an exit code, not a failure.
+    if (err instanceof Errors.ExitError) throw err;
+    const parse = describeParseError(err, this.id ?? '', this.ctor);
+    if (parse) this.fail(parse.message, parse.hint, 2);
+    if (isPromptCancel(err)) this.fail('cancelled; nothing was written', undefined, 130);
+    if (isFileSystemError(err)) this.fail(describeFileError(err), 'check the path and its permissions', 2);
     if (this.isDebug && err?.stack) process.stderr.write(`${err.stack}\n`);
     this.fail(`internal error: ${err?.message?.split('\n')[0] ?? String(err)}`, 'rerun with --debug for details, and report it', 2);
   }
 
+  /** The print step: the command's View in the -o format, fitted and coloured for a terminal only. */
+  protected async print(format: string, view: View): Promise<void> {
+    const [{render}, {useColor}] = await Promise.all([import('../src/render/printer.js'), import('../src/render/output.js')]);
+    const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+    process.stdout.write(render(format as OutputFormat, view, {width, color: useColor()}));
+  }
+
+  /** Text for the user on stderr, line by line with control characters escaped (it may quote names from files or the cluster). */
+  protected note(text: string): void {
+    process.stderr.write(text.split('\n').map((l) => escapeControl(l)).join('\n'));
+  }
+
+  /** `warning: …` lines on stderr, escaped: warnings quote names from the cluster and from files. */
+  protected warnings(lines: Iterable<string>): void {
+    for (const w of lines) process.stderr.write(`warning: ${escapeControl(w)}\n`);
+  }
+
   /** kubectl's shape: "error: what went wrong", then one line on what to do. */
   protected fail(message: string, hint: string | undefined, exit: number): never {
-    process.stderr.write(`error: ${message}\n${hint ? hint + '\n' : ''}`);
+    // Every failure gets its hint line; these are the fallbacks when the error carries none.
+    hint ??= exit === 2 ? `See 'kubectl secret ${spaced(this.id ?? '')} --help' for usage` : exit === 3 ? 'rerun with --debug to see the requests and responses' : undefined;
+    process.stderr.write(formatError(message, hint));
     this.exit(exit);
   }
 }
@@ -55,6 +84,23 @@ export abstract class ClusterCommand extends BaseCommand {
   };
 
   private clusterPromise?: Promise<Cluster>;
+
+  /**
+   * The one choice between manifests (-f/-R) and the live cluster, for every command that can
+   * read either. Offline needs no kubeconfig; objects without a namespace land in -n, else
+   * default, as with `kubectl apply -n NS -f`.
+   */
+  protected async objectSource(flags: {filename?: string[]; recursive?: boolean; namespace?: string; kubeconfig?: string; context?: string; 'request-timeout'?: string},
+    o: {namespaceRule: NamespaceRule; allNamespaces?: boolean}): Promise<Objects> {
+    const {fileSource, liveSource} = await import('../src/kube/object-source.js');
+    if (flags.filename?.length) {
+      const source = fileSource(flags.filename, Boolean(flags.recursive), flags.namespace ?? 'default');
+      const namespace = o.allNamespaces ? undefined : o.namespaceRule === 'single' ? flags.namespace ?? 'default' : flags.namespace;
+      return {source, namespace};
+    }
+    const cluster = await this.cluster(flags);
+    return {source: liveSource(cluster, {tolerateForbidden: true}), namespace: o.allNamespaces ? undefined : cluster.namespace, cluster};
+  }
 
   /** Connects on first use, so commands that may not need the cluster do not pay for it. */
   protected cluster(flags: {kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}): Promise<Cluster> {
@@ -72,8 +118,33 @@ export abstract class ClusterCommand extends BaseCommand {
   }
 }
 
-export const outputFlag = (def: 'table' | 'yaml' | 'json', options: string[] = ['table', 'yaml', 'json']) =>
-  Flags.string({char: 'o', description: `Output format: ${options.join('|')}.`, options, default: def});
+/**
+ * -o with kubectl's choices, the same for every command that prints objects or a report:
+ * table (default), wide (tables never cut), json, yaml; name where a name list makes sense;
+ * sarif for the commands whose findings a code scanner takes (audit, scan).
+ */
+/**
+ * How a command picks the namespace of what it reads:
+ *  - 'single': one namespace, -n, else the context's (with -f: else default), as who-can asks
+ *    about one Secret;
+ *  - 'all-in-files': as 'single' on a cluster, but with -f and no -n every namespace in the
+ *    files (audit, consumers), since files often span several.
+ * -A (allNamespaces) means every namespace either way.
+ */
+export type NamespaceRule = 'single' | 'all-in-files';
+
+export interface Objects {
+  source: ObjectSource;
+  /** The namespace to look in; undefined for every namespace. */
+  namespace: string | undefined;
+  /** The live cluster, when the objects come from it. */
+  cluster?: Cluster;
+}
+
+export const outputFlag = (o: {name?: boolean; sarif?: boolean} = {}) => {
+  const options = ['table', 'wide', 'json', 'yaml', ...(o.name ? ['name'] : []), ...(o.sarif ? ['sarif'] : [])];
+  return Flags.string({char: 'o', description: `Output format: ${options.join('|')}.`, options, default: 'table'});
+};
 
 /** -f/-R as kubectl spells them, for commands that can read objects from manifests instead of the cluster. */
 export const filenameFlags = {

@@ -22,6 +22,11 @@ export default class KubectlSecretHelp extends Help {
     await super.showHelp(argv);
   }
 
+  // oclif writes "$ kubectl-secret seal …" (its bin); users type "kubectl secret seal …".
+  override log(...args: string[]): void {
+    super.log(...args.map((a) => (typeof a === 'string' ? a.replaceAll('$ kubectl-secret ', '$ kubectl secret ') : a)));
+  }
+
   overview(): string {
     const rows = OVERVIEW_COMMANDS.filter((c) => this.config.findCommand(c.id));
     const width = Math.max(...rows.map((c) => c.id.length));

@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 
 export default class Apply extends ClusterCommand {
-  static override summary = 'Apply a sealed file: nacl objects are opened in memory and applied as Secrets; Bitnami objects are applied and awaited until Synced.';
+  static override summary = 'Apply a sealed file: open nacl objects, or wait for Synced.';
+  static override description = 'Apply a sealed file: nacl objects are opened in memory and applied as Secrets; Bitnami objects are applied and awaited until Synced.';
   static override examples = [
     'kubectl secret apply db-sealed.yaml',
     'kubectl secret apply legacy-sealed.yaml --timeout 2m',
@@ -24,6 +25,8 @@ export default class Apply extends ClusterCommand {
     const cluster = await this.cluster(flags);
     const naclOnly = docs.filter((d) => d.object.apiVersion === 'kubectl-secret.dev/v1alpha1').map((d) => d.object);
     const keys = await loadOpeningKeys(naclOnly, {naclKeyFiles: flags.key, connect: async () => cluster, keyNamespace: flags['key-namespace']});
-    await applySealed(cluster, docs, keys, {timeoutMs, onEvent: (e) => process.stdout.write(`${e.object} ${e.message}\n`)});
+    const {escapeControl} = await import('../src/render/escape.js');
+    // Messages come from the controller's status: escaped, as every name from the cluster is.
+    await applySealed(cluster, docs, keys, {timeoutMs, onEvent: (e) => process.stdout.write(`${escapeControl(`${e.object} ${e.message}`)}\n`)});
   }
 }

@@ -3,18 +3,18 @@ import type {Severity} from '../src/audit/types.js';
 import {ClusterCommand, filenameFlags, outputFlag} from './_base.js';
 
 export default class Audit extends ClusterCommand {
-  static override summary = 'Report the hygiene of every Secret in a namespace or the whole cluster: stale, broadly readable, in env vars, unused, legacy tokens, unsealed.';
-  static override description = 'Puts together what who-can and consumers compute, for every Secret at once, with a severity per finding, a summary line and a score per namespace. Reads the live cluster, or manifests with -f. Exit 1 when a finding is at or above --fail-on. See docs/audit.md.';
+  static override summary = 'Report the hygiene of every Secret in a namespace or cluster.';
+  static override description = 'Report the hygiene of every Secret in a namespace or the whole cluster: stale, broadly readable, in env vars, unused, legacy tokens, unsealed. Puts together what who-can and consumers compute, for every Secret at once, with a severity per finding, a summary line and a score per namespace. Reads the live cluster, or manifests with -f. Exit 1 when a finding is at or above --fail-on. See docs/audit.md.';
   static override examples = [
-    '<%= config.bin %> audit -n payments',
-    '<%= config.bin %> audit -A -o json',
-    '<%= config.bin %> audit -f deploy/ -R --expect-sealed -o sarif > audit.sarif',
-    '<%= config.bin %> audit -A --max-age 30d --fail-on medium',
+    'kubectl secret audit -n payments',
+    'kubectl secret audit -A -o json',
+    'kubectl secret audit -f deploy/ -R --expect-sealed -o sarif > audit.sarif',
+    'kubectl secret audit -A --max-age 30d --fail-on medium',
   ];
   static override flags = {
     ...filenameFlags,
     'all-namespaces': Flags.boolean({char: 'A', description: 'Audit the Secrets of every namespace.', default: false}),
-    output: outputFlag('table', ['table', 'json', 'sarif']),
+    output: outputFlag({sarif: true}),
     'max-age': Flags.string({description: 'Report Secrets not rotated for longer than this (kubectl-secret.dev/rotated-at, else creation time).', default: '90d'}),
     'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity (none: never).', options: ['critical', 'high', 'medium', 'low', 'none'], default: 'high'}),
     'expect-sealed': Flags.boolean({description: 'Report Secrets that no SealedSecret produces (either scheme).', default: false}),
@@ -22,30 +22,18 @@ export default class Audit extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit);
-    const [{parseDuration}, {fileSource, liveSource}, {auditSource}, {auditJson, auditTable}, {renderData}, {atOrAbove}] = await Promise.all([
-      import('../src/duration.js'), import('../src/kube/object-source.js'), import('../src/audit/run.js'), import('../src/audit/render.js'),
-      import('../src/render/output.js'), import('../src/audit/types.js'),
+    const [{parseDuration}, {auditSource}, {auditJson, auditTable}, {atOrAbove}, {toSarif}] = await Promise.all([
+      import('../src/duration.js'), import('../src/audit/run.js'), import('../src/audit/render.js'), import('../src/audit/types.js'), import('../src/audit/sarif.js'),
     ]);
     const maxAgeMs = parseDuration(flags['max-age'], '--max-age');
-    let source;
-    let namespace: string | undefined;
-    if (flags.filename?.length) {
-      // Offline: objects without a namespace land in -n (else default); without -n every namespace in the files is audited.
-      source = fileSource(flags.filename, flags.recursive, flags.namespace ?? 'default');
-      namespace = flags['all-namespaces'] ? undefined : flags.namespace;
-    } else {
-      const cluster = await this.cluster(flags);
-      source = liveSource(cluster, {tolerateForbidden: true});
-      namespace = flags['all-namespaces'] ? undefined : cluster.namespace;
-    }
+    const {source, namespace} = await this.objectSource(flags, {namespaceRule: 'all-in-files', allNamespaces: flags['all-namespaces']});
     const {report, locate} = await auditSource(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']});
-    for (const w of report.summary.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (flags.output === 'table') process.stdout.write(auditTable(report));
-    else if (flags.output === 'json') process.stdout.write(renderData(auditJson(report), 'json'));
-    else {
-      const {toSarif} = await import('../src/audit/sarif.js');
-      process.stdout.write(JSON.stringify(toSarif(report, {version: this.config.version, root: process.cwd(), locate}), null, 2) + '\n');
-    }
+    this.warnings(report.summary.warnings);
+    await this.print(flags.output, {
+      data: () => auditJson(report),
+      table: () => auditTable(report),
+      sarif: () => toSarif(report, {version: this.config.version, root: process.cwd(), locate}),
+    });
     const failOn = flags['fail-on'];
     if (failOn !== 'none' && report.secrets.some((s) => s.findings.some((f) => atOrAbove(f.severity, failOn as Severity)))) this.exit(1);
   }

@@ -3,7 +3,8 @@ import {ClusterCommand} from './_base.js';
 import {controllerFlags, schemeFlag} from './_seal-flags.js';
 
 export default class Cert extends ClusterCommand {
-  static override summary = 'Print the certificate or public key the cluster seals with, and its fingerprint (like kubeseal --fetch-cert).';
+  static override summary = 'Print the certificate or key the cluster seals with.';
+  static override description = 'Print the certificate or public key the cluster seals with, and its fingerprint (like kubeseal --fetch-cert).';
   static override examples = [
     'kubectl secret cert --scheme sealed-secrets > sealed-secrets.pem',
     'kubectl secret cert --scheme nacl > kubectl-secret.pem',

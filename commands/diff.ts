@@ -1,9 +1,10 @@
+import {existsSync} from 'node:fs';
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand, outputFlag} from './_base.js';
 
 export default class Diff extends ClusterCommand {
-  static override summary = 'Compare local Secrets or sealed files with the cluster, or one Secret between two namespaces or contexts, without revealing values.';
-  static override description = 'Per key: + added, - removed, ~ changed, = same (sealed files: ~ resealed (value unknown) when the ciphertext differs), plus differences in type, labels and annotations. Values are never printed unless --show-values, nor any hash of them. Exit codes as kubectl diff: 0 no differences, 1 differences, 2 or more an error.';
+  static override summary = 'Compare Secrets or sealed files with the cluster, no values.';
+  static override description = 'Compare local Secrets or sealed files with the cluster, or one Secret between two namespaces or contexts, without revealing values. Per key: + added, - removed, ~ changed, = same (sealed files: ~ resealed (value unknown) when the ciphertext differs), plus differences in type, labels and annotations. Values are never printed unless --show-values, nor any hash of them. Exit codes as kubectl diff: 0 no differences, 1 differences, 2 or more an error.';
   static override examples = [
     {description: 'Compare a Secret manifest with the live Secret', command: 'kubectl secret diff db-secret.yaml'},
     {description: 'Compare a sealed file with the live SealedSecret (and, for nacl, the values with the live Secret)', command: 'kubectl secret diff db-sealed.yaml --key ./kubectl-secret-key.pem'},
@@ -18,14 +19,18 @@ export default class Diff extends ClusterCommand {
     key: Flags.string({description: 'nacl private key (PEM) to open sealed values with (repeatable; default: the cluster\'s keys when readable).', multiple: true}),
     'recovery-private-key': Flags.string({description: 'Sealed Secrets controller private key, to compare Bitnami sealed values with the live Secret (repeatable).', multiple: true}),
     'key-namespace': Flags.string({description: 'Namespace of the nacl sealing keys.', default: 'kube-system'}),
-    output: outputFlag('table', ['table', 'json', 'yaml']),
+    output: outputFlag(),
   };
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Diff);
-    const [{diffAgainst, diffManifests, openingKeyLoader}, {renderDiffText, diffData}, {renderData}, {readInput}, {InputError}] = await Promise.all([
-      import('../src/diff/diff.js'), import('../src/diff/render.js'), import('../src/render/output.js'), import('../src/io/input.js'), import('../src/errors.js'),
+    const [{diffAgainst, diffManifests, openingKeyLoader}, {renderDiffText, diffData}, {readInput}, {InputError}] = await Promise.all([
+      import('../src/diff/diff.js'), import('../src/diff/render.js'), import('../src/io/input.js'), import('../src/errors.js'),
     ]);
+    const byName = flags['against-context'] !== undefined || flags['against-namespace'] !== undefined;
+    if (!byName && args.target && args.target !== '-' && !existsSync(args.target)) {
+      throw new InputError(`no such file: ${args.target}`, `to compare the Secret of that name, add --against-namespace NS or --against-context CONTEXT (e.g. kubectl secret diff NAME --against-namespace production)`);
+    }
     const cluster = await this.cluster(flags);
     let report;
     if (flags['against-context'] !== undefined || flags['against-namespace'] !== undefined) {
@@ -40,9 +45,9 @@ export default class Diff extends ClusterCommand {
       report = await diffManifests(input.text, input.name, cluster, openingKeyLoader({
         naclKeyFiles: flags.key, rsaKeyFiles: flags['recovery-private-key'], connect: async () => cluster, keyNamespace: flags['key-namespace'],
       }));
-      for (const s of report.skipped) process.stderr.write(`skipped ${s}: not a Secret or SealedSecret\n`);
+      for (const s of report.skipped) this.note(`skipped ${s}: not a Secret or SealedSecret\n`);
     }
-    process.stdout.write(flags.output === 'table' ? renderDiffText(report, flags['show-values']) : renderData(diffData(report, flags['show-values']), flags.output as 'json' | 'yaml'));
+    await this.print(flags.output, {data: () => diffData(report, flags['show-values']), table: () => renderDiffText(report, flags['show-values']), diffMarkers: true});
     if (report.differs) this.exit(1);
   }
 

@@ -25,6 +25,7 @@ import ControllerManifests from './controller/manifests.js';
 import Diff from './diff.js';
 import Rotate from './rotate.js';
 import Audit from './audit.js';
+import HelpCommand from './help.js';
 
 export const COMMANDS = {
   consumers: Consumers,
@@ -50,4 +51,5 @@ export const COMMANDS = {
   diff: Diff,
   rotate: Rotate,
   audit: Audit,
+  help: HelpCommand,
 };

@@ -3,7 +3,8 @@ import {ClusterCommand} from './_base.js';
 import {controllerFlags} from './_seal-flags.js';
 
 export default class Reencrypt extends ClusterCommand {
-  static override summary = 'Re-seal sealed files to the cluster\'s newest key, in place and atomically.';
+  static override summary = 'Re-seal sealed files to the cluster\'s newest key, in place.';
+  static override description = 'Re-seal sealed files to the cluster\'s newest key, in place and atomically.';
   static override strict = false;
   static override examples = ['kubectl secret reencrypt k8s/*-sealed.yaml'];
   static override args = {file: Args.string({description: 'Sealed files (either scheme).', required: true, ignoreStdin: true})};

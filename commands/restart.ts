@@ -3,12 +3,12 @@ import {ClusterCommand} from './_base.js';
 import {restartFlags} from './_restart-flags.js';
 
 export default class Restart extends ClusterCommand {
-  static override summary = 'Restart every workload that uses a Secret, once per version of the Secret.';
-  static override description = 'Patches the pod template as `kubectl rollout restart` does, plus an annotation with the Secret\'s uid/resourceVersion so a second run skips workloads already restarted for it. CronJobs and Jobs pick up the value on their next run; bare Pods restart only when deleted (--delete-pods).';
+  static override summary = 'Restart every workload that uses a Secret, once per version.';
+  static override description = 'Restart every workload that uses a Secret, once per version of the Secret. Patches the pod template as `kubectl rollout restart` does, plus an annotation with the Secret\'s uid/resourceVersion so a second run skips workloads already restarted for it. CronJobs and Jobs pick up the value on their next run; bare Pods restart only when deleted (--delete-pods).';
   static override examples = [
-    '<%= config.bin %> restart db-credentials -n payments',
-    '<%= config.bin %> restart db-credentials -n payments --dry-run',
-    '<%= config.bin %> restart tls-cert -l app=api --timeout 10m',
+    'kubectl secret restart db-credentials -n payments',
+    'kubectl secret restart db-credentials -n payments --dry-run',
+    'kubectl secret restart tls-cert -l app=api --timeout 10m',
   ];
   static override args = {name: Args.string({description: 'The Secret name.', required: true, ignoreStdin: true})};
   static override flags = restartFlags;

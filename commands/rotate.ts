@@ -6,8 +6,8 @@ import type {Charset} from '../src/rotate/generate.js';
 import type {RotationPlan} from '../src/rotate/plan.js';
 
 export default class Rotate extends ClusterCommand {
-  static override summary = 'Give keys of a Secret new values with no lost update, record when, and restart its consumers.';
-  static override description = 'Shows the plan (keys, never values) and asks before writing; the update carries the resourceVersion that was read, so a concurrent change makes it fail with nothing written (exit 3). Records kubectl-secret.dev/rotated-at and kubectl-secret.dev/rotated-keys on the Secret, then restarts its consumers as `kubectl secret restart` does. With --sealed FILE, rotates inside a sealed file instead and writes nothing to the cluster.';
+  static override summary = 'Give keys of a Secret new values and restart its consumers.';
+  static override description = 'Give keys of a Secret new values with no lost update, record when, and restart its consumers. Shows the plan (keys, never values) and asks before writing; the update carries the resourceVersion that was read, so a concurrent change makes it fail with nothing written (exit 3). Records kubectl-secret.dev/rotated-at and kubectl-secret.dev/rotated-keys on the Secret, then restarts its consumers as `kubectl secret restart` does. With --sealed FILE, rotates inside a sealed file instead and writes nothing to the cluster.';
   static override examples = [
     {description: 'New random password, then restart what uses it', command: 'kubectl secret rotate db -n payments --generate password'},
     {description: 'Change the database user first (the script reads the new value on stdin), then the Secret', command: 'kubectl secret rotate db -n payments --generate password --exec ./set-db-password.sh'},
@@ -44,7 +44,8 @@ export default class Rotate extends ClusterCommand {
     if (flags.prompt?.length && !flags['dry-run']) prompt.requireTty(`--prompt ${flags.prompt[0]}`, 'use --from-file KEY=PATH or --generate KEY instead');
     const requests = collectRequests({generate: flags.generate, literals: flags['from-literal'], files: flags['from-file'], prompts: flags.prompt, length: flags.length, charset: flags.charset as Charset});
     const hooks = {
-      showPlan: (plan: RotationPlan) => process.stdout.write(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
+      // The plan is a question to the user, not the command's output: it goes to the terminal.
+      showPlan: (plan: RotationPlan) => prompt.toTerminal(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
       confirm: async () => {
         if (flags.yes) return true;
         if (!process.stdin.isTTY) throw new InputError('refusing to rotate without confirmation: stdin is not a terminal; nothing was written', 'pass --yes to confirm, or --dry-run to see the plan only');

@@ -1,22 +1,24 @@
 import {Flags} from '@oclif/core';
-import {ClusterCommand} from './_base.js';
+import {ClusterCommand, outputFlag} from './_base.js';
 
 export default class Scan extends ClusterCommand {
-  static override summary = 'Find plaintext Secret material in files or in what is staged for commit.';
-  static override description = `Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
+  static override summary = 'Find plaintext Secret material in files or staged changes.';
+  static override description = `Find plaintext Secret material in files or in what is staged for commit.
+Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
 Also reads Markdown yaml/json code blocks, Helm values lists, OpenShift Template.objects and base64-wrapped PEM keys.
 Templates ({{ }}, \${VAR}), SOPS ENC[...] values, placeholders (<...>, XXXX, change-me..., your-...-here, also base64) and empty values are not findings.
-Suppress with a "# kubectl-secret:allow" comment on the flagged line or the kind: Secret line, or with scan.allow / scan.rules in .kubectl-secret.yaml at the repository root.
 Every finding has a severity: high (credentials, private keys) or low (keys naming public data: ca.crt, url, host, port).
+--history scans every version of every file in git history; --check-live compares the leaked values with the live Secrets.
+Suppress with a "# kubectl-secret:allow" comment on the flagged line or the kind: Secret line, or with scan.allow / scan.rules in .kubectl-secret.yaml at the repository root.
 Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
   static override examples = [
-    '<%= config.bin %> scan deploy/',
-    '<%= config.bin %> scan --staged',
-    '<%= config.bin %> scan --since origin/main --format sarif > scan.sarif',
-    '<%= config.bin %> scan --staged --fix --cert pub-cert.pem',
-    '<%= config.bin %> scan --history --check-live',
-    '<%= config.bin %> scan --history origin/main..HEAD --format sarif > history.sarif',
-    '<%= config.bin %> scan --staged --fail-on high',
+    'kubectl secret scan deploy/',
+    'kubectl secret scan --staged',
+    'kubectl secret scan --since origin/main -o sarif > scan.sarif',
+    'kubectl secret scan --staged --fix --cert pub-cert.pem',
+    'kubectl secret scan --staged --fail-on high',
+    'kubectl secret scan --history --check-live',
+    'kubectl secret scan --history origin/main..HEAD -o sarif > history.sarif',
   ];
   static override strict = false;
   static override args = {};
@@ -25,52 +27,54 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     history: Flags.boolean({description: 'Scan every version of every file in git history (arguments: a revision range; default every ref).', default: false, exclusive: ['since', 'fix']}),
     'check-live': Flags.boolean({description: 'With --history: say per leaked key whether the live Secret still holds that value.', default: false}),
     since: Flags.string({description: 'Scan the files changed since REV (its merge base with HEAD), e.g. origin/main in CI.', helpValue: 'REV'}),
-    format: Flags.string({description: 'Output format.', options: ['text', 'json', 'sarif'], default: 'text'}),
+    output: outputFlag({sarif: true}),
+    format: Flags.string({description: 'Alias of -o (text is table).', options: ['text', 'json', 'sarif'], exclusive: ['output']}),
     'fail-on': Flags.string({description: 'Exit 1 only for findings at or above this severity (all are reported).', options: ['high', 'low'], default: 'low'}),
     'max-file-size': Flags.string({description: 'Do not parse files larger than this (bytes, or 512k, 2M); they are still checked for Secret material.', default: '1M', helpValue: 'N'}),
-    fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).', default: false}),
-    yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', default: false}),
-    cert: Flags.string({description: 'With --fix: seal with this certificate or public key instead of the cluster\'s.', helpValue: 'FILE'}),
+    // No defaults on --fix and --yes: oclif checks dependsOn for any flag that has a value, a default included.
+    fix: Flags.boolean({description: 'Seal each flagged Secret in place (with --staged, re-stage the file).'}),
+    yes: Flags.boolean({char: 'y', description: 'With --fix: do not ask per file (required when not on a terminal).', dependsOn: ['fix']}),
+    cert: Flags.string({description: 'With --fix: seal with this certificate or public key instead of the cluster\'s.', helpValue: 'FILE', dependsOn: ['fix']}),
   };
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Scan);
+    const format = flags.format === undefined ? flags.output : flags.format === 'text' ? 'table' : flags.format;
     // oclif counts a boolean's default as given, so dependsOn cannot say this.
     if (flags['check-live'] && !flags.history) throw new (await import('../src/errors.js')).InputError('--check-live only applies with --history', 'run kubectl secret scan --history --check-live');
-    if (flags.history) return this.history(flags, argv as string[]);
+    if (flags.history) return this.history(flags, argv as string[], format);
     const [{runScan}, {parseSize}, {InputError}, report] = await Promise.all([
       import('../src/scan/run.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/report.js'),
     ]);
-    const failOn = flags['fail-on'] as 'high' | 'low';
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    // Questions go to the terminal (src/io/prompt.ts), so stdout may be redirected.
+    const interactive = Boolean(process.stdin.isTTY);
     if (flags.fix && !flags.yes && !interactive) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
-    if (!flags.fix && (flags.yes || flags.cert)) throw new InputError(`${flags.yes ? '--yes' : '--cert'} only applies with --fix`);
     const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size'])};
+    const failOn = flags['fail-on'] as 'high' | 'low';
+    const human = format === 'table' || format === 'wide';
     let result = await runScan(opts);
-    process.stderr.write(report.renderWarnings(result));
+    this.note(report.renderWarnings(result));
 
     if (flags.fix && report.activeFindings(result).length > 0) {
       const [{fixFindings, loadSealFileInPlace}, {confirm}] = await Promise.all([import('../src/scan/fix.js'), import('../src/io/prompt.js')]);
-      if (flags.format === 'text') process.stdout.write(report.renderText(result));
+      if (human) await this.print(format, {data: () => report.toJson(result), table: () => report.renderText(result)});
       const fixed = await fixFindings({
         report: result,
         staged: flags.staged,
         loadSeal: loadSealFileInPlace,
         sealOptions: {cert: flags.cert, namespace: flags.namespace, cluster: () => this.cluster(flags)},
-        confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`, true),
+        confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`),
         log: (line) => process.stderr.write(`${line}\n`),
       });
       if (fixed.sealed.length > 0) result = await runScan(opts);
-      if (flags.format === 'text') process.stderr.write(`after --fix: ${report.summaryLine(result, failOn)}\n`);
+      if (human) process.stderr.write(`after --fix: ${report.summaryLine(result, failOn)}\n`);
     }
 
-    if (flags.format === 'json') process.stdout.write(JSON.stringify(report.toJson(result), null, 2) + '\n');
-    else if (flags.format === 'sarif') {
+    if (!(human && flags.fix)) {
       const {toSarif} = await import('../src/scan/sarif.js');
-      process.stdout.write(JSON.stringify(toSarif(result, {version: this.config.version}), null, 2) + '\n');
-    } else if (!flags.fix) {
-      process.stdout.write(report.renderText(result));
-      process.stderr.write(`${report.summaryLine(result, failOn)}\n`);
+      const final = result;
+      await this.print(format, {data: () => report.toJson(final), table: () => report.renderText(final), sarif: () => toSarif(final, {version: this.config.version})});
+      if (human) process.stderr.write(`${report.summaryLine(result, failOn)}\n`);
     }
     if (report.failingFindings(result, failOn).length > 0) {
       // stdout to a pipe is asynchronous: exit only once it has drained, or `| jq` gets a cut report.
@@ -79,9 +83,9 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     }
   }
 
-  private async history(flags: {format: string; 'max-file-size': string; 'check-live': boolean; kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}, range: string[]): Promise<void> {
-    const [{runHistoryScan}, {parseSize}, render, {progressReporter}] = await Promise.all([
-      import('../src/scan/history.js'), import('../src/scan/files.js'), import('../src/scan/history-render.js'), import('../src/scan/history-progress.js'),
+  private async history(flags: {'max-file-size': string; 'check-live': boolean; kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}, range: string[], format: string): Promise<void> {
+    const [{runHistoryScan}, {parseSize}, render, {progressReporter}, {repositoryIdentity}] = await Promise.all([
+      import('../src/scan/history.js'), import('../src/scan/files.js'), import('../src/scan/history-render.js'), import('../src/scan/history-progress.js'), import('../src/scan/history-inputs.js'),
     ]);
     const progress = progressReporter(process.stderr);
     const report = await runHistoryScan({cwd: process.cwd(), range, maxFileSize: parseSize(flags['max-file-size']), progress: progress.update}).finally(progress.done);
@@ -90,15 +94,15 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
       const [{checkLive}, {clusterLiveReader}] = await Promise.all([import('../src/scan/live-check.js'), import('../src/scan/live-inputs.js')]);
       live = await checkLive(report, clusterLiveReader(await this.cluster(flags)));
     }
-    for (const w of report.warnings) process.stderr.write(`warning: ${w.file}${w.line ? ':' + w.line : ''}: ${w.message}\n`);
-    if (flags.format === 'json') process.stdout.write(JSON.stringify(render.historyJson(report, live), null, 2) + '\n');
-    else if (flags.format === 'sarif') {
-      const {repositoryIdentity} = await import('../src/scan/history-inputs.js');
-      process.stdout.write(JSON.stringify(render.historySarif(report, {version: this.config.version, ...(await repositoryIdentity(report.root))}, live), null, 2) + '\n');
-    } else {
-      process.stdout.write(render.renderHistoryText(report, live));
-      process.stderr.write(`${render.historySummary(report, live)}\n`);
-    }
+    this.warnings(report.warnings.map((w) => `${w.file}${w.line ? ':' + w.line : ''}: ${w.message}`));
+    const identity = format === 'sarif' ? await repositoryIdentity(report.root) : {};
+    await this.print(format, {
+      data: () => render.historyJson(report, live),
+      table: () => render.renderHistoryText(report, live),
+      sarif: () => render.historySarif(report, {version: this.config.version, ...identity}, live),
+    });
+    if (format === 'table' || format === 'wide') process.stderr.write(`${render.historySummary(report, live)}\n`);
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     if (live) {
       const c = render.liveCounts(live);
       if (c['still live'] > 0) this.exit(1);

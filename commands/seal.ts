@@ -3,8 +3,8 @@ import {ClusterCommand} from './_base.js';
 import {controllerFlags, schemeFlag, scopeFlag} from './_seal-flags.js';
 
 export default class Seal extends ClusterCommand {
-  static override summary = 'Encrypt Secrets with the cluster\'s public key so the result is safe to commit.';
-  static override description = 'Reads Secret manifests (YAML, JSON or a List) from FILE or stdin, or builds one from --name and --from-* flags, and prints SealedSecrets. The sealed-secrets scheme is what the Bitnami controller decrypts; the nacl scheme is kubectl-secret\'s own. No plaintext value is ever printed.';
+  static override summary = 'Encrypt Secrets with the cluster\'s public key, safe to commit.';
+  static override description = 'Encrypt Secrets with the cluster\'s public key so the result is safe to commit. Reads Secret manifests (YAML, JSON or a List) from FILE or stdin, or builds one from --name and --from-* flags, and prints SealedSecrets. The sealed-secrets scheme is what the Bitnami controller decrypts; the nacl scheme is kubectl-secret\'s own. No plaintext value is ever printed.';
   static override examples = [
     {description: 'Seal a manifest with the key the cluster publishes', command: 'kubectl secret seal db-secret.yaml -w db-sealed.yaml'},
     {description: 'Seal offline with a certificate fetched once', command: 'kubectl secret seal --cert sealed-secrets.pem < db-secret.yaml > db-sealed.yaml'},
@@ -19,10 +19,11 @@ export default class Seal extends ClusterCommand {
     scope: scopeFlag,
     ...controllerFlags,
     output: Flags.string({char: 'o', description: 'Output format.', options: ['yaml', 'json'], default: 'yaml'}),
-    'output-file': Flags.string({char: 'w', description: 'Write the sealed manifests to this file (atomically) instead of stdout.'}),
-    'in-place': Flags.boolean({description: 'Replace FILE with its sealed version (atomically).', default: false}),
-    'merge-into': Flags.string({description: 'Add or replace only the given keys in this existing sealed file; other keys stay byte-identical.'}),
-    raw: Flags.boolean({description: 'Seal one value (--from-file, --from-literal or stdin) and print only its base64.', default: false}),
+    // The output modes exclude each other, declared so oclif refuses a mix before runSeal runs.
+    'output-file': Flags.string({char: 'w', description: 'Write the sealed manifests to this file (atomically) instead of stdout.', exclusive: ['in-place', 'merge-into', 'raw']}),
+    'in-place': Flags.boolean({description: 'Replace FILE with its sealed version (atomically).', default: false, exclusive: ['output-file', 'merge-into', 'raw']}),
+    'merge-into': Flags.string({description: 'Add or replace only the given keys in this existing sealed file; other keys stay byte-identical.', exclusive: ['output-file', 'in-place', 'raw']}),
+    raw: Flags.boolean({description: 'Seal one value (--from-file, --from-literal or stdin) and print only its base64.', default: false, exclusive: ['output-file', 'in-place', 'merge-into', 'from-env-file', 'prompt']}),
     name: Flags.string({description: 'Build the Secret from flags, with this name.'}),
     'from-literal': Flags.string({description: 'KEY=VALUE to put in the Secret (repeatable).', multiple: true}),
     'from-file': Flags.string({description: '[KEY=]PATH whose content becomes a value (repeatable).', multiple: true}),
@@ -40,9 +41,9 @@ export default class Seal extends ClusterCommand {
       import('../src/seal/run-seal.js'), import('../src/seal/key-resolution.js'), import('../src/io/prompt.js'),
     ]);
     const building = flags.name !== undefined || (flags.raw && (flags['from-file'] || flags['from-literal']));
+    if (!building && flags.prompt?.length) this.fail('--prompt builds a Secret from flags and needs --name', 'add --name NAME', 2);
     const prompted = new Map<string, Buffer>();
-    for (const key of flags.prompt ?? []) prompted.set(key, await promptSecretValue(key));
-    if (!building && prompted.size > 0) this.fail('--prompt builds a Secret from flags and needs --name', 'add --name NAME', 2);
+    for (const key of flags.prompt ?? []) prompted.set(key, await promptSecretValue(key, {allowEmpty: flags['allow-empty-data'], allowEmptyFlag: '--allow-empty-data'}));
     const result = await runSeal({
       file: args.file,
       fromFlags: building ? {name: flags.name ?? '', type: flags.type, literals: flags['from-literal'], files: flags['from-file'], envFiles: flags['from-env-file'], values: prompted} : undefined,

@@ -2,8 +2,8 @@ import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 
 export default class Unseal extends ClusterCommand {
-  static override summary = 'Decrypt a sealed file and print the plaintext Secret (this command shows values).';
-  static override description = 'nacl objects open with the cluster\'s private keys (needs read access to them) or --key; Bitnami objects with --recovery-private-key, as kubeseal --recovery-unseal. Writing plaintext to a file inside a git work tree is refused unless git ignores it or --force is given.';
+  static override summary = 'Decrypt a sealed file and print the plaintext (shows values).';
+  static override description = 'Decrypt a sealed file and print the plaintext Secret (this command shows values). nacl objects open with the cluster\'s private keys (needs read access to them) or --key; Bitnami objects with --recovery-private-key, as kubeseal --recovery-unseal. Writing plaintext to a file inside a git work tree is refused unless git ignores it or --force is given.';
   static override examples = [
     'kubectl secret unseal db-sealed.yaml',
     'kubectl secret unseal db-sealed.yaml --key ./kubectl-secret-key.pem -w /tmp/db.yaml',

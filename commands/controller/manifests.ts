@@ -3,10 +3,11 @@ import {BaseCommand} from '../_base.js';
 import {controllerFlags} from '../_seal-flags.js';
 
 export default class ControllerManifests extends BaseCommand {
-  static override summary = 'Print the manifests that install the nacl controller: CRD, ServiceAccount, RBAC and Deployment.';
+  static override summary = 'Print the manifests that install the nacl controller.';
+  static override description = 'Print the manifests that install the nacl controller: CRD, ServiceAccount, RBAC and Deployment.';
   static override examples = [
-    '<%= config.bin %> controller manifests | kubectl apply -f -',
-    '<%= config.bin %> controller manifests --image registry.example.com/kubectl-secret:0.1.0 --namespace sealing',
+    'kubectl secret controller manifests | kubectl apply -f -',
+    'kubectl secret controller manifests --image registry.example.com/kubectl-secret:0.1.0 --namespace sealing',
   ];
   static override flags = {
     image: Flags.string({description: 'Controller image (default: kubectl-secret:VERSION, as built by the repository\'s Dockerfile).'}),

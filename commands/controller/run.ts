@@ -3,12 +3,12 @@ import {ClusterCommand} from '../_base.js';
 import {controllerFlags} from '../_seal-flags.js';
 
 export default class ControllerRun extends ClusterCommand {
-  static override summary = 'Run the in-cluster unsealer for nacl SealedSecrets (kubectl-secret.dev/v1alpha1).';
-  static override description = 'Watches SealedSecrets (all namespaces, or -n NS), opens them with the private keys kept by `keys init/rotate`, and creates or updates their Secrets. '
+  static override summary = 'Run the in-cluster unsealer for nacl SealedSecrets.';
+  static override description = 'Run the in-cluster unsealer for nacl SealedSecrets (kubectl-secret.dev/v1alpha1). Watches SealedSecrets (all namespaces, or -n NS), opens them with the private keys kept by `keys init/rotate`, and creates or updates their Secrets. '
     + 'Runs in the cluster (see `controller manifests`) or locally against any kubeconfig. Stops cleanly on SIGTERM.';
   static override examples = [
-    '<%= config.bin %> controller run',
-    '<%= config.bin %> controller run -n payments --listen 127.0.0.1:9090 --no-leader-elect',
+    'kubectl secret controller run',
+    'kubectl secret controller run -n payments --listen 127.0.0.1:9090 --no-leader-elect',
   ];
   static override flags = {
     'key-namespace': controllerFlags['key-namespace'],

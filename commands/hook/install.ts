@@ -2,9 +2,10 @@ import {Flags} from '@oclif/core';
 import {BaseCommand} from '../_base.js';
 
 export default class HookInstall extends BaseCommand {
-  static override summary = 'Install a git pre-commit hook that runs `kubectl-secret scan --staged`.';
-  static override description = `Writes the hook into the repository's hooks folder (core.hooksPath is honoured). An existing pre-commit hook is kept: it is renamed to pre-commit.kubectl-secret-chained and still runs, first. Installing twice changes nothing; \`hook uninstall\` restores the previous state exactly.`;
-  static override examples = ['<%= config.bin %> hook install', '<%= config.bin %> hook install --force'];
+  static override summary = 'Install a git pre-commit hook that runs scan --staged.';
+  static override description = `Install a git pre-commit hook that runs \`kubectl-secret scan --staged\`.
+Writes the hook into the repository's hooks folder (core.hooksPath is honoured). An existing pre-commit hook is kept: it is renamed to pre-commit.kubectl-secret-chained and still runs, first. Installing twice changes nothing; \`hook uninstall\` restores the previous state exactly.`;
+  static override examples = ['kubectl secret hook install', 'kubectl secret hook install --force'];
   static override flags = {
     force: Flags.boolean({description: 'Chain into a hook owned by husky/pre-commit/lefthook anyway, or replace an edited copy of our hook.', default: false}),
   };

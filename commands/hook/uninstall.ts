@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core';
 import {BaseCommand} from '../_base.js';
 
 export default class HookUninstall extends BaseCommand {
-  static override summary = 'Remove the pre-commit hook and put back the hook that was there before.';
-  static override examples = ['<%= config.bin %> hook uninstall'];
+  static override summary = 'Remove the pre-commit hook, restoring the one before it.';
+  static override description = 'Remove the pre-commit hook and put back the hook that was there before.';
+  static override examples = ['kubectl secret hook uninstall'];
   static override flags = {
     force: Flags.boolean({description: 'Remove our hook even if it was edited since it was installed.', default: false}),
   };

@@ -3,7 +3,8 @@ import {ClusterCommand} from '../_base.js';
 import {controllerFlags} from '../_seal-flags.js';
 
 export default class KeysExport extends ClusterCommand {
-  static override summary = 'Print the active nacl public key as PEM, for sealing offline with --cert.';
+  static override summary = 'Print the active nacl public key as PEM, for --cert.';
+  static override description = 'Print the active nacl public key as PEM, for sealing offline with --cert.';
   static override examples = ['kubectl secret keys export -w kubectl-secret.pem'];
   static override flags = {'key-namespace': controllerFlags['key-namespace'], 'output-file': Flags.string({char: 'w', description: 'Write the PEM to this file.'})};
 

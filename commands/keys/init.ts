@@ -2,7 +2,8 @@ import {ClusterCommand} from '../_base.js';
 import {controllerFlags} from '../_seal-flags.js';
 
 export default class KeysInit extends ClusterCommand {
-  static override summary = 'Create the nacl sealing key pair in the cluster and publish its public key (idempotent).';
+  static override summary = 'Create the nacl sealing key pair in the cluster (idempotent).';
+  static override description = 'Create the nacl sealing key pair in the cluster and publish its public key (idempotent).';
   static override examples = ['kubectl secret keys init', 'kubectl secret keys init --key-namespace sealing'];
   static override flags = {'key-namespace': controllerFlags['key-namespace']};
 

@@ -4,6 +4,7 @@
 // Values are bytes; manifests are text and must decode exactly, never with replacement marks.
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {InputError} from '../errors.js';
+import {fileError} from './file-error.js';
 
 /** Kubernetes' MaxSecretSize (pkg/apis/core/types.go): the decoded bytes of all of a Secret's data. */
 export const SECRET_DATA_LIMIT = 1024 * 1024;
@@ -42,7 +43,10 @@ function tooLarge(b: Bounded): InputError {
 }
 
 /** A file's bytes, reading no more than limit + 1 of them. */
-export function readFileBounded(path: string, b: Bounded, cannotRead = (code: string) => new InputError(`cannot read ${b.what}: ${code}`, 'check the path')): Buffer {
+/** A reader's failure in plain words (`no such file: x.pem`), naming the flag it came from. */
+export const fsError = (path: string, flag?: string, hint?: string) => (code: string) => fileError(Object.assign(new Error(code), {code, path, syscall: 'open'}), path, flag, hint);
+
+export function readFileBounded(path: string, b: Bounded, cannotRead = fsError(path)): Buffer {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -143,6 +147,6 @@ export async function readInput(file: string | undefined, what = 'input'): Promi
 
 /** A manifest or sealed file's text, bounded and exactly decoded. */
 export function readManifestFile(file: string, what = 'input', hint = 'check the path'): string {
-  const bytes = readFileBounded(file, {limit: MANIFEST_READ_LIMIT, what: `${what} ${file}`}, (code) => new InputError(`cannot read ${what} ${file}: ${code}`, hint));
+  const bytes = readFileBounded(file, {limit: MANIFEST_READ_LIMIT, what: `${what} ${file}`}, fsError(file, undefined, hint === 'check the path' ? undefined : hint));
   return decodeManifestText(bytes, file);
 }

@@ -7,6 +7,7 @@ import {InputError} from '../errors.js';
 import {parseManifests, type KubeObject, type SourcedObject} from '../manifests/parse.js';
 import {resourceFor} from './resources.js';
 import type {Cluster} from './cluster.js';
+import {fileError, shownPath} from '../io/file-error.js';
 
 export interface ObjectSource {
   /**
@@ -34,7 +35,7 @@ export function manifestFiles(paths: string[], recursive: boolean): string[] {
     try {
       st = statSync(p);
     } catch {
-      throw new InputError(`the path "${p}" does not exist`, 'check the -f/--filename argument');
+      throw new InputError(`-f: no such file or folder: ${shownPath(p)}`, 'check the -f/--filename argument');
     }
     if (st.isDirectory()) {
       if (!top && !recursive) return;
@@ -58,7 +59,7 @@ export function loadManifests(paths: string[], recursive: boolean, defaultNamesp
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw fileError(error, file);
     }
     for (const o of parseManifests(text, file)) {
       if (defaultNamespace && o.object.metadata && !o.object.metadata.namespace && isNamespaced(o.object.kind, o.object.apiVersion)) {

@@ -5,6 +5,7 @@ import {basename, join} from 'node:path';
 import {InputError} from '../errors.js';
 import {MANIFEST_READ_LIMIT, readFileBounded, VALUE_READ_LIMIT} from '../io/input.js';
 import type {SecretModel} from './secret.js';
+import {fsError} from '../io/input.js';
 
 export interface FromFlags {
   name: string;
@@ -24,7 +25,7 @@ function put(values: Map<string, Buffer>, key: string, value: Buffer, from: stri
 }
 
 function readFile(path: string, flag: string, limit = VALUE_READ_LIMIT): Buffer {
-  return readFileBounded(path, {limit, what: `${flag} ${path}`}, (code) => new InputError(`${flag}: cannot read ${path}: ${code}`));
+  return readFileBounded(path, {limit, what: `${flag} ${path}`}, fsError(path, flag));
 }
 
 export function parseLiteral(spec: string, flag = '--from-literal'): [string, string] {
@@ -41,7 +42,7 @@ export function readFromFile(spec: string, values: Map<string, Buffer>): void {
   try {
     st = statSync(path);
   } catch {
-    throw new InputError(`--from-file: ${path} does not exist`);
+    throw new InputError(`--from-file: no such file: ${path}`, 'check the path');
   }
   if (st.isDirectory()) {
     if (key) throw new InputError(`--from-file: cannot give a key for the folder ${path}`);

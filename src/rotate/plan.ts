@@ -10,6 +10,7 @@ import {DEFAULT_LENGTH, type Charset} from './generate.js';
 
 export {ROTATED_AT, ROTATED_KEYS} from '../secrets/annotations.js';
 import {ROTATED_AT, ROTATED_KEYS} from '../secrets/annotations.js';
+import {fileError} from '../io/file-error.js';
 
 export type ValueSource =
   | {kind: 'generate'; length: number; charset: Charset}
@@ -63,7 +64,7 @@ function readValueFile(path: string): Buffer {
     return readFileBounded(path, {limit: VALUE_READ_LIMIT, what: `--from-file ${path}`}, (code) => new InputError(`--from-file: cannot read ${path}: ${code}`));
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`--from-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw fileError(error, path, '--from-file');
   }
 }
 

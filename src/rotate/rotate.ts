@@ -39,7 +39,7 @@ export interface RotateOutcome {
   generated: string[];
 }
 
-async function newValues(requests: KeyRequest[], hooks: RotateHooks): Promise<{values: Map<string, Buffer>; generated: string[]}> {
+async function newValues(requests: KeyRequest[], typed: Map<string, Buffer>): Promise<{values: Map<string, Buffer>; generated: string[]}> {
   const values = new Map<string, Buffer>();
   const generated: string[] = [];
   for (const r of requests) {
@@ -47,17 +47,21 @@ async function newValues(requests: KeyRequest[], hooks: RotateHooks): Promise<{v
     if (s.kind === 'generate') {
       values.set(r.key, generateValue(s.length, s.charset));
       generated.push(r.key);
-    } else if (s.kind === 'prompt') values.set(r.key, await hooks.promptValue(r.key));
+    } else if (s.kind === 'prompt') values.set(r.key, typed.get(r.key)!);
     else values.set(r.key, s.value);
   }
   return {values, generated};
 }
 
-async function confirmed(plan: RotationPlan, hooks: RotateHooks, o: RotateCommon): Promise<boolean> {
+/** The values typed at prompts once the user said yes, or undefined for a dry run. */
+async function confirmed(plan: RotationPlan, hooks: RotateHooks, o: RotateCommon): Promise<Map<string, Buffer> | undefined> {
   hooks.showPlan(plan);
-  if (o.dryRun) return false;
+  if (o.dryRun) return undefined;
+  // Typed values are asked before the confirmation, so "yes" is the last answer before a write.
+  const typed = new Map<string, Buffer>();
+  for (const r of o.requests) if (r.source.kind === 'prompt') typed.set(r.key, await hooks.promptValue(r.key));
   if (!(await hooks.confirm(plan))) throw new IncompleteError('rotation cancelled; nothing was written');
-  return true;
+  return typed;
 }
 
 export async function rotateSecret(cluster: Cluster, o: RotateCommon & {name: string; namespace: string; recreate?: boolean; now?: () => Date}, hooks: RotateHooks): Promise<RotateOutcome & {object?: KubeObject}> {
@@ -67,8 +71,9 @@ export async function rotateSecret(cluster: Cluster, o: RotateCommon & {name: st
   if (plan.immutable && !o.recreate) {
     throw new InputError(`Secret ${o.namespace}/${o.name} is immutable: its data cannot be updated`, 'pass --recreate to delete it and create it again with the new values (its consumers then restart), or create a Secret under a new name');
   }
-  if (!(await confirmed(plan, hooks, o))) return {plan, written: false, values: new Map(), generated: []};
-  const {values, generated} = await newValues(o.requests, hooks);
+  const typed = await confirmed(plan, hooks, o);
+  if (!typed) return {plan, written: false, values: new Map(), generated: []};
+  const {values, generated} = await newValues(o.requests, typed);
   assertSecretDataSize(rotatedDataSize(live, values), `Secret ${o.namespace}/${o.name} after the rotation`);
   const next = rotatedObject(live, values, (o.now ?? (() => new Date()))());
   if (o.exec) {
@@ -93,10 +98,11 @@ export async function rotateSecret(cluster: Cluster, o: RotateCommon & {name: st
 export async function rotateSealed(o: RotateCommon & {file: string; name?: string; namespace?: string; key: (t: SealedTarget) => Promise<SealingKey>}, hooks: RotateHooks): Promise<RotateOutcome & {target: SealedTarget}> {
   const target = readSealedTarget(o.file, o.name, o.namespace);
   const plan = planSealedRotation(target, o.requests, Boolean(o.add));
-  if (!(await confirmed(plan, hooks, o))) return {plan, written: false, values: new Map(), generated: [], target};
+  const typed = await confirmed(plan, hooks, o);
+  if (!typed) return {plan, written: false, values: new Map(), generated: [], target};
   // The key first: failing to get it must not come after --exec changed the external system.
   const key = await o.key(target);
-  const {values, generated} = await newValues(o.requests, hooks);
+  const {values, generated} = await newValues(o.requests, typed);
   assertSealedRotationSize(target, values);
   if (o.exec) await runExec(o.exec, values, target.name, target.namespace ?? '', hooks.onExec);
   writeSealedRotation(target, values, key);

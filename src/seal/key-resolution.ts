@@ -17,7 +17,7 @@ export interface KeyResolution {
 const OFFLINE_HINT = 'or seal offline with --cert FILE';
 
 export async function resolveSealingKey(o: KeyResolution): Promise<SealingKey> {
-  if (o.cert) return sealingKeyFromText(await readCertArgument(o.cert), o.cert, o.scheme);
+  if (o.cert) return sealingKeyFromText(await readCertArgument(o.cert), `--cert ${o.cert}`, o.scheme);
   const cluster = await o.connect();
   const keyNs = o.keyNamespace ?? DEFAULT_KEY_NAMESPACE;
   if (o.scheme === 'nacl') {

@@ -8,6 +8,7 @@ import {schemeOf} from './sealed-object.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {KubeObject} from '../manifests/parse.js';
 import type {OpeningKeys} from './unseal.js';
+import {fileError} from '../io/file-error.js';
 
 export interface OpeningKeySources {
   naclKeyFiles?: string[];
@@ -20,7 +21,7 @@ function read(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${flag}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw fileError(error, path, flag);
   }
 }
 

@@ -10,6 +10,7 @@ import {renderManifests} from '../render/manifests.js';
 import {sealLabel, type Scope} from '../crypto/index.js';
 import {mergeIntoSealedText, sealDocuments} from './seal.js';
 import {sealValue, type SealingKey} from './sealing-key.js';
+import {fsError} from '../io/input.js';
 
 export interface SealRequest {
   file?: string;
@@ -99,7 +100,7 @@ async function sealRaw(req: SealRequest): Promise<SealResult> {
   if (literals.length + files.length > 1) throw new InputError('--raw seals exactly one value', 'pass one --from-file (or --from-literal), or the value on stdin');
   if (files.length === 1) {
     const path = files[0].includes('=') ? files[0].slice(files[0].indexOf('=') + 1) : files[0];
-    value = readFileBounded(path, {limit: VALUE_READ_LIMIT, what: `--from-file ${path}`}, (code) => new InputError(`--from-file: cannot read ${path}: ${code}`));
+    value = readFileBounded(path, {limit: VALUE_READ_LIMIT, what: `--from-file ${path}`}, fsError(path, '--from-file'));
   } else if (literals.length === 1) {
     const i = literals[0].indexOf('=');
     value = Buffer.from(i >= 0 ? literals[0].slice(i + 1) : literals[0], 'utf8');

@@ -2,9 +2,11 @@
 // URL), or the cluster (our public-key ConfigMap, or the Bitnami controller's cert endpoint).
 import {readFileSync} from 'node:fs';
 import {InputError} from '../errors.js';
+import {CryptoError} from '../crypto/errors.js';
 import {detectKeyKind, naclKeyId, naclPublicKeyToPem, naclSeal, parseNaclPublicKey, parseSealingCert, sealedSecretsSeal} from '../crypto/index.js';
 import type {KeyObject} from 'node:crypto';
 import type {Scheme} from './sealed-object.js';
+import {fileError} from '../io/file-error.js';
 
 export type SealingKey =
   | {scheme: 'sealed-secrets'; publicKey: KeyObject; fingerprint: string; notAfter: Date; pem: string; source: string}
@@ -16,6 +18,28 @@ export function sealValue(key: SealingKey, value: Uint8Array, label: string): st
 
 /** Parses a certificate or public key; the key's type decides the scheme unless one is forced. */
 export function sealingKeyFromText(text: string, source: string, scheme?: Scheme, now = new Date()): SealingKey {
+  try {
+    return parseSealingKey(text, source, scheme, now);
+  } catch (error) {
+    if (!(error instanceof CryptoError) || error.reason !== 'bad-key') throw error;
+    throw new InputError(`${source}: ${whatItIs(text, error.message)}`, CERT_EXPECTED);
+  }
+}
+
+const CERT_EXPECTED = 'expected a Sealed Secrets certificate (kubectl secret cert --scheme sealed-secrets) or a nacl public key (kubectl secret keys export)';
+
+/** What a --cert file holds instead of a certificate or public key, in words. */
+function whatItIs(text: string, reason: string): string {
+  if (text.trim() === '') return 'the file is empty';
+  const types = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1]!);
+  if (types.length === 0) return 'not PEM (no -----BEGIN block) and not the base64 of a 32-byte key';
+  // A certificate or public key block that did not parse, or of another algorithm: say which.
+  if (types.includes('CERTIFICATE') || types.includes('PUBLIC KEY')) return reason;
+  return `neither an RSA certificate nor an X25519 public key (it holds ${[...new Set(types)].map((t) => `"${t}"`).join(', ')})`;
+}
+
+function parseSealingKey(text: string, source: string, scheme: Scheme | undefined, now: Date): SealingKey {
+  if (text.trim() === '') throw new InputError(`${source}: the file is empty`, CERT_EXPECTED);
   const kind = detectKeyKind(text);
   const inferred: Scheme = kind === 'rsa-cert' ? 'sealed-secrets' : 'nacl';
   if (scheme && scheme !== inferred) {
@@ -44,6 +68,6 @@ export async function readCertArgument(arg: string, timeoutMs = 30_000): Promise
   try {
     return readFileSync(arg, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read --cert ${arg}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'pass the path of a PEM certificate or public key');
+    throw fileError(error, arg, '--cert');
   }
 }

@@ -62,7 +62,7 @@ test('--generate: a new random value, the other keys untouched, the annotations 
   assert.equal(after.metadata.annotations[ROTATED_KEYS], 'password');
   assert.match(after.metadata.annotations[ROTATED_AT], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.ok(Math.abs(Date.parse(after.metadata.annotations[ROTATED_AT]) - started) < 60_000);
-  assert.match(r.stdout, new RegExp(`Rotate Secret ${ns}/db \\(resourceVersion ${before.metadata.resourceVersion}\\):\\n {2}~ change password: new value generated \\(32 alnum characters\\)\\n {2}= unchanged: user`));
+  assert.match(r.stderr, new RegExp(`Rotate Secret ${ns}/db \\(resourceVersion ${before.metadata.resourceVersion}\\):\\n {2}~ change password: new value generated \\(32 alnum characters\\)\\n {2}= unchanged: user`));
   assert.match(r.stdout, /Rotated password: written to Secret/);
   assert.match(r.stdout, /No workloads .* use Secret "db"/);
   assertNoValue(r, old, user, pw);
@@ -94,7 +94,7 @@ test('--from-literal and --from-file set the given values; a new key needs --add
   const s = (await live(ns));
   assert.deepEqual([unb64(s.data.password), unb64(s.data.token), unb64(s.data.apikey)], [lit, fromFile, added]);
   assert.equal(s.metadata.annotations[ROTATED_KEYS], 'apikey,password,token');
-  assert.match(r.stdout, /\+ add apikey: new value from --from-literal/);
+  assert.match(r.stderr, /\+ add apikey: new value from --from-literal/);
   assertNoValue(r, lit, fromFile, added);
 });
 
@@ -109,7 +109,7 @@ test('without a terminal: --prompt and a missing --yes refuse with exit 2 and wr
   assert.equal(noYes.code, 2, noYes.stderr);
   assert.match(noYes.stderr, /refusing to rotate without confirmation/);
   assert.match(noYes.stderr, /--yes/);
-  assert.match(noYes.stdout, /~ change password/, 'the plan is shown before refusing');
+  assert.match(noYes.stderr, /~ change password/, 'the plan is shown (on stderr, never stdout) before refusing');
   const dry = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--dry-run']);
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /dry run: nothing was changed/);
@@ -169,7 +169,7 @@ test('an immutable Secret is refused without --recreate; with it, the Secret is 
 
   const re = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes']);
   assert.equal(re.code, 0, re.stdout + re.stderr);
-  assert.match(re.stdout, /immutable: it will be deleted and created again/);
+  assert.match(re.stderr, /immutable: it will be deleted and created again/);
   assert.match(re.stdout, /\(recreated\)/);
   const after = (await live(ns));
   assert.notEqual(after.metadata.uid, before.metadata.uid);
@@ -249,7 +249,7 @@ for (const scheme of ['sealed-secrets', 'nacl'] as const) {
 
     const r = await runCli(['rotate', '--sealed', file, '--generate', 'password', '--from-literal', `apikey=${lit}`, '--cert', cert, '--yes', '--show-values'], {env: {KUBECONFIG: join(env.dir, 'no-such-kubeconfig'), HOME: env.dir}});
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /Rotate SealedSecret payments\/db in .*:\n {2}~ change apikey: new value from --from-literal\n {2}~ change password: new value generated/);
+    assert.match(r.stderr, /Rotate SealedSecret payments\/db in .*:\n {2}~ change apikey: new value from --from-literal\n {2}~ change password: new value generated/);
     assert.match(r.stdout, /Nothing was written to the cluster\. Commit the file: git add .* && git commit/);
     const generated = /^password=(.*)$/m.exec(r.stdout)?.[1];
     assert.match(generated ?? '', /^[A-Za-z0-9]{32}$/);

@@ -21,7 +21,7 @@ test('a key given twice, a file without KEY=, a bad key and no keys at all are i
   assert.throws(() => collectRequests({files: ['./x']}), /must be KEY=PATH/);
   assert.throws(() => collectRequests({generate: ['bad key']}), /not a valid Secret key/);
   assert.throws(() => collectRequests({}), /no keys to rotate/);
-  assert.throws(() => collectRequests({files: ['k=/nonexistent/file']}), /cannot read/);
+  assert.throws(() => collectRequests({files: ['k=/nonexistent/file']}), /--from-file: no such file: \/nonexistent\/file/);
 });
 
 test('a key the Secret lacks is an error naming it, unless --add', () => {
