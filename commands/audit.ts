@@ -16,7 +16,7 @@ export default class Audit extends ClusterCommand {
     'all-namespaces': Flags.boolean({char: 'A', description: 'Audit the Secrets of every namespace.', default: false}),
     output: outputFlag('table', ['table', 'json', 'sarif']),
     'max-age': Flags.string({description: 'Report Secrets not rotated for longer than this (kubectl-secret.dev/rotated-at, else creation time).', default: '90d'}),
-    'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity (none: never).', options: ['critical', 'high', 'medium', 'low', 'none'], default: 'high'}),
+    'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity (none: never).', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),
     'expect-sealed': Flags.boolean({description: 'Report Secrets that no SealedSecret produces (either scheme).', default: false}),
   };
 
@@ -28,23 +28,33 @@ export default class Audit extends ClusterCommand {
     ]);
     const maxAgeMs = parseDuration(flags['max-age'], '--max-age');
     let source;
+    let cluster;
     let namespace: string | undefined;
     if (flags.filename?.length) {
       // Offline: objects without a namespace land in -n (else default); without -n every namespace in the files is audited.
       source = fileSource(flags.filename, flags.recursive, flags.namespace ?? 'default');
       namespace = flags['all-namespaces'] ? undefined : flags.namespace;
     } else {
-      const cluster = await this.cluster(flags);
+      cluster = await this.cluster(flags);
       source = liveSource(cluster, {tolerateForbidden: true});
       namespace = flags['all-namespaces'] ? undefined : cluster.namespace;
     }
-    const {report, locate} = await auditSource(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']});
+    const {report, locate} = await auditSource(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']}, cluster);
+    const {absentNamespace} = await import('../src/audit/inputs.js');
+    const missing = namespace === undefined ? undefined : await absentNamespace(namespace, cluster, source);
+    if (missing) report.summary.warnings.push(missing);
     for (const w of report.summary.warnings) process.stderr.write(`warning: ${w}\n`);
     if (flags.output === 'table') process.stdout.write(auditTable(report));
     else if (flags.output === 'json') process.stdout.write(renderData(auditJson(report), 'json'));
     else {
       const {toSarif} = await import('../src/audit/sarif.js');
       process.stdout.write(JSON.stringify(toSarif(report, {version: this.config.version, root: process.cwd(), locate}), null, 2) + '\n');
+    }
+    // An audit that could not read something it checks is no pass: a CI gate must not go green.
+    const {ClusterError} = await import('../src/errors.js');
+    if (missing && cluster) throw new ClusterError(missing, {hint: 'check -n and the current context (kubectl get namespaces)'});
+    if (report.summary.unreadable.length > 0) {
+      throw new ClusterError(`the audit is incomplete: cannot list ${report.summary.unreadable.join(', ')} (forbidden)`, {hint: 'grant the audit the list permissions docs/rbac.md names, or audit a namespace you may read with -n'});
     }
     const failOn = flags['fail-on'];
     if (failOn !== 'none' && report.secrets.some((s) => s.findings.some((f) => atOrAbove(f.severity, failOn as Severity)))) this.exit(1);

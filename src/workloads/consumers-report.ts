@@ -5,6 +5,7 @@ import type {Cluster} from '../kube/cluster.js';
 import type {ObjectSource} from '../kube/object-source.js';
 import {KS_SEALED_SECRET, resourceFor} from '../kube/resources.js';
 import type {KubeObject} from '../manifests/parse.js';
+import {REFERENCING_KINDS, resourceReferences, type ResourceReference} from './resource-references.js';
 import {WORKLOAD_KINDS, findConsumers, findSealedSecretOwner, isTopLevelWorkload, type ConsumerRef, type SealedSecretOwner} from './consumers.js';
 
 export interface ConsumerInputs {
@@ -23,6 +24,66 @@ function withKind(o: KubeObject, kind: string): KubeObject {
   if (o.kind && o.apiVersion) return o;
   const r = resourceFor(kind);
   return {...o, kind, apiVersion: r.group ? `${r.group}/${r.version}` : r.version};
+}
+
+/**
+ * The objects of REFERENCING_KINDS: from files by kind and group; live, one list per kind. Each
+ * group is looked up once (GET /apis/GROUP): a group the cluster does not serve (the operator is
+ * not installed) lists as none, without a warning; a kind is listed at the group's preferred
+ * version, else at the next version that serves it, since operators move kinds between versions.
+ * A forbidden list is named in `unreadable` and warned about.
+ */
+export async function loadReferencingObjects(source: ObjectSource, namespace: string | undefined, cluster: Cluster | undefined, unreadable: string[]): Promise<KubeObject[]> {
+  if (!source.live || !cluster) {
+    const lists = await Promise.all(REFERENCING_KINDS.map(async (r) => (await source.list(r.kind, namespace, r.group)).filter((o) => (o.apiVersion ?? '').startsWith(`${r.group}/`))));
+    return lists.flat();
+  }
+  const versions = new Map<string, Promise<string[]>>();
+  const versionsOf = (group: string) => {
+    if (!versions.has(group)) {
+      versions.set(group, cluster.rest.get<{versions?: Array<{version: string}>; preferredVersion?: {version: string}}>(`/apis/${group}`, {verb: 'get', resource: group}).then(
+        (g) => [...new Set([g.preferredVersion?.version, ...(g.versions ?? []).map((v) => v.version)].filter((v): v is string => typeof v === 'string'))],
+        (error) => {
+          if (status(error) === 404) return [];
+          throw error;
+        }));
+    }
+    return versions.get(group)!;
+  };
+  const lists = await Promise.all(REFERENCING_KINDS.map(async (r) => {
+    for (const version of await versionsOf(r.group)) {
+      const info = {...r, version};
+      try {
+        const items = await cluster.list(info, r.namespaced && namespace !== undefined ? namespace : null);
+        return items.map((o) => (o.kind ? o : {...o, kind: r.kind, apiVersion: `${r.group}/${version}`}));
+      } catch (error) {
+        if (status(error) === 404) continue;
+        if (status(error) === 403) {
+          const what = `${r.plural}.${r.group}${r.namespaced && namespace !== undefined ? ` in namespace "${namespace}"` : ''}`;
+          unreadable.push(what);
+          source.warnings.push(`cannot list ${what} (forbidden): the answer may be incomplete`);
+          return [];
+        }
+        throw error;
+      }
+    }
+    return [];
+  }));
+  return lists.flat();
+}
+
+/** Every reference by those objects, by `namespace/secret`. */
+export function referencesBySecret(objects: KubeObject[]): Map<string, ResourceReference[]> {
+  const m = new Map<string, ResourceReference[]>();
+  for (const o of objects) {
+    for (const r of resourceReferences(o)) {
+      const k = `${r.namespace}/${r.secret}`;
+      const l = m.get(k) ?? [];
+      if (!l.some((x) => x.kind === r.kind && x.name === r.name && x.objectNamespace === r.objectNamespace)) l.push(r);
+      m.set(k, l);
+    }
+  }
+  return m;
 }
 
 export interface ConsumersReport {
