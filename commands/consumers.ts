@@ -13,7 +13,7 @@ export default class Consumers extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consumers);
-    const [{consumersReport, reportJson, consumerRow, CONSUMER_COLUMNS}, {fileSource, liveSource}, {renderTable}, {renderData}] = await Promise.all([
+    const [{consumersReport, reportJson, consumerRow, usedByLine, CONSUMER_COLUMNS}, {fileSource, liveSource}, {renderTable}, {renderData}] = await Promise.all([
       import('../src/workloads/consumers-report.js'), import('../src/kube/object-source.js'), import('../src/render/table.js'), import('../src/render/output.js'),
     ]);
     let report;
@@ -29,7 +29,8 @@ export default class Consumers extends ClusterCommand {
       process.stdout.write(renderData(reportJson(report), flags.output as 'json' | 'yaml'));
       return;
     }
-    const owner = report.sealedSecret ? `Secret "${args.name}" is produced by SealedSecret "${report.sealedSecret.name}" (${report.sealedSecret.apiVersion}).\n` : '';
+    const owner = (report.sealedSecret ? `Secret "${args.name}" is produced by SealedSecret "${report.sealedSecret.name}" (${report.sealedSecret.apiVersion}).\n` : '')
+      + report.usedBy.map((r) => `${usedByLine(r)}\n`).join('');
     if (report.consumers.length === 0) {
       process.stderr.write(`No workloads in namespace ${report.namespaces.join(', ') || '(none)'} reference Secret "${args.name}".\n`);
       process.stdout.write(owner);

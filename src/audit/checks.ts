@@ -12,6 +12,8 @@ export const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 /** Secrets the platform itself reads: no pod references them, and no one seals them. */
 const PLATFORM_TYPES = new Set([SA_TOKEN_TYPE, 'bootstrap.kubernetes.io/token', 'helm.sh/release.v1']);
 const HELM_RELEASE_TYPE = 'helm.sh/release.v1';
+/** The only Secret types a check looks at: a live audit asks the server for just these (no values). */
+export const TYPES_CHECKED: readonly string[] = [...PLATFORM_TYPES];
 
 export interface SecretContext {
   secret: KubeObject;

@@ -31,13 +31,26 @@ export interface AuditInputs {
   scope?: string;
 }
 
+/** Live Secrets as metadata and the types the checks need: no value enters the process. */
+async function secretMetadata(cluster: Cluster, namespace: string | undefined, source: ObjectSource, unreadable: string[]): Promise<KubeObject[]> {
+  const [{listSecretMetadata}, {TYPES_CHECKED}] = await Promise.all([import('../secrets/metadata.js'), import('./checks.js')]);
+  try {
+    return await listSecretMetadata(cluster, namespace ?? null, TYPES_CHECKED);
+  } catch (error) {
+    if ((error as {status?: number}).status !== 403) throw error;
+    unreadable.push('secrets');
+    source.warnings.push(`cannot list secrets${namespace !== undefined ? ` in namespace "${namespace}"` : ''} (forbidden): the answer may be incomplete`);
+    return [];
+  }
+}
+
 /** `namespace` undefined: every namespace. */
 export async function loadAuditInputs(source: ObjectSource, namespace: string | undefined, cluster?: Cluster): Promise<AuditInputs> {
   const list = (kind: string, ns?: string, group?: string): Promise<KubeObject[]> => source.list(kind, ns, group);
   const unreadable: string[] = [];
   const [rbac, secrets, workloads, ingresses, bitnami, ours, referencing] = await Promise.all([
     loadRbacObjects(source, namespace),
-    list('Secret', namespace),
+    source.live && cluster ? secretMetadata(cluster, namespace, source, unreadable) : list('Secret', namespace),
     Promise.all(WORKLOAD_KINDS.map((k) => list(k, namespace))).then((l) => l.flat()),
     list('Ingress', namespace),
     list('SealedSecret', namespace, 'bitnami.com'),

@@ -92,6 +92,8 @@ export interface ConsumersReport {
   namespaces: string[];
   consumers: ConsumerRef[];
   sealedSecret?: SealedSecretOwner;
+  /** Objects other than workloads that name the Secret (their operator reads it; never restarted). */
+  usedBy: ResourceReference[];
   warnings: string[];
 }
 
@@ -100,31 +102,60 @@ export interface ConsumersReport {
  * every namespace the files name, each for its own Secret of that name.
  */
 export async function consumersReport(source: ObjectSource, secretName: string, namespace: string | undefined, cluster?: Cluster): Promise<ConsumersReport> {
-  const inputs = await loadConsumerInputs(source, namespace);
+  const unreadable: string[] = [];
+  const [inputs, referencing] = await Promise.all([loadConsumerInputs(source, namespace), loadReferencingObjects(source, namespace, cluster, unreadable)]);
   const namespaces = namespace !== undefined
     ? [namespace]
     : [...new Set(inputs.workloads.filter(isTopLevelWorkload).map((w) => w.metadata?.namespace ?? ''))].sort();
   const consumers = namespaces.flatMap((ns) => findConsumers(secretName, ns, inputs));
+  const byRef = referencesBySecret(referencing);
+  const usedBy = namespace !== undefined ? byRef.get(`${namespace}/${secretName}`) ?? [] : [...byRef].filter(([k]) => k.endsWith(`/${secretName}`)).flatMap(([, v]) => v);
   const warnings = [...source.warnings];
   let sealedSecret: SealedSecretOwner | undefined;
+  const found = {secret: false, known: false};
   for (const ns of namespace !== undefined ? [namespace] : [...new Set([...namespaces, ...consumers.map((c) => c.namespace)])]) {
-    sealedSecret = await sealedSecretOwner(source, secretName, ns, cluster, warnings);
+    sealedSecret = await sealedSecretOwner(source, secretName, ns, cluster, warnings, found);
     if (sealedSecret) break;
   }
-  return {secret: secretName, namespaces, consumers, ...(sealedSecret ? {sealedSecret} : {}), warnings};
+  if (!found.secret && !sealedSecret) {
+    const missing = await missingWhat(source, secretName, namespace, cluster, found.known);
+    if (missing) warnings.push(missing);
+  }
+  return {secret: secretName, namespaces, consumers, ...(sealedSecret ? {sealedSecret} : {}), usedBy, warnings};
 }
 
-async function sealedSecretOwner(source: ObjectSource, name: string, namespace: string, cluster: Cluster | undefined, warnings: string[]): Promise<SealedSecretOwner | undefined> {
+/**
+ * What is missing when neither the Secret nor a SealedSecret for it was found: the namespace, the
+ * Secret (live, when a 404 said so), or, from files, any Secret of that name. A 403 proves nothing.
+ */
+async function missingWhat(source: ObjectSource, name: string, namespace: string | undefined, cluster: Cluster | undefined, known: boolean): Promise<string | undefined> {
+  if (source.live && cluster && namespace !== undefined) {
+    const ns = await cluster.get(resourceFor('Namespace'), namespace).catch(() => null);
+    if (ns === undefined) return `namespace "${namespace}" not found`;
+    return known ? `Secret "${name}" not found in namespace "${namespace}"` : undefined;
+  }
+  if (source.live) return undefined;
+  return `no Secret or SealedSecret "${name}" in the files${namespace !== undefined ? ` in namespace "${namespace}"` : ''}`;
+}
+
+async function sealedSecretOwner(source: ObjectSource, name: string, namespace: string, cluster: Cluster | undefined, warnings: string[], found: {secret: boolean; known: boolean}): Promise<SealedSecretOwner | undefined> {
   if (!source.live || !cluster) {
     const [secrets, sealedSecrets] = await Promise.all([source.list('Secret', namespace), source.list('SealedSecret', namespace)]);
-    return findSealedSecretOwner(name, namespace, {secret: secrets.find((s) => s.metadata?.name === name), sealedSecrets});
+    const secret = secrets.find((s) => s.metadata?.name === name && (s.metadata?.namespace ?? '') === namespace);
+    if (secret) found.secret = true;
+    return findSealedSecretOwner(name, namespace, {secret, sealedSecrets});
   }
-  // Reading the Secret is only for its ownerReferences; a caller who may not read Secrets
-  // still gets the same-name match.
-  const secret = await cluster.get(resourceFor('Secret'), name, namespace).catch((error) => {
-    if (status(error) === 403) return undefined;
-    throw error;
+  // Reading the Secret is only for its ownerReferences (metadata: never its values); a caller
+  // who may not read Secrets still gets the same-name match.
+  const {getSecretMetadata} = await import('../secrets/metadata.js');
+  let forbidden = false;
+  const secret = await getSecretMetadata(cluster, name, namespace).catch((error) => {
+    if (status(error) !== 403) throw error;
+    forbidden = true;
+    return undefined;
   });
+  if (secret) found.secret = true;
+  else if (!forbidden) found.known = true;
   const lists = await Promise.all([resourceFor('SealedSecret', 'bitnami.com'), KS_SEALED_SECRET].map((r) =>
     cluster.list(r, namespace).catch((error) => {
       // 404: that SealedSecret CRD is not installed; 403: we may not list it.
@@ -165,9 +196,18 @@ export function consumerJson(r: ConsumerRef): ConsumerJson {
   };
 }
 
-export function reportJson(report: ConsumersReport): {consumers: ConsumerJson[]; sealedSecret?: {apiVersion: string; name: string; namespace: string}} {
+export function reportJson(report: ConsumersReport): {consumers: ConsumerJson[]; usedBy?: Array<{kind: string; name: string; namespace?: string}>; sealedSecret?: {apiVersion: string; name: string; namespace: string}} {
   const s = report.sealedSecret;
-  return {consumers: report.consumers.map(consumerJson), ...(s ? {sealedSecret: {apiVersion: s.apiVersion, name: s.name, namespace: s.namespace}} : {})};
+  return {
+    consumers: report.consumers.map(consumerJson),
+    ...(report.usedBy.length ? {usedBy: report.usedBy.map((r) => ({kind: r.kind, name: r.name, ...(r.objectNamespace ? {namespace: r.objectNamespace} : {})}))} : {}),
+    ...(s ? {sealedSecret: {apiVersion: s.apiVersion, name: s.name, namespace: s.namespace}} : {}),
+  };
+}
+
+/** `used by Certificate/web`: what reads the Secret without a pod spec naming it. */
+export function usedByLine(r: ResourceReference): string {
+  return `used by ${r.kind}/${r.objectNamespace ? `${r.objectNamespace}/` : ''}${r.name} (its operator reads the Secret; not restarted)`;
 }
 
 /** The HOW column: what the pod does with the Secret, in the words of its spec. */

@@ -116,10 +116,32 @@ test('live -A: every namespace, one summary line each and a total, table without
   // Every kind is listed once for the whole cluster, never once per Secret or per namespace.
   const lists = server.requests.slice(before).filter((q) => q.method === 'GET');
   const perPath = new Map<string, number>();
-  for (const q of lists) perPath.set(q.path, (perPath.get(q.path) ?? 0) + 1);
+  // Secrets are listed once in full and once per type a check needs (type=… field selector).
+  for (const q of lists) {
+    const key = q.path + (new URLSearchParams(q.query).get('fieldSelector') ?? '');
+    perPath.set(key, (perPath.get(key) ?? 0) + 1);
+  }
   assert.ok([...perPath.values()].every((n) => n === 1), JSON.stringify([...perPath]));
   assert.ok(perPath.has('/api/v1/secrets') && perPath.has('/apis/rbac.authorization.k8s.io/v1/rolebindings') && perPath.has('/apis/bitnami.com/v1alpha1/sealedsecrets'));
   assert.ok(![...perPath.keys()].some((p) => p.includes('/namespaces/')), 'a per-namespace list with -A');
+});
+
+test('live: Secrets are read as metadata only (PartialObjectMetadataList), never with their values', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  for (const scope of [['-n', P], ['-A']]) {
+    const before = server.requests.length;
+    const res = await env.cli(['audit', ...scope, '-o', 'json']);
+    noCanary(res);
+    assert.equal(res.code, 1, res.stderr);
+    const secretReads = server.requests.slice(before).filter((q) => q.method === 'GET' && /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets(\/|$)/.test(q.path));
+    assert.ok(secretReads.length > 0);
+    for (const q of secretReads) assert.match(q.accept ?? '', /^application\/json;as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1/, `${q.path}?${q.query} asked for values`);
+    // The types the checks need still arrive: the legacy token is found, the TLS Secret is not one.
+    const r: Report = JSON.parse(res.stdout);
+    assert.ok(ids(r, P, 'builder-token')!.includes('legacy-sa-token'));
+    assert.ok(!ids(r, P, 'web-tls')!.includes('legacy-sa-token'));
+  }
 });
 
 test('--fail-on: exit 0 below the threshold, 1 at or above it, and none never fails', async () => {
