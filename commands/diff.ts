@@ -42,6 +42,7 @@ export default class Diff extends ClusterCommand {
       }));
       for (const s of report.skipped) process.stderr.write(`skipped ${s}: not a Secret or SealedSecret\n`);
     }
+    for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(flags.output === 'table' ? renderDiffText(report, flags['show-values']) : renderData(diffData(report, flags['show-values']), flags.output as 'json' | 'yaml'));
     if (report.differs) this.exit(1);
   }

@@ -106,5 +106,6 @@ export function diffData(r: DiffReport, showValues: boolean): unknown {
       ...(o.values ? {values: {...o.values, keys: o.values.keys.map((k) => keyData(k, showValues))}} : {}),
     })),
     ...(r.skipped.length ? {skipped: r.skipped} : {}),
+    ...(r.warnings.length ? {warnings: r.warnings} : {}),
   };
 }

@@ -59,3 +59,14 @@ export async function getSecretMetadata(cluster: Cluster, name: string, namespac
     throw error;
   }
 }
+
+/**
+ * Why Secret `name` is not in `namespace`, as a warning: the namespace does not exist, or the
+ * Secret does not. Undefined when it exists or when we may not tell (a 403 proves nothing).
+ */
+export async function secretAbsence(cluster: Cluster, name: string, namespace: string): Promise<string | undefined> {
+  const secret = await getSecretMetadata(cluster, name, namespace).catch(() => null);
+  if (secret !== undefined) return undefined;
+  const ns = await cluster.get(resourceFor('Namespace'), namespace).catch(() => null);
+  return ns === undefined ? `namespace "${namespace}" not found` : `Secret "${name}" not found in namespace "${namespace}"`;
+}

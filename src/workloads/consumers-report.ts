@@ -117,7 +117,8 @@ export async function consumersReport(source: ObjectSource, secretName: string, 
     sealedSecret = await sealedSecretOwner(source, secretName, ns, cluster, warnings, found);
     if (sealedSecret) break;
   }
-  if (!found.secret && !sealedSecret) {
+  // From files, only a name nothing mentions at all (a typo, most likely) is worth a warning.
+  if (!found.secret && !sealedSecret && (source.live || (consumers.length === 0 && usedBy.length === 0))) {
     const missing = await missingWhat(source, secretName, namespace, cluster, found.known);
     if (missing) warnings.push(missing);
   }
@@ -130,9 +131,9 @@ export async function consumersReport(source: ObjectSource, secretName: string, 
  */
 async function missingWhat(source: ObjectSource, name: string, namespace: string | undefined, cluster: Cluster | undefined, known: boolean): Promise<string | undefined> {
   if (source.live && cluster && namespace !== undefined) {
-    const ns = await cluster.get(resourceFor('Namespace'), namespace).catch(() => null);
-    if (ns === undefined) return `namespace "${namespace}" not found`;
-    return known ? `Secret "${name}" not found in namespace "${namespace}"` : undefined;
+    if (!known) return undefined;
+    const {secretAbsence} = await import('../secrets/metadata.js');
+    return secretAbsence(cluster, name, namespace);
   }
   if (source.live) return undefined;
   return `no Secret or SealedSecret "${name}" in the files${namespace !== undefined ? ` in namespace "${namespace}"` : ''}`;

@@ -96,6 +96,7 @@ test('a Secret that is not in the cluster: all keys added, exit 1; stdin works a
   const c = canary();
   const r = await env.cli(['diff', '-'], {input: stringify(secret('nowhere', ns, {a: c, b: 'x'}))});
   assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^warning: Secret "nowhere" not found in namespace "${ns}"$`, 'm'));
   assert.match(r.stdout, /not in the cluster/);
   assert.match(r.stdout, /\+ added a\n/);
   assert.match(r.stdout, /\+ added b/);
@@ -131,6 +132,21 @@ test('after a rotate the file in git is still in sync: rotate\'s own annotations
   assert.match(drift.stdout, /~ annotation owner: team-a → team-b/);
   assertNoValue(r, old, neu);
   assertNoValue(jsonRes, old, neu);
+});
+
+test('a namespace that does not exist is said in a warning line (file and --against-namespace)', async () => {
+  const c = canary();
+  const r = await env.cli(['diff', '-'], {input: stringify(secret('db', 'no-such-namespace-x1', {a: c}))});
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^warning: namespace "no-such-namespace-x1" not found$/m);
+  const ns = await namespace();
+  await env.kube.apply(secret('db', ns, {a: c}));
+  const against = await env.cli(['diff', 'db', '-n', ns, '--against-namespace', 'no-such-namespace-x1', '-o', 'json']);
+  assert.equal(against.code, 1, against.stderr);
+  assert.match(against.stderr, /^warning: namespace "no-such-namespace-x1" not found \(namespace no-such-namespace-x1\)$/m);
+  assert.deepEqual(JSON.parse(against.stdout).warnings, ['namespace "no-such-namespace-x1" not found (namespace no-such-namespace-x1)']);
+  assertNoValue(r, c);
+  assertNoValue(against, c);
 });
 
 test('errors exit 2: an unreadable file, a bad manifest, nothing to compare', async () => {
