@@ -16,7 +16,7 @@ export default class Audit extends ClusterCommand {
     'all-namespaces': Flags.boolean({char: 'A', description: 'Audit the Secrets of every namespace.', default: false}),
     output: outputFlag({sarif: true}),
     'max-age': Flags.string({description: 'Report Secrets not rotated for longer than this (kubectl-secret.dev/rotated-at, else creation time).', default: '90d'}),
-    'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity (none: never).', options: ['critical', 'high', 'medium', 'low', 'none'], default: 'high'}),
+    'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity (none: never).', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),
     'expect-sealed': Flags.boolean({description: 'Report Secrets that no SealedSecret produces (either scheme).', default: false}),
   };
 
@@ -26,14 +26,23 @@ export default class Audit extends ClusterCommand {
       import('../src/duration.js'), import('../src/audit/run.js'), import('../src/audit/render.js'), import('../src/audit/types.js'), import('../src/audit/sarif.js'),
     ]);
     const maxAgeMs = parseDuration(flags['max-age'], '--max-age');
-    const {source, namespace} = await this.objectSource(flags, {namespaceRule: 'all-in-files', allNamespaces: flags['all-namespaces']});
-    const {report, locate} = await auditSource(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']});
+    const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'all-in-files', allNamespaces: flags['all-namespaces']});
+    const {report, locate} = await auditSource(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']}, cluster);
+    const {absentNamespace} = await import('../src/audit/inputs.js');
+    const missing = namespace === undefined ? undefined : await absentNamespace(namespace, cluster, source);
+    if (missing) report.summary.warnings.push(missing);
     this.warnings(report.summary.warnings);
     await this.print(flags.output, {
       data: () => auditJson(report),
       table: () => auditTable(report),
       sarif: () => toSarif(report, {version: this.config.version, root: process.cwd(), locate}),
     });
+    // An audit that could not read something it checks is no pass: a CI gate must not go green.
+    const {ClusterError} = await import('../src/errors.js');
+    if (missing && cluster) throw new ClusterError(missing, {hint: 'check -n and the current context (kubectl get namespaces)'});
+    if (report.summary.unreadable.length > 0) {
+      throw new ClusterError(`the audit is incomplete: cannot list ${report.summary.unreadable.join(', ')} (forbidden)`, {hint: 'grant the audit the list permissions docs/rbac.md names, or audit a namespace you may read with -n'});
+    }
     const failOn = flags['fail-on'];
     if (failOn !== 'none' && report.secrets.some((s) => s.findings.some((f) => atOrAbove(f.severity, failOn as Severity)))) this.exit(1);
   }

@@ -19,13 +19,14 @@ export default class Consumers extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consumers);
-    const [{consumersReport, reportJson, consumerRow, CONSUMER_COLUMNS}, {renderTable}] = await Promise.all([
+    const [{consumersReport, reportJson, consumerRow, usedByLine, CONSUMER_COLUMNS}, {renderTable}] = await Promise.all([
       import('../src/workloads/consumers-report.js'), import('../src/render/table.js'),
     ]);
     const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'all-in-files'});
     const report = await consumersReport(source, args.name, namespace, cluster);
     this.warnings(report.warnings);
-    const owner = report.sealedSecret ? `Secret "${args.name}" is produced by SealedSecret "${report.sealedSecret.name}" (${report.sealedSecret.apiVersion}).\n` : '';
+    const owner = (report.sealedSecret ? `Secret "${args.name}" is produced by SealedSecret "${report.sealedSecret.name}" (${report.sealedSecret.apiVersion}).\n` : '')
+      + report.usedBy.map((r) => `${usedByLine(r)}\n`).join('');
     const human = flags.output === 'table' || flags.output === 'wide';
     if (report.consumers.length === 0 && human) {
       process.stderr.write(`No workloads in namespace ${report.namespaces.join(', ') || '(none)'} reference Secret "${args.name}".\n`);

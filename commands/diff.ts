@@ -47,6 +47,7 @@ export default class Diff extends ClusterCommand {
       }));
       for (const s of report.skipped) this.note(`skipped ${s}: not a Secret or SealedSecret\n`);
     }
+    this.warnings(report.warnings);
     await this.print(flags.output, {data: () => diffData(report, flags['show-values']), table: () => renderDiffText(report, flags['show-values']), diffMarkers: true});
     if (report.differs) this.exit(1);
   }

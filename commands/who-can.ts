@@ -32,6 +32,10 @@ export default class WhoCan extends ClusterCommand {
     const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'single'});
     const report = whoCan(await whoCanInputs(source, args.name, namespace!, {directOnly}));
     const warnings = [...source.warnings];
+    // An answer about a Secret that does not exist is no answer: say so. (Files of RBAC rarely
+    // hold the Secret, so only the cluster can tell.)
+    const absent = cluster ? await (await import('../src/secrets/metadata.js')).secretAbsence(cluster, args.name, namespace!) : undefined;
+    if (absent) warnings.push(absent);
     let verifications;
     if (flags.verify && cluster) {
       const [{verifyRows}, {collectionPath, resourceFor}] = await Promise.all([import('../src/rbac/verify.js'), import('../src/kube/resources.js')]);

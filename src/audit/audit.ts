@@ -8,6 +8,7 @@ import {consumingWorkloads, isTopLevelWorkload, podSpecOf, secretReferences, ser
 import {CHECKS, type SecretContext} from './checks.js';
 import type {AuditInputs} from './inputs.js';
 import {readersIndex} from './readers.js';
+import {referencesBySecret} from '../workloads/consumers-report.js';
 import {SEVERITIES, rank, type AuditReport, type NamespaceSummary, type SecretResult, type Severity, type SeverityCounts} from './types.js';
 
 export interface AuditOptions {
@@ -17,7 +18,7 @@ export interface AuditOptions {
 }
 
 /** What one finding takes off a Secret's score of 100 (docs/audit.md). */
-export const SCORE_WEIGHT: Record<Severity, number> = {critical: 60, high: 30, medium: 10, low: 3};
+export const SCORE_WEIGHT: Record<Severity, number> = {critical: 60, high: 30, medium: 10, low: 3, info: 0};
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const nsName = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -49,6 +50,16 @@ export function audit(inputs: AuditInputs, opts: AuditOptions): AuditReport {
     const ns = sa.metadata?.namespace ?? '';
     for (const p of Array.isArray(sa.imagePullSecrets) ? sa.imagePullSecrets : []) if (p?.name) push(pullSecretOf, `${ns}/${p.name}`, sa.metadata?.name ?? '');
   }
+  const usedBy = referencesBySecret(inputs.referencing);
+  // The ServiceAccounts running workloads use, each with the first workload found: a Secret they
+  // may read through the API is in use even when nothing names it (Argo CD reads argocd-secret so).
+  const runningSa = new Map<string, string>();
+  for (const w of workloads.values()) {
+    if (!isRunning(w)) continue;
+    const spec = podSpecOf(w);
+    const k = `${w.metadata?.namespace ?? ''}/${spec?.serviceAccountName || spec?.serviceAccount || 'default'}`;
+    if (!runningSa.has(k)) runningSa.set(k, `${w.kind} ${w.metadata?.namespace ?? ''}/${w.metadata?.name ?? ''}`);
+  }
   const sealedByName = new Map<string, KubeObject[]>();
   for (const s of inputs.sealedSecrets) push(sealedByName, nsName(s), s);
 
@@ -75,24 +86,34 @@ export function audit(inputs: AuditInputs, opts: AuditOptions): AuditReport {
       ingresses: tlsOf.get(key) ?? [],
       pullSecretOf: pullSecretOf.get(key) ?? [],
       sealedSecrets: sealedByName.get(key) ?? [],
+      usedBy: (usedBy.get(key) ?? []).map((r) => `${r.kind}/${r.objectNamespace ? `${r.objectNamespace}/` : ''}${r.name}`),
       readers: () => readers(namespace, name),
+      runningWorkloadOf: (sa) => runningSa.get(sa),
+      scope: inputs.scope,
       ...opts,
     };
     const findings = CHECKS.map((check) => check(ctx)).filter((f) => f !== undefined);
     findings.sort((a, b) => rank(a.severity) - rank(b.severity));
     return {namespace, name, findings};
   });
-  return {secrets: results, summary: summarize(results, inputs.warnings)};
+  return {secrets: results, summary: {...summarize(results, inputs.warnings), unreadable: inputs.unreadable}};
 }
 
-const zero = (): SeverityCounts => ({critical: 0, high: 0, medium: 0, low: 0});
+/** Scaled to zero or suspended: nothing of it runs to read a Secret. */
+function isRunning(w: KubeObject): boolean {
+  if (w.kind === 'CronJob') return w.spec?.suspend !== true;
+  if (w.kind === 'Pod') return w.status?.phase !== 'Succeeded' && w.status?.phase !== 'Failed';
+  return w.spec?.replicas !== 0;
+}
+
+const zero = (): SeverityCounts => ({critical: 0, high: 0, medium: 0, low: 0, info: 0});
 
 /** A Secret scores 100 minus the weight of each of its findings (at least 0); a namespace, the mean of its Secrets. */
 export function secretScore(r: SecretResult): number {
   return Math.max(0, 100 - r.findings.reduce((sum, f) => sum + SCORE_WEIGHT[f.severity], 0));
 }
 
-function summarize(results: SecretResult[], warnings: string[]): AuditReport['summary'] {
+function summarize(results: SecretResult[], warnings: string[]): Omit<AuditReport['summary'], 'unreadable'> {
   const byNs = new Map<string, SecretResult[]>();
   for (const r of results) push(byNs, r.namespace, r);
   const mean = (rs: SecretResult[]) => (rs.length === 0 ? 100 : Math.round(rs.reduce((s, r) => s + secretScore(r), 0) / rs.length));

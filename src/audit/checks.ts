@@ -4,6 +4,7 @@ import {formatAge} from '../duration.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {ROTATED_AT} from '../secrets/annotations.js';
 import {findSealedSecretOwner, isEnvReference, podSpecOf, type ConsumerRef} from '../workloads/consumers.js';
+import {intrinsicUse} from '../workloads/resource-references.js';
 import type {Readers} from './readers.js';
 import {SEVERITY_OF, type Finding, type FindingId} from './types.js';
 
@@ -11,6 +12,8 @@ export const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 /** Secrets the platform itself reads: no pod references them, and no one seals them. */
 const PLATFORM_TYPES = new Set([SA_TOKEN_TYPE, 'bootstrap.kubernetes.io/token', 'helm.sh/release.v1']);
 const HELM_RELEASE_TYPE = 'helm.sh/release.v1';
+/** The only Secret types a check looks at: a live audit asks the server for just these (no values). */
+export const TYPES_CHECKED: readonly string[] = [...PLATFORM_TYPES];
 
 export interface SecretContext {
   secret: KubeObject;
@@ -27,7 +30,13 @@ export interface SecretContext {
   pullSecretOf: string[];
   /** SealedSecrets of the same namespace and name (either scheme). */
   sealedSecrets: KubeObject[];
+  /** Objects other than pods that name it (`Certificate/web`, `ClusterSecretStore/vault`). */
+  usedBy: string[];
   readers(): Readers;
+  /** The first running workload that uses ServiceAccount `NS/NAME`, e.g. `Deployment argocd/argocd-server`. */
+  runningWorkloadOf(serviceAccount: string): string | undefined;
+  /** The namespace audited (undefined: all): workloads of other namespaces were not read. */
+  scope?: string;
   now: number;
   maxAgeMs: number;
   expectSealed: boolean;
@@ -51,6 +60,8 @@ function some(items: string[], max = 3): string {
 
 export function stale(c: SecretContext): Finding | undefined {
   if (typeOf(c.secret) === HELM_RELEASE_TYPE) return undefined;
+  // Old sealing keys are kept on purpose: files sealed with them still have to open.
+  if (intrinsicUse(c.secret)?.sealingKey) return undefined;
   const rotated = c.secret.metadata?.annotations?.[ROTATED_AT];
   const created = c.secret.metadata?.creationTimestamp;
   const at = Date.parse(rotated ?? created ?? '');
@@ -81,10 +92,38 @@ export function envExposure(c: SecretContext): Finding | undefined {
   return finding('env-exposure', `consumed through environment variables by ${some(list)}; mount it as a file instead`);
 }
 
+/** Named by something, or in use by what it is: not unused, whoever reads it. */
+function referenced(c: SecretContext): boolean {
+  return PLATFORM_TYPES.has(typeOf(c.secret)) || c.refs.length > 0 || c.ingresses.length > 0 || c.pullSecretOf.length > 0 || c.usedBy.length > 0 || intrinsicUse(c.secret) !== undefined;
+}
+
+/**
+ * Who may read the Secret through the API: ServiceAccounts a running workload uses, else (with -n)
+ * ServiceAccounts of namespaces whose workloads were not read, which may be running.
+ */
+function apiReaders(c: SecretContext): string | undefined {
+  const sas = c.readers().serviceAccounts;
+  const running = sas.flatMap((sa) => {
+    const w = c.runningWorkloadOf(sa);
+    return w ? [`ServiceAccount ${sa}, used by ${w}`] : [];
+  });
+  if (running.length > 0) return some(running, 2);
+  const elsewhere = c.scope === undefined ? [] : sas.filter((sa) => !sa.startsWith(`${c.scope}/`));
+  if (elsewhere.length > 0) return `ServiceAccount ${some(elsewhere, 2)} of other namespaces, whose workloads this audit did not read (-n ${c.scope})`;
+  return undefined;
+}
+
 export function unused(c: SecretContext): Finding | undefined {
-  if (PLATFORM_TYPES.has(typeOf(c.secret))) return undefined;
-  if (c.refs.length > 0 || c.ingresses.length > 0 || c.pullSecretOf.length > 0) return undefined;
-  return finding('unused', 'no workload, Ingress or ServiceAccount references it: a candidate for deletion once no controller or operator reads it');
+  if (referenced(c) || apiReaders(c) !== undefined) return undefined;
+  return finding('unused', 'nothing references it (workloads, Ingresses, ServiceAccounts, cert-manager, External Secrets, Flux, Prometheus Operator, webhooks, owners) and no running workload may read it: a candidate for deletion');
+}
+
+/** Read through the API rather than named: never a candidate for deletion, but worth knowing. */
+export function apiRead(c: SecretContext): Finding | undefined {
+  if (referenced(c)) return undefined;
+  const readers = apiReaders(c);
+  if (readers === undefined) return undefined;
+  return finding('api-read', `readable by ${readers}; no reference found`);
 }
 
 export function legacySaToken(c: SecretContext): Finding | undefined {
@@ -118,6 +157,8 @@ export function automount(c: SecretContext): Finding | undefined {
 
 export function unsealedSource(c: SecretContext): Finding | undefined {
   if (!c.expectSealed || PLATFORM_TYPES.has(typeOf(c.secret))) return undefined;
+  // A sealing key cannot be sealed with itself; an owned Secret is produced by its owner.
+  if (intrinsicUse(c.secret) !== undefined) return undefined;
   if (findSealedSecretOwner(c.name, c.namespace, {secret: c.secret, sealedSecrets: c.sealedSecrets})) return undefined;
   // Another controller produces it (an ExternalSecret, cert-manager…): there is no source to seal.
   const controller = (c.secret.metadata?.ownerReferences ?? []).find((o: {controller?: boolean}) => o.controller === true);
@@ -125,4 +166,4 @@ export function unsealedSource(c: SecretContext): Finding | undefined {
   return finding('unsealed-source', 'no SealedSecret (bitnami.com or kubectl-secret.dev) produces it; seal its source with `kubectl secret seal` and commit that instead');
 }
 
-export const CHECKS: Array<(c: SecretContext) => Finding | undefined> = [broadReaders, legacySaToken, unsealedSource, envExposure, stale, automount, unused];
+export const CHECKS: Array<(c: SecretContext) => Finding | undefined> = [broadReaders, legacySaToken, unsealedSource, envExposure, stale, automount, unused, apiRead];

@@ -22,6 +22,8 @@ export interface Readers {
   indirect: number;
   /** The broad groups among direct readers, each with its access, e.g. `Group system:authenticated (list)`. */
   broad: string[];
+  /** ServiceAccounts (`NS/NAME`) that may get, list or watch it directly. */
+  serviceAccounts: string[];
 }
 
 /** Groups anyone (or any workload) is a member of: a direct grant to one exposes the Secret widely. */
@@ -136,5 +138,6 @@ function summarize(direct: Rows, indirectKeys: Set<string>): Readers {
     access.push(r.nameRestricted ? `${r.access} by name` : r.access);
     broad.set(r.subject.name, access);
   }
-  return {direct: direct.directKeys.size, indirect, broad: [...broad].map(([g, a]) => `Group ${g} (${a.join(', ')})`)};
+  const serviceAccounts = [...new Set(direct.direct.filter((r) => r.subject.kind === 'ServiceAccount').map((r) => `${r.subject.namespace ?? ''}/${r.subject.name}`))];
+  return {direct: direct.directKeys.size, indirect, broad: [...broad].map(([g, a]) => `Group ${g} (${a.join(', ')})`), serviceAccounts};
 }

@@ -11,7 +11,8 @@ export function auditJson(report: AuditReport): AuditReport {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const counts = (c: SeverityCounts) => SEVERITIES.map((s) => `${c[s]} ${s}`).join(', ');
+// info is shown only when there is some, so a cluster without any reads as before.
+const counts = (c: SeverityCounts) => SEVERITIES.filter((s) => s !== 'info' || c.info > 0).map((s) => `${c[s]} ${s}`).join(', ');
 
 export function auditTable(report: AuditReport): string {
   const rows = report.secrets.flatMap((s) => s.findings.map((f) => [s.namespace, s.name, f.severity.toUpperCase(), f.id, f.message]));

@@ -10,15 +10,16 @@ const DESCRIPTIONS: Record<FindingId, {short: string; help: string}> = {
   stale: {short: 'The Secret was not rotated within the maximum age.', help: 'Rotate it (kubectl secret rotate), which records kubectl-secret.dev/rotated-at.'},
   'broad-readers': {short: 'A group every user or every ServiceAccount belongs to can read the Secret directly.', help: 'Remove the binding that grants get/list/watch on secrets to the group; grant named ServiceAccounts instead (kubectl secret who-can shows the binding).'},
   'env-exposure': {short: 'The Secret is consumed through environment variables.', help: 'Mount it as a volume and read the file; env values leak through crash dumps, /proc, debug logs and child processes.'},
-  unused: {short: 'No workload, Ingress or ServiceAccount references the Secret.', help: 'Delete it once you have checked that no controller or operator reads it.'},
+  unused: {short: 'Nothing references the Secret and no running workload may read it.', help: 'Delete it once you have checked that nothing outside the cluster reads it.'},
+  'api-read': {short: 'Nothing references the Secret, but a running workload\'s ServiceAccount may read it through the API.', help: 'Keep it: the workload reads it by name (as Argo CD reads argocd-secret). Narrow the grant to resourceNames if it is a list.'},
   'legacy-sa-token': {short: 'A long-lived kubernetes.io/service-account-token Secret.', help: 'Delete it and use short-lived tokens from the TokenRequest API (projected volumes, kubectl create token).'},
   automount: {short: 'Pods that consume the Secret also automount a ServiceAccount token.', help: 'Set automountServiceAccountToken: false on the pod spec or the ServiceAccount when the pods do not call the API.'},
   'unsealed-source': {short: 'No SealedSecret produces the Secret.', help: 'Seal its source with kubectl secret seal and commit the SealedSecret instead of the Secret.'},
 };
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {critical: 'error', high: 'error', medium: 'warning', low: 'note'};
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note'};
 /** GitHub code scanning ranks security results by this property (0–10). */
-const SECURITY_SEVERITY: Record<Severity, string> = {critical: '9.5', high: '8.0', medium: '5.0', low: '2.0'};
+const SECURITY_SEVERITY: Record<Severity, string> = {critical: '9.5', high: '8.0', medium: '5.0', low: '2.0', info: '0.0'};
 
 export type Locate = (namespace: string, name: string) => {file: string; line: number} | undefined;
 

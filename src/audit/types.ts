@@ -1,10 +1,10 @@
 // The vocabulary of `audit`: finding ids, severities and the report every output is made from.
 // The ids and the JSON shape are a public contract (docs/audit.md): add, never rename.
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const FINDING_IDS = ['stale', 'broad-readers', 'env-exposure', 'unused', 'legacy-sa-token', 'automount', 'unsealed-source'] as const;
+export const FINDING_IDS = ['stale', 'broad-readers', 'env-exposure', 'unused', 'legacy-sa-token', 'automount', 'unsealed-source', 'api-read'] as const;
 export type FindingId = (typeof FINDING_IDS)[number];
 
 /** One severity per finding type, so a --fail-on threshold means the same on every cluster. */
@@ -16,6 +16,7 @@ export const SEVERITY_OF: Record<FindingId, Severity> = {
   stale: 'medium',
   automount: 'low',
   unused: 'low',
+  'api-read': 'info',
 };
 
 export interface Finding {
@@ -46,6 +47,8 @@ export interface AuditSummary {
   score: number;
   namespaces: NamespaceSummary[];
   warnings: string[];
+  /** What could not be read (forbidden lists): when not empty the audit is incomplete and exits 3. */
+  unreadable: string[];
 }
 
 export interface AuditReport {

@@ -114,7 +114,8 @@ export function controllerManifests(o: ManifestOptions): KubeObject[] {
     rules: [
       {apiGroups: [KS_SEALED_SECRET.group], resources: ['sealedsecrets'], verbs: ['get', 'list', 'watch']},
       {apiGroups: [KS_SEALED_SECRET.group], resources: ['sealedsecrets/status'], verbs: ['update']},
-      // Creates, updates and (to replace an immutable one) deletes the Secrets it owns.
+      // Creates, updates and (to replace an immutable one) deletes the Secrets it owns; reads
+      // the sealing keys in the key namespace.
       {apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'delete']},
       // patch: a repeated warning bumps the count of the Event already written.
       {apiGroups: [''], resources: ['events'], verbs: ['create', 'patch']},
@@ -124,15 +125,8 @@ export function controllerManifests(o: ManifestOptions): KubeObject[] {
     apiVersion: `${rbac}/v1`, kind: 'ClusterRoleBinding', metadata: meta(CONTROLLER_NAME),
     roleRef: {apiGroup: rbac, kind: 'ClusterRole', name: CONTROLLER_NAME}, subjects: subject,
   });
-  const keysRole = `${CONTROLLER_NAME}-keys`;
-  out.push({
-    apiVersion: `${rbac}/v1`, kind: 'Role', metadata: meta(keysRole, keyNs),
-    rules: [{apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch']}],
-  });
-  out.push({
-    apiVersion: `${rbac}/v1`, kind: 'RoleBinding', metadata: meta(keysRole, keyNs),
-    roleRef: {apiGroup: rbac, kind: 'Role', name: keysRole}, subjects: subject,
-  });
+  // The key Secrets need no Role of their own: the ClusterRole already reads Secrets in every
+  // namespace, the key namespace included, and a second grant would only hide which one counts.
   const leaseRole = `${CONTROLLER_NAME}-leader-election`;
   out.push({
     apiVersion: `${rbac}/v1`, kind: 'Role', metadata: meta(leaseRole, ns),

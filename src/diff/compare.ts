@@ -24,6 +24,8 @@ export interface MetaDiff {
   state: Exclude<KeyState, 'same' | 'resealed'>;
   from?: string;
   to?: string;
+  /** kubectl-secret's own bookkeeping (rotate's annotations): shown as a note, never drift. */
+  bookkeeping?: true;
 }
 
 /**
@@ -31,6 +33,19 @@ export interface MetaDiff {
  * last-applied copy holds the whole Secret, values included, so it is neither compared nor printed.
  */
 export const IGNORED_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+
+const OWN_PREFIX = 'kubectl-secret.dev/';
+/** The scope a value was sealed for is part of what the file declares, not bookkeeping. */
+const DECLARED_OWN = new Set([`${OWN_PREFIX}scope`]);
+
+/**
+ * Annotations kubectl-secret writes on live objects for itself (rotate's rotated-at and
+ * rotated-keys, the controller's managed marker): a file in git never carries them, so a
+ * difference in them is a note, not drift.
+ */
+export function isBookkeeping(annotation: string): boolean {
+  return annotation.startsWith(OWN_PREFIX) && !DECLARED_OWN.has(annotation);
+}
 
 /** The API server defaults an empty type to Opaque (pkg/apis/core/v1/defaults.go SetDefaults_Secret). */
 export function effectiveType(type: string | undefined): string {
@@ -61,7 +76,7 @@ function compareMap(field: 'label' | 'annotation', from: Record<string, string>,
     const a = from[name];
     const b = to[name];
     if (a === b) continue;
-    out.push({field, name, state: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', from: a, to: b});
+    out.push({field, name, state: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', from: a, to: b, ...(field === 'annotation' && isBookkeeping(name) ? {bookkeeping: true as const} : {})});
   }
   return out;
 }
@@ -93,5 +108,5 @@ export function compareCiphertexts(fileData: Record<string, string>, liveData: R
 }
 
 export function hasDifferences(keys: KeyDiff[], meta: MetaDiff[] = []): boolean {
-  return meta.length > 0 || keys.some((k) => k.state !== 'same');
+  return meta.some((m) => !m.bookkeeping) || keys.some((k) => k.state !== 'same');
 }

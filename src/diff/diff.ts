@@ -10,6 +10,7 @@ import {schemeOf, sealedIdentity, type Scheme} from '../seal/sealed-object.js';
 import {unsealObject, type OpeningKeys} from '../seal/unseal.js';
 import {loadOpeningKeys} from '../seal/opening-keys.js';
 import type {Cluster} from '../kube/cluster.js';
+import {secretAbsence} from '../secrets/metadata.js';
 import {compareCiphertexts, compareMetadata, compareSecrets, hasDifferences, type KeyDiff, type MetaDiff} from './compare.js';
 
 export interface Side {
@@ -49,6 +50,8 @@ export interface DiffReport {
   differs: boolean;
   /** Documents that were neither Secrets nor SealedSecrets. */
   skipped: string[];
+  /** A Secret or namespace that does not exist, said plainly (the diff itself shows "not in the cluster"). */
+  warnings: string[];
 }
 
 /** How the command gets opening keys for sealed values; undefined when none can be had. */
@@ -79,7 +82,14 @@ export async function diffManifests(text: string, file: string, cluster: Cluster
     else skipped.push(`${d.file}:${d.line}: ${describeObject(d.object)}`);
   }
   if (objects.length === 0) throw new InputError(`${file}: no Secret or SealedSecret found`, 'pass Secret manifests or sealed files');
-  return {objects, differs: objects.some((o) => o.differs), skipped};
+  const warnings: string[] = [];
+  for (const o of objects) {
+    // A nacl file is applied as a Secret: its live SealedSecret may well be absent.
+    if (o.from.exists || (o.kind === 'SealedSecret' && o.scheme === 'nacl' && o.values?.liveSecret !== false)) continue;
+    const w = o.kind === 'Secret' || o.scheme === 'nacl' ? await secretAbsence(cluster, o.name, o.namespace) : await namespaceAbsence(cluster, o.namespace, `SealedSecret "${o.name}" not found in namespace "${o.namespace}"`);
+    if (w && !warnings.includes(w)) warnings.push(w);
+  }
+  return {objects, differs: objects.some((o) => o.differs), skipped, warnings};
 }
 
 async function diffSecretDoc(d: SourcedObject, cluster: Cluster): Promise<ObjectDiff> {
@@ -166,7 +176,15 @@ export async function diffAgainst(name: string, from: AgainstTarget, to: Against
     from: {where: from.where, exists: Boolean(a)}, to: {where: to.where, exists: Boolean(b)},
     keys, metadata, differs: !a || !b || hasDifferences(keys, metadata),
   };
-  return {objects: [o], differs: o.differs, skipped: []};
+  const warnings: string[] = [];
+  if (!a) warnings.push(`${(await secretAbsence(from.cluster, name, from.namespace)) ?? `Secret "${name}" not found`} (${from.where})`);
+  if (!b) warnings.push(`${(await secretAbsence(to.cluster, name, to.namespace)) ?? `Secret "${name}" not found`} (${to.where})`);
+  return {objects: [o], differs: o.differs, skipped: [], warnings};
+}
+
+async function namespaceAbsence(cluster: Cluster, namespace: string, otherwise: string): Promise<string> {
+  const ns = await cluster.get(resourceFor('Namespace'), namespace).catch(() => null);
+  return ns === undefined ? `namespace "${namespace}" not found` : otherwise;
 }
 
 export interface KeySources {

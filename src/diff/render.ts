@@ -30,6 +30,10 @@ export function keyLine(k: KeyDiff, showValues: boolean): string {
 }
 
 export function metaLine(m: MetaDiff): string {
+  if (m.bookkeeping) {
+    const side = m.state === 'removed' ? `live only: ${m.from}` : m.state === 'added' ? `file only: ${m.to}` : `${m.from} → ${m.to}`;
+    return `note: annotation ${m.name} (${side}) is kubectl-secret bookkeeping, not drift`;
+  }
   if (m.field === 'type' || m.field === 'immutable') return `~ ${m.field}: ${m.from} → ${m.to}`;
   if (m.state === 'added') return `+ ${m.field} ${m.name}=${m.to}`;
   if (m.state === 'removed') return `- ${m.field} ${m.name}=${m.from}`;
@@ -102,5 +106,6 @@ export function diffData(r: DiffReport, showValues: boolean): unknown {
       ...(o.values ? {values: {...o.values, keys: o.values.keys.map((k) => keyData(k, showValues))}} : {}),
     })),
     ...(r.skipped.length ? {skipped: r.skipped} : {}),
+    ...(r.warnings.length ? {warnings: r.warnings} : {}),
   };
 }

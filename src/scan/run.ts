@@ -62,7 +62,7 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   const references = config.rules.has('kustomize-secret-literal') ? await kustomizeReferences(candidates, extra, source.files) : new Map();
   const allow = config.allow.length ? globMatcher(config.allow) : undefined;
 
-  const report: ScanReport = {root, findings: [], warnings: [], scanned: 0, skipped: 0, skippedBy: {binary: 0, 'too-large': 0, 'not-a-file': 0}, files: new Map()};
+  const report: ScanReport = {root, findings: [], warnings: [...config.warnings], scanned: 0, skipped: 0, skippedBy: {binary: 0, 'too-large': 0, 'not-a-file': 0}, files: new Map()};
   let scanText: typeof import('./scan.js').scanText | undefined;
   for (const f of source.files) {
     const r = await source.read(f);

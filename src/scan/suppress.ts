@@ -9,7 +9,7 @@
 import {Lexer} from 'yaml';
 import {InputError} from '../errors.js';
 import type {RawFinding} from './rule.js';
-import {RULE_IDS, type RuleId} from './types.js';
+import {RULE_IDS, type RuleId, type ScanWarning} from './types.js';
 
 export const CONFIG_FILE = '.kubectl-secret.yaml';
 const ALLOW_RE = /\bkubectl-secret:allow\b/;
@@ -39,9 +39,45 @@ export function allowedInline(lines: ReadonlySet<number>, f: RawFinding): boolea
 export interface ScanConfig {
   allow: string[];
   rules: Set<RuleId>;
+  /** Keys nobody reads (a typo silently disables an allow list): said, with the nearest known key. */
+  warnings: ScanWarning[];
 }
 
-export const defaultConfig = (): ScanConfig => ({allow: [], rules: new Set(RULE_IDS)});
+export const defaultConfig = (): ScanConfig => ({allow: [], rules: new Set(RULE_IDS), warnings: []});
+
+/** Every key .kubectl-secret.yaml may have, by section (seal: read by seal --in-place, scan --fix). */
+const KNOWN_KEYS: Record<string, string[]> = {
+  '': ['scan', 'seal'],
+  scan: ['allow', 'rules'],
+  seal: ['cert', 'scheme', 'scope', 'keyNamespace', 'controllerNamespace', 'controllerName'],
+};
+
+function distance(a: string, b: string): number {
+  const d = Array.from({length: a.length + 1}, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** Unknown keys at the top and in scan/seal, each with the closest known key (of any section) when one is close. */
+function unknownKeys(doc: any, file: string): ScanWarning[] {
+  const out: ScanWarning[] = [];
+  const all = Object.entries(KNOWN_KEYS).flatMap(([section, keys]) => keys.map((k) => ({section, k})));
+  const check = (obj: unknown, section: string) => {
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return;
+    for (const key of Object.keys(obj)) {
+      if (KNOWN_KEYS[section].includes(key)) continue;
+      const near = all.map((c) => ({...c, d: distance(key, c.k)})).sort((a, b) => a.d - b.d)[0];
+      const where = section ? `${section}.${key}` : key;
+      const hint = near && near.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean ${near.section === section ? near.k : `${near.section ? near.section + '.' : ''}${near.k}`}?)` : ` (known keys: ${KNOWN_KEYS[section].join(', ')})`;
+      out.push({file, message: `unknown key "${where}" is ignored${hint}`});
+    }
+  };
+  check(doc, '');
+  check(doc?.scan, 'scan');
+  check(doc?.seal, 'seal');
+  return out;
+}
 
 /** Parses the `scan:` part of `.kubectl-secret.yaml` (other sections belong to other commands). */
 export async function parseScanConfig(text: string, file = CONFIG_FILE): Promise<ScanConfig> {
@@ -53,6 +89,7 @@ export async function parseScanConfig(text: string, file = CONFIG_FILE): Promise
   }
   const doc: any = parsed.toJS({maxAliasCount: 100});
   const config = defaultConfig();
+  config.warnings = unknownKeys(doc, file);
   const scan = doc?.scan;
   if (scan === undefined || scan === null) return config;
   if (typeof scan !== 'object' || Array.isArray(scan)) throw new InputError(`${file}: scan must be a mapping`, 'see docs/scan-and-hook.md for the format');

@@ -1,6 +1,8 @@
-// `verify`: would each sealed object decrypt in the cluster? Offline we can already catch a
-// strict object whose metadata no longer matches the name/namespace in its template.
-import {ClusterError} from '../errors.js';
+// `verify`: would each sealed object decrypt in the cluster? With a private key (offline or
+// not) each value is really opened for the name and namespace the object now has; without one,
+// offline, only a strict object whose metadata no longer matches its template can be caught, and
+// the answer says that the values were not checked (never "ok").
+import {ClusterError, InputError} from '../errors.js';
 import {CryptoError, naclKeyIdOf, naclOpen, sealLabel} from '../crypto/index.js';
 import {controllerVerify, findController, type ControllerLookup} from './controller.js';
 import {clusterNaclPrivateKeys, listKeySecrets, PUBLIC_KEY_CONFIGMAP} from './nacl-keys.js';
@@ -9,6 +11,7 @@ import {resourceFor} from '../kube/resources.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {KubeObject, SourcedObject} from '../manifests/parse.js';
 import type {NaclKeyPair} from '../crypto/index.js';
+import {unsealObject, type OpeningKeys} from './unseal.js';
 
 export interface VerifyResult {
   object: string;
@@ -27,7 +30,19 @@ export function offlineProblems(o: KubeObject): string[] {
   return problems;
 }
 
-export async function verifySealed(docs: SourcedObject[], o: {cluster?: Cluster; keyNamespace: string; controller: ControllerLookup}): Promise<{results: VerifyResult[]; warnings: string[]}> {
+/** Opens every value of `obj` with the given keys, for the scope its metadata names now. */
+function openWithKeys(obj: KubeObject, keys: OpeningKeys): VerifyResult['message'] | Error {
+  try {
+    const opened = unsealObject(obj, keys);
+    const id = sealedIdentity(obj);
+    return `every value (${opened.values.size}) opens with the given private key for ${id.scope === 'cluster-wide' ? 'any name and namespace (cluster-wide)' : `${id.namespace}/${id.name} (${id.scope})`}`;
+  } catch (error) {
+    if (error instanceof CryptoError || error instanceof InputError) return error;
+    throw error;
+  }
+}
+
+export async function verifySealed(docs: SourcedObject[], o: {cluster?: Cluster; keyNamespace: string; controller: ControllerLookup; keys?: OpeningKeys}): Promise<{results: VerifyResult[]; warnings: string[]}> {
   const results: VerifyResult[] = [];
   const warnings: string[] = [];
   let naclKeys: NaclKeyPair[] | undefined;
@@ -40,8 +55,16 @@ export async function verifySealed(docs: SourcedObject[], o: {cluster?: Cluster;
       results.push({object: name, ok: false, message: problems.join('; ')});
       continue;
     }
+    const scheme = schemeOf(d.object);
+    const given = scheme === 'nacl' ? o.keys?.nacl.length : o.keys?.rsa.length;
+    if (given) {
+      const res = openWithKeys(d.object, o.keys!);
+      results.push(typeof res === 'string' ? {object: name, ok: true, message: res} : {object: name, ok: false, message: res.message});
+      continue;
+    }
     if (!o.cluster) {
-      results.push({object: name, ok: true, message: 'metadata matches what it was sealed for (offline check only)'});
+      const flag = scheme === 'nacl' ? '--key FILE' : '--recovery-private-key FILE';
+      results.push({object: name, ok: false, message: `not verified: the values cannot be opened offline without the private key (pass ${flag}, or drop --offline); only the name and namespace were checked against the template`});
       continue;
     }
     if (schemeOf(d.object) === 'sealed-secrets') {

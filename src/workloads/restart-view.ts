@@ -71,7 +71,7 @@ export function resultLine(r: WorkloadResult, dryRun: boolean): string {
     case 'restart':
       return dryRun ? `${id} would be restarted: ${r.reason}` : `${id} restarted`;
     case 'up-to-date':
-      return `${id} skipped: ${r.reason}`;
+      return r.inProgress ? `${id}: ${r.reason}` : `${id} skipped: ${r.reason}`;
     case 'delete-pod':
       if (r.applied) return `${id} deleted`;
       return dryRun && r.reason.startsWith('bare pod') ? `${id} would be deleted: ${r.reason}` : `${id}: ${r.reason}`;
@@ -87,6 +87,7 @@ export function resultLine(r: WorkloadResult, dryRun: boolean): string {
 export function incompleteSummary(report: RestartReport): string {
   const why = (r: WorkloadResult): string => {
     if (r.rollout && r.rollout.state !== 'done') return r.rollout.state === 'timeout' ? 'timed out' : r.rollout.state === 'failed' ? 'rollout failed' : 'error while waiting';
+    if (r.inProgress) return 'rollout in progress';
     return r.action === 'paused' ? 'paused' : r.action === 'forbidden' ? 'forbidden' : 'error';
   };
   return `${report.incomplete.length} of ${report.results.length} workload${report.results.length === 1 ? '' : 's'} did not complete: ${report.incomplete.map((r) => `${workloadId(r)} (${why(r)})`).join(', ')}`;

@@ -12,7 +12,7 @@ import {findConsumers, type ConsumerRef} from './consumers.js';
 import {describeHow, loadConsumerInputs} from './consumers-report.js';
 import {parseLabelSelector} from './label-selector.js';
 import {currentRestartedFor, restartPatch, secretVersion} from './restart-patch.js';
-import type {RolloutStatus} from './rollout-status.js';
+import {rolloutStatus, type RolloutStatus} from './rollout-status.js';
 import {waitForRollouts, type WorkloadRef} from './rollout-wait.js';
 
 export {restartedForAnnotation, restartPatch, secretVersion, rfc3339, RESTARTED_AT, RESTARTED_FOR_PREFIX} from './restart-patch.js';
@@ -58,6 +58,8 @@ export interface WorkloadResult extends WorkloadRef {
   references: ConsumerRef[];
   /** Set after waiting. */
   rollout?: {state: 'done' | 'failed' | 'timeout' | 'error'; message: string};
+  /** Up to date, but the rollout of the current version is still in progress: waited for, not patched. */
+  inProgress?: boolean;
 }
 
 export type RestartEvent =
@@ -85,19 +87,31 @@ export function workloadId(w: {kind: string; apiVersion?: string; name: string})
 }
 
 /** What to do with one consuming workload (pure; no cluster). */
-export function planWorkload(workload: KubeObject, refs: ConsumerRef[], secretName: string, version: string, opts: Pick<RestartOptions, 'force' | 'deletePods'>): Pick<WorkloadResult, 'action' | 'reason'> {
+export function planWorkload(workload: KubeObject, refs: ConsumerRef[], secretName: string, version: string, opts: Pick<RestartOptions, 'force' | 'deletePods'>): Pick<WorkloadResult, 'action' | 'reason' | 'inProgress'> {
   const uses = [...new Set(refs.map((r) => (r.container ? `${describeHow(r)} in ${r.container}` : describeHow(r))))].join('; ');
   const kind = workload.kind ?? '';
   if (ROLLABLE.has(kind)) {
     if (kind === 'Deployment' && workload.spec?.paused) return {action: 'paused', reason: 'paused: not touched (run `kubectl rollout resume` first, then restart again)'};
     const current = currentRestartedFor(workload, secretName);
-    if (current === version && !opts.force) return {action: 'up-to-date', reason: 'already running the current version'};
+    if (current === version && !opts.force) {
+      // Restarted for this version by an earlier run that may have timed out: its pods are not
+      // all on the new template until the rollout completes, so this run waits for it.
+      if (rolloutInProgress(workload)) return {action: 'up-to-date', inProgress: true, reason: 'already restarted for the current version; its rollout is still in progress, waiting'};
+      return {action: 'up-to-date', reason: 'already running the current version'};
+    }
     const why = current === version ? 'already running the current version; --force' : current ? 'restarted for an older version of the Secret' : 'not restarted for this Secret yet';
     return {action: 'restart', reason: `${why}; uses ${uses}`};
   }
   if (kind === 'CronJob' || kind === 'Job') return {action: 'next-run', reason: 'picks up the new value on its next run'};
   if (kind === 'Pod') return {action: 'delete-pod', reason: opts.deletePods ? `bare pod; uses ${uses}` : 'delete to restart (or pass --delete-pods)'};
   return {action: 'manual', reason: `not restartable in place: delete its pods to restart (uses ${uses})`};
+}
+
+/** A rolling update not yet complete (OnDelete workloads never roll: not in progress). */
+function rolloutInProgress(workload: KubeObject): boolean {
+  if (workload.spec?.updateStrategy?.type === 'OnDelete') return false;
+  const s = rolloutStatus(workload);
+  return !s.done;
 }
 
 export async function restartConsumers(cluster: Cluster, secretName: string, namespace: string, opts: RestartOptions = {}, onEvent: (e: RestartEvent) => void = () => {}): Promise<RestartReport> {
@@ -135,7 +149,7 @@ export async function restartConsumers(cluster: Cluster, secretName: string, nam
     onEvent({type: 'result', result: r});
   });
 
-  const toWait = results.filter((r) => r.applied && ROLLABLE.has(r.kind));
+  const toWait = results.filter((r) => (r.applied || (r.inProgress && !opts.dryRun)) && ROLLABLE.has(r.kind));
   if ((opts.wait ?? true) && toWait.length > 0) {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     onEvent({type: 'waiting', workloads: toWait, timeoutMs});
@@ -146,7 +160,7 @@ export async function restartConsumers(cluster: Cluster, secretName: string, nam
     });
   }
 
-  const incomplete = results.filter((r) => r.action === 'paused' || r.action === 'forbidden' || r.action === 'error' || (r.rollout && r.rollout.state !== 'done'));
+  const incomplete = results.filter((r) => r.action === 'paused' || r.action === 'forbidden' || r.action === 'error' || (r.rollout && r.rollout.state !== 'done') || (r.inProgress && !r.rollout && !opts.dryRun));
   return {secret: {name: secretName, namespace, version}, dryRun: Boolean(opts.dryRun), results, incomplete};
 }
 

@@ -4,6 +4,7 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {REPO_ROOT, runCli} from '../helpers/cli.js';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
@@ -115,10 +116,32 @@ test('live -A: every namespace, one summary line each and a total, table without
   // Every kind is listed once for the whole cluster, never once per Secret or per namespace.
   const lists = server.requests.slice(before).filter((q) => q.method === 'GET');
   const perPath = new Map<string, number>();
-  for (const q of lists) perPath.set(q.path, (perPath.get(q.path) ?? 0) + 1);
+  // Secrets are listed once in full and once per type a check needs (type=… field selector).
+  for (const q of lists) {
+    const key = q.path + (new URLSearchParams(q.query).get('fieldSelector') ?? '');
+    perPath.set(key, (perPath.get(key) ?? 0) + 1);
+  }
   assert.ok([...perPath.values()].every((n) => n === 1), JSON.stringify([...perPath]));
   assert.ok(perPath.has('/api/v1/secrets') && perPath.has('/apis/rbac.authorization.k8s.io/v1/rolebindings') && perPath.has('/apis/bitnami.com/v1alpha1/sealedsecrets'));
   assert.ok(![...perPath.keys()].some((p) => p.includes('/namespaces/')), 'a per-namespace list with -A');
+});
+
+test('live: Secrets are read as metadata only (PartialObjectMetadataList), never with their values', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  for (const scope of [['-n', P], ['-A']]) {
+    const before = server.requests.length;
+    const res = await env.cli(['audit', ...scope, '-o', 'json']);
+    noCanary(res);
+    assert.equal(res.code, 1, res.stderr);
+    const secretReads = server.requests.slice(before).filter((q) => q.method === 'GET' && /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets(\/|$)/.test(q.path));
+    assert.ok(secretReads.length > 0);
+    for (const q of secretReads) assert.match(q.accept ?? '', /^application\/json;as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1/, `${q.path}?${q.query} asked for values`);
+    // The types the checks need still arrive: the legacy token is found, the TLS Secret is not one.
+    const r: Report = JSON.parse(res.stdout);
+    assert.ok(ids(r, P, 'builder-token')!.includes('legacy-sa-token'));
+    assert.ok(!ids(r, P, 'web-tls')!.includes('legacy-sa-token'));
+  }
 });
 
 test('--fail-on: exit 0 below the threshold, 1 at or above it, and none never fails', async () => {
@@ -152,7 +175,7 @@ test('-o sarif: SARIF 2.1.0 with one rule per finding id and logical locations f
   const sarif = JSON.parse(res.stdout);
   assert.equal(sarif.version, '2.1.0');
   const run = sarif.runs[0];
-  assert.deepEqual(run.tool.driver.rules.map((r: any) => r.id), ['stale', 'broad-readers', 'env-exposure', 'unused', 'legacy-sa-token', 'automount', 'unsealed-source']);
+  assert.deepEqual(run.tool.driver.rules.map((r: any) => r.id), ['stale', 'broad-readers', 'env-exposure', 'unused', 'legacy-sa-token', 'automount', 'unsealed-source', 'api-read']);
   const token = run.results.find((x: any) => x.ruleId === 'legacy-sa-token');
   assert.equal(token.level, 'error');
   assert.equal(run.tool.driver.rules[token.ruleIndex].id, 'legacy-sa-token');
@@ -161,22 +184,90 @@ test('-o sarif: SARIF 2.1.0 with one rule per finding id and logical locations f
   assert.equal(run.results.find((x: any) => x.ruleId === 'env-exposure').level, 'warning');
 });
 
-test('live: a 403 on listing rolebindings is a warning and the rest is still audited', async (t) => {
+test('live: a 403 on listing rolebindings, secrets or deployments is named and exits 3, whatever the findings (a CI gate must not pass)', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const undo = server.deny({user: 'admin', verb: 'list', resource: 'rolebindings'});
+  for (const resource of ['rolebindings', 'secrets', 'deployments']) {
+    const undo = server.deny({user: 'admin', verb: 'list', resource});
+    try {
+      const res = await env.cli(['audit', '-n', 'payments', '-o', 'json', '--fail-on', 'none']);
+      noCanary(res);
+      assert.equal(res.code, 3, `${resource}: ${res.stderr}`);
+      assert.match(res.stderr, new RegExp(`^warning: cannot list ${resource} in namespace "payments" \\(forbidden\\): the answer may be incomplete$`, 'm'));
+      assert.match(res.stderr, new RegExp(`^error: the audit is incomplete: cannot list ${resource} \\(forbidden\\)\n.*docs/rbac\\.md`, 'm'));
+      // The part that could be read is still reported, and says what it lacks.
+      const r: Report = JSON.parse(res.stdout);
+      assert.deepEqual(r.summary.unreadable, [resource]);
+    } finally {
+      undo();
+    }
+  }
+  // A custom resource the caller may not list counts too: its references could make a Secret used.
+  await env.kube.registerCRD({group: 'cert-manager.io', version: 'v1', kind: 'Certificate', plural: 'certificates'});
+  const undo = server.deny({user: 'admin', verb: 'list', resource: 'certificates'});
   try {
-    const res = await env.cli(['audit', '-n', 'payments', '-o', 'json']);
-    noCanary(res);
-    assert.match(res.stderr, /^warning: cannot list rolebindings in namespace "payments" \(forbidden\): the answer may be incomplete$/m);
-    const r: Report = JSON.parse(res.stdout);
-    assert.deepEqual(r.summary.warnings, ['cannot list rolebindings in namespace "payments" (forbidden): the answer may be incomplete']);
-    // The broad binding is a RoleBinding: unknown now, so not reported.
-    assert.deepEqual(ids(r, 'payments', 'db-creds'), ['env-exposure', 'automount']);
-    assert.equal(res.code, 1, 'the legacy token is still high');
+    const res = await env.cli(['audit', '-n', 'quiet']);
+    assert.equal(res.code, 3, res.stderr);
+    assert.match(res.stderr, /error: the audit is incomplete: cannot list certificates\.cert-manager\.io in namespace "quiet" \(forbidden\)/);
   } finally {
     undo();
   }
+});
+
+test('a namespace that does not exist: a warning and exit 3 live; a warning from files', async () => {
+  const res = await env.cli(['audit', '-n', 'no-such-namespace-x1']);
+  assert.equal(res.code, 3, res.stdout + res.stderr);
+  assert.match(res.stderr, /^warning: namespace "no-such-namespace-x1" not found$/m);
+  assert.match(res.stderr, /^error: namespace "no-such-namespace-x1" not found\n/m);
+  // Objects with a namespace of their own: -n names none of them.
+  const file = join(env.dir, 'elsewhere.json');
+  writeFileSync(file, JSON.stringify({apiVersion: 'v1', kind: 'List', items: [secret('elsewhere', 'a'), deployment('elsewhere', 'app', {})]}));
+  const files = await runCli(['audit', '-f', file, '-n', 'no-such-namespace-x1'], {env: {KUBECONFIG: '/nonexistent/kubeconfig'}});
+  assert.equal(files.code, 0, files.stderr);
+  assert.match(files.stderr, /^warning: no Secret or workload in the files is in namespace "no-such-namespace-x1"$/m);
+});
+
+test('live: sealing keys, Secrets named by custom resources, owned Secrets and Secrets a running workload reads through the API are not unused', async () => {
+  const O = await env.kube.namespace('ops');
+  // The operators' CRDs: registered on the test server, present or not on a real cluster.
+  const crds = [
+    {group: 'cert-manager.io', version: 'v1', kind: 'Certificate', plural: 'certificates'},
+    {group: 'external-secrets.io', version: 'v1beta1', kind: 'ExternalSecret', plural: 'externalsecrets'},
+    {group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories'},
+  ];
+  for (const c of crds) if (!(await env.kube.serves(`${c.group}/${c.version}`, c.kind))) await env.kube.registerCRD(c);
+  const reader = env.kube.clusterName('ci-token-reader');
+  await env.kube.load([
+    secret(O, 'kubectl-secret-key-0a1b2c', {}, {labels: {'kubectl-secret.dev/sealing-key': 'true'}}),
+    secret(O, 'sealed-secrets-keyabcde', {type: 'kubernetes.io/tls', data: {'tls.crt': b64, 'tls.key': b64}}, {labels: {'sealedsecrets.bitnami.com/sealed-secrets-key': 'active'}}),
+    secret(O, 'web-cert', {type: 'kubernetes.io/tls', data: {'tls.crt': b64, 'tls.key': b64}}),
+    secret(O, 'es-target'),
+    secret(O, 'git-auth'),
+    secret(O, 'repo-creds', {}, {labels: {'argocd.argoproj.io/secret-type': 'repository'}}),
+    secret(O, 'ci-token'),
+    secret(O, 'orphan'),
+    {apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: {name: 'web', namespace: O}, spec: {secretName: 'web-cert', dnsNames: ['web.example'], issuerRef: {name: 'le'}}},
+    {apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: {name: 'es', namespace: O}, spec: {secretStoreRef: {name: 'aws'}, target: {name: 'es-target'}}},
+    {apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: {name: 'app', namespace: O}, spec: {url: 'ssh://git@example/app', interval: '1m', secretRef: {name: 'git-auth'}}},
+    {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'ci', namespace: O}},
+    deployment(O, 'ci-runner', {serviceAccountName: 'ci', automountServiceAccountToken: false}),
+    {apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: {name: reader, namespace: O}, rules: [{apiGroups: [''], resources: ['secrets'], resourceNames: ['ci-token'], verbs: ['get']}]},
+    {apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: {name: reader, namespace: O}, roleRef: {apiGroup: RBAC, kind: 'Role', name: reader}, subjects: [{kind: 'ServiceAccount', name: 'ci', namespace: O}]},
+  ].map((o: any) => (o.kind === 'Deployment' ? {...o, spec: {...o.spec, replicas: 1}} : o)));
+  const res = await env.cli(['audit', '-n', O, '-o', 'json', '--fail-on', 'none']);
+  noCanary(res);
+  assert.equal(res.code, 0, res.stderr);
+  const r: Report = JSON.parse(res.stdout);
+  for (const name of ['kubectl-secret-key-0a1b2c', 'sealed-secrets-keyabcde', 'web-cert', 'es-target', 'git-auth', 'repo-creds', 'ci-token']) {
+    assert.ok(!ids(r, O, name)?.includes('unused'), `${name}: ${JSON.stringify(ids(r, O, name))}`);
+  }
+  assert.deepEqual(ids(r, O, 'kubectl-secret-key-0a1b2c'), []);
+  const apiRead = r.secrets.find((s) => s.name === 'ci-token')!.findings.find((f) => f.id === 'api-read');
+  assert.deepEqual(apiRead, {id: 'api-read', severity: 'info', message: `readable by ServiceAccount ${O}/ci, used by Deployment ${O}/ci-runner; no reference found`});
+  // On a real cluster, system controllers' accounts may list every Secret: orphan is api-read there.
+  if (!env.real) assert.deepEqual(ids(r, O, 'orphan'), ['unused']);
+  // Operators that are not installed (Flux's other kinds, Prometheus Operator…) are skipped silently.
+  assert.deepEqual(r.summary.warnings, []);
 });
 
 test('-f offline over bootstrap RBAC and real workloads: no cluster needed, SARIF points at file and line', async () => {

@@ -4,6 +4,8 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {runCli, REPO_ROOT} from '../helpers/cli.js';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
@@ -75,6 +77,29 @@ test('a Secret nothing uses: exit 0, a note on stderr, consumers: [] in -o yaml'
   assert.equal(j.stdout.trim(), 'consumers: []');
 });
 
+test('-f: a Secret named only by custom resources is "used by KIND/NAME" (not a workload, never restarted); a name in no file is a warning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-consumers-'));
+  try {
+    const file = join(dir, 'crs.yaml');
+    writeFileSync(file, [
+      {apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: {name: 'web', namespace: 'ops'}, spec: {secretName: 'web-cert', issuerRef: {name: 'le'}}},
+      {apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: {name: 'app', namespace: 'ops'}, spec: {secretRef: {name: 'web-cert'}}},
+      {apiVersion: 'v1', kind: 'Secret', metadata: {name: 'web-cert', namespace: 'ops'}, type: 'kubernetes.io/tls', data: {}},
+    ].map((o) => JSON.stringify(o)).join('\n---\n'));
+    const r = await offline(['consumers', 'web-cert', '-f', file, '-n', 'ops']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /No workloads in namespace ops reference Secret "web-cert"/);
+    assert.equal(r.stdout, 'used by Certificate/ops/web (its operator reads the Secret; not restarted)\nused by GitRepository/ops/app (its operator reads the Secret; not restarted)\n');
+    const j = await offline(['consumers', 'web-cert', '-f', file, '-n', 'ops', '-o', 'json']);
+    assert.deepEqual(JSON.parse(j.stdout), {consumers: [], usedBy: [{kind: 'Certificate', name: 'web', namespace: 'ops'}, {kind: 'GitRepository', name: 'app', namespace: 'ops'}]});
+    const none = await offline(['consumers', 'nowhere', '-f', file, '-n', 'ops']);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /^warning: no Secret or SealedSecret "nowhere" in the files in namespace "ops"$/m);
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
+
 test('a missing -f path is an input error (exit 2)', async () => {
   const r = await offline(['consumers', 'x', '-f', join(WORKLOADS, 'nope.yaml')]);
   assert.equal(r.code, 2);
@@ -142,4 +167,17 @@ test('live: a kind the caller may not list is skipped with a warning; the rest i
   } finally {
     undo();
   }
+});
+
+test('live: a Secret or a namespace that does not exist is said in a warning line', async () => {
+  const ns = await env.kube.namespace('empty');
+  const secret = await env.cli(['consumers', 'no-such-secret', '-n', ns]);
+  assert.equal(secret.code, 0, secret.stderr);
+  assert.match(secret.stderr, new RegExp(`^warning: Secret "no-such-secret" not found in namespace "${ns}"$`, 'm'));
+  const nsMissing = await env.cli(['consumers', 'x', '-n', 'no-such-namespace-x1']);
+  assert.match(nsMissing.stderr, /^warning: namespace "no-such-namespace-x1" not found$/m);
+  // A Secret that exists: no such warning.
+  await env.kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'here', namespace: ns}, data: {k: Buffer.from(canary).toString('base64')}});
+  const here = await env.cli(['consumers', 'here', '-n', ns]);
+  assert.doesNotMatch(here.stderr, /warning/);
 });

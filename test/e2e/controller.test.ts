@@ -116,7 +116,7 @@ test('controller manifests parse, the server accepts them (CRD included), and ke
   const r = await env.cli(['controller', 'manifests', '--image', 'registry.example/kubectl-secret:9.9.9']);
   assert.equal(r.code, 0, r.stderr);
   const objs = parseManifests(r.stdout, 'manifests.yaml').map((s) => s.object);
-  assert.deepEqual(objs.map((o) => o.kind), ['CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Role', 'RoleBinding', 'Deployment']);
+  assert.deepEqual(objs.map((o) => o.kind), ['CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment']);
   for (const o of objs) await cluster.create(o);
   assert.ok(server.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'sealedsecrets.kubectl-secret.dev'));
   assert.equal(server.get('apps/v1', 'Deployment', 'kube-system', 'kubectl-secret-controller').spec.template.spec.containers[0].image, 'registry.example/kubectl-secret:9.9.9');

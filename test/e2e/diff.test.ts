@@ -96,10 +96,57 @@ test('a Secret that is not in the cluster: all keys added, exit 1; stdin works a
   const c = canary();
   const r = await env.cli(['diff', '-'], {input: stringify(secret('nowhere', ns, {a: c, b: 'x'}))});
   assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^warning: Secret "nowhere" not found in namespace "${ns}"$`, 'm'));
   assert.match(r.stdout, /not in the cluster/);
   assert.match(r.stdout, /\+ added a\n/);
   assert.match(r.stdout, /\+ added b/);
   assertNoValue(r, c);
+});
+
+test('after a rotate the file in git is still in sync: rotate\'s own annotations are a note, not drift (exit 0); other annotations still count', async () => {
+  const ns = await namespace();
+  const [old, neu] = [canary(), canary()];
+  await env.kube.apply(secret('db', ns, {password: old}, {metadata: {annotations: {owner: 'team-a'}}}));
+  // The file already holds the value the rotate sets (the user committed it first).
+  const file = writeFile('rotated.yaml', secret('db', ns, {password: neu}, {metadata: {annotations: {owner: 'team-a'}}}));
+  const rot = await env.cli(['rotate', 'db', '-n', ns, '--from-literal', `password=${neu}`, '-y', '--no-restart']);
+  assert.equal(rot.code, 0, rot.stdout + rot.stderr);
+  const live = await env.kube.get('v1', 'Secret', ns, 'db');
+  assert.ok(live.metadata.annotations['kubectl-secret.dev/rotated-at'], 'rotate recorded rotated-at');
+  const r = await env.cli(['diff', file]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /note: annotation kubectl-secret\.dev\/rotated-at \(live only: [^)]+\) is kubectl-secret bookkeeping, not drift/);
+  assert.match(r.stdout, /note: annotation kubectl-secret\.dev\/rotated-keys \(live only: password\)/);
+  assert.match(r.stdout, /no differences\n$/);
+  const jsonRes = await env.cli(['diff', file, '-o', 'json']);
+  const json = JSON.parse(jsonRes.stdout);
+  assert.equal(json.differs, false);
+  assert.ok(json.objects[0].metadata.every((m: any) => m.bookkeeping === true && m.name.startsWith('kubectl-secret.dev/')));
+  // --against-namespace: the same Secret rotated on one side only is in sync too.
+  const other = await namespace();
+  await env.kube.apply(secret('db', other, {password: neu}, {metadata: {annotations: {owner: 'team-a'}}}));
+  assert.equal((await env.cli(['diff', 'db', '-n', ns, '--against-namespace', other])).code, 0);
+  // A user's own annotation still counts.
+  const drift = await env.cli(['diff', writeFile('rotated-drift.yaml', secret('db', ns, {password: neu}, {metadata: {annotations: {owner: 'team-b'}}}))]);
+  assert.equal(drift.code, 1, drift.stdout);
+  assert.match(drift.stdout, /~ annotation owner: team-a → team-b/);
+  assertNoValue(r, old, neu);
+  assertNoValue(jsonRes, old, neu);
+});
+
+test('a namespace that does not exist is said in a warning line (file and --against-namespace)', async () => {
+  const c = canary();
+  const r = await env.cli(['diff', '-'], {input: stringify(secret('db', 'no-such-namespace-x1', {a: c}))});
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^warning: namespace "no-such-namespace-x1" not found$/m);
+  const ns = await namespace();
+  await env.kube.apply(secret('db', ns, {a: c}));
+  const against = await env.cli(['diff', 'db', '-n', ns, '--against-namespace', 'no-such-namespace-x1', '-o', 'json']);
+  assert.equal(against.code, 1, against.stderr);
+  assert.match(against.stderr, /^warning: namespace "no-such-namespace-x1" not found \(namespace no-such-namespace-x1\)$/m);
+  assert.deepEqual(JSON.parse(against.stdout).warnings, ['namespace "no-such-namespace-x1" not found (namespace no-such-namespace-x1)']);
+  assertNoValue(r, c);
+  assertNoValue(against, c);
 });
 
 test('errors exit 2: an unreadable file, a bad manifest, nothing to compare', async () => {

@@ -130,6 +130,39 @@ test('a stalled rollout ends in exit 1 after --timeout, naming it, while the oth
   assert.match(r.stdout, /daemon set "agent" successfully rolled out/);
 });
 
+test('run again after a timeout, restart waits for the rollout of the current version still in progress: exit 1 until it completes, never "skipped"', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ns = await seed();
+  server.rollout.stall('Deployment', ns, 'api');
+  const first = await env.cli(['restart', 'db', '-n', ns, '--timeout', '1s']);
+  assert.equal(first.code, 1, first.stdout + first.stderr);
+  const patches = () => server.requests.filter((q) => q.method === 'PATCH' && q.path.endsWith(`/namespaces/${ns}/deployments/api`)).length;
+  const patched = patches();
+  // Still stalled: the second run does not restart again, but it does not call it done either.
+  const again = await env.cli(['restart', 'db', '-n', ns, '--timeout', '1s']);
+  assert.equal(again.code, 1, again.stdout + again.stderr);
+  assert.match(again.stdout, /deployment\.apps\/api: already restarted for the current version; its rollout is still in progress, waiting/);
+  assert.doesNotMatch(again.stdout, /deployment\.apps\/api skipped/);
+  assert.match(again.stderr, /error: 1 of \d+ workloads did not complete: deployment\.apps\/api \(timed out\)/);
+  assert.match(again.stdout, /stateful\S* .*skipped: already running the current version/);
+  // --no-wait cannot confirm it either.
+  const noWait = await env.cli(['restart', 'db', '-n', ns, '--no-wait']);
+  assert.equal(noWait.code, 1, noWait.stdout + noWait.stderr);
+  assert.match(noWait.stderr, /deployment\.apps\/api \(rollout in progress\)/);
+  // The next run waits for it; once it is waiting (it reads api by name), the rollout goes on and
+  // the run succeeds, still without a new patch.
+  const before = server.requests.length;
+  const running = env.cli(['restart', 'db', '-n', ns, '--timeout', '30s']);
+  const apiPath = `/apis/apps/v1/namespaces/${ns}/deployments/api`;
+  for (let i = 0; i < 600 && !server.requests.slice(before).some((q) => q.method === 'GET' && q.path === apiPath); i++) await new Promise((r) => setTimeout(r, 50));
+  server.rollout.reset('Deployment', ns, 'api');
+  const done = await running;
+  assert.equal(done.code, 0, done.stdout + done.stderr);
+  assert.match(done.stdout, /deployment "api" successfully rolled out/);
+  assert.equal(patches(), patched, 'no further restart of api');
+});
+
 test('a rollout that exceeds its progress deadline is reported as failed (exit 1)', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;

@@ -90,6 +90,15 @@ test('--format json: findings {rule, file, line, column, message} and counts; su
   assert.equal(typeof json.hints['plaintext-secret'], 'string');
 });
 
+test('.kubectl-secret.yaml with an unknown key: a warning with the nearest known key, and the key is ignored', async (t) => {
+  const r = repo(t);
+  r.write('test/fixtures/t.yaml', leaky('fixture'));
+  r.write('.kubectl-secret.yaml', 'scan:\n  alow: ["test/fixtures/**"]\n');
+  const res = await scan(r.dir, ['.']);
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(res.stderr, /^warning: \.kubectl-secret\.yaml: unknown key "scan\.alow" is ignored \(did you mean allow\?\)$/m);
+});
+
 test('--format sarif: SARIF 2.1.0 with rules, repository-relative locations and suppressions', async (t) => {
   const r = repo(t);
   r.write('a/s.yaml', leaky('db'));

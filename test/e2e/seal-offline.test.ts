@@ -249,19 +249,42 @@ test('bad input: malformed YAML, bad base64, empty Secret, expired or wrong cert
   assert.equal(empty.code, 0, empty.stderr);
 });
 
-test('verify --offline flags a strict object renamed after sealing', async () => {
+test('verify --offline: with the private key each value is really opened; a file moved to another namespace or renamed fails; without a key it says it could not check (exit 1)', async () => {
   const dir = tmp();
   writeFileSync(join(dir, 's.yaml'), secretYaml('db', 'payments', {k: 'v'}));
   const sealed = join(dir, 'sealed.yaml');
   await runCli(['seal', '--cert', NACL_PUB, join(dir, 's.yaml'), '-w', sealed]);
-  const ok = await runCli(['verify', '--offline', sealed]);
+  const ok = await runCli(['verify', sealed, '--offline', '--key', NACL_PRIV]);
   assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+  assert.match(ok.stdout, /^ok {3}SealedSecret payments\/db: every value \(1\) opens with the given private key for payments\/db \(strict\)$/m);
+  // Without a key nothing about the values is known: never "ok".
+  const noKey = await runCli(['verify', '--offline', sealed]);
+  assert.equal(noKey.code, 1, noKey.stdout);
+  assert.match(noKey.stdout, /^FAIL SealedSecret payments\/db: not verified: the values cannot be opened offline without the private key \(pass --key FILE, or drop --offline\)/m);
+  assert.doesNotMatch(noKey.stdout, /^ok/m);
+  // Moved to another namespace, metadata and template alike: only opening the values can tell.
   const o = parse(readFileSync(sealed, 'utf8'));
+  const moved = join(dir, 'moved.yaml');
+  writeFileSync(moved, JSON.stringify({...o, metadata: {...o.metadata, namespace: 'staging'}, spec: {...o.spec, template: {...o.spec.template, metadata: {...o.spec.template.metadata, namespace: 'staging'}}}}));
+  const wrongNs = await runCli(['verify', moved, '--offline', '--key', NACL_PRIV]);
+  assert.equal(wrongNs.code, 1, wrongNs.stdout);
+  assert.match(wrongNs.stdout, /^FAIL SealedSecret staging\/db: /m);
+  // Renamed: caught from the metadata alone, with or without a key.
   o.metadata.name = 'db-renamed';
   writeFileSync(sealed, JSON.stringify(o));
-  const bad = await runCli(['verify', '--offline', sealed]);
-  assert.equal(bad.code, 1);
-  assert.match(bad.stdout, /FAIL .*db-renamed.*differs/);
+  for (const args of [[], ['--key', NACL_PRIV]]) {
+    const bad = await runCli(['verify', sealed, '--offline', ...args]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /FAIL .*db-renamed.*differs/);
+  }
+  // Bitnami: opened with the controller's key, or not verified without it.
+  const bitnami = join(dir, 'bitnami.yaml');
+  await runCli(['seal', '--cert', RSA_CERT, join(dir, 's.yaml'), '-w', bitnami]);
+  const rsa = await runCli(['verify', bitnami, '--offline', '--recovery-private-key', RSA_KEY]);
+  assert.equal(rsa.code, 0, rsa.stdout + rsa.stderr);
+  const rsaNoKey = await runCli(['verify', '--offline', bitnami]);
+  assert.equal(rsaNoKey.code, 1);
+  assert.match(rsaNoKey.stdout, /pass --recovery-private-key FILE/);
 });
 
 test('--cert also takes an http(s) URL, as kubeseal does; a failing URL says how to seal offline', async () => {

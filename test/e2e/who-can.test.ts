@@ -88,8 +88,10 @@ test('live: direct readers, indirect paths, holders and dangling bindings, each 
   for (const r of lists) perPath.set(r.path, (perPath.get(r.path) ?? 0) + 1);
   assert.ok([...perPath.values()].every((n) => n === 1), `a list was repeated: ${JSON.stringify([...perPath])}`);
   assert.ok(perPath.has('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings') && perPath.has('/apis/rbac.authorization.k8s.io/v1/namespaces/payments/rolebindings'));
-  // Secrets themselves are never read: who-can needs no access to their values.
-  assert.ok(!lists.some((r) => r.path.includes('/secrets')));
+  // Secret values are never read: the one request for the Secret (does it exist?) asks for its metadata only.
+  const secretReads = lists.filter((r) => r.path.includes('/secrets'));
+  assert.deepEqual(secretReads.map((r) => r.path), ['/api/v1/namespaces/payments/secrets/db-creds']);
+  assert.match(secretReads[0].accept ?? '', /^application\/json;as=PartialObjectMetadata;/);
 });
 
 test('live and offline (-f) give the same answer for the same objects', async () => {
@@ -236,6 +238,15 @@ test('offline: -f reads manifests without a cluster; -o yaml and --direct-only',
   const table = await runCli(['who-can', 'db-creds', '-n', 'payments', '-f', FIXTURE, '--direct-only'], noCluster);
   assert.match(table.stdout, /Direct readers/);
   assert.doesNotMatch(table.stdout, /Indirect paths|Holders/);
+});
+
+test('live: a Secret or a namespace that does not exist is said in a warning line (and in the JSON warnings)', async () => {
+  const res = await env.cli(['who-can', 'no-such-secret', '-n', PAY, '-o', 'json']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stderr, new RegExp(`^warning: Secret "no-such-secret" not found in namespace "${PAY}"$`, 'm'));
+  assert.deepEqual(JSON.parse(res.stdout).warnings, [`Secret "no-such-secret" not found in namespace "${PAY}"`]);
+  const ns = await env.cli(['who-can', 'db-creds', '-n', 'no-such-namespace-x1']);
+  assert.match(ns.stderr, /^warning: namespace "no-such-namespace-x1" not found$/m);
 });
 
 test('offline: --verify needs the cluster and a missing file is an input error (exit 2)', async () => {

@@ -22,7 +22,8 @@ import {serveWatch} from './watch.js';
 
 export interface BeforeWriteRequest { method: string; kind: string; namespace?: string; name?: string; user: string }
 export type BeforeWrite = (req: BeforeWriteRequest) => void | Promise<void>;
-export interface RequestRecord { method: string; path: string; query: string; user: string; status: number }
+/** One request as the server saw it; `accept` lets a test check what representation was asked for (metadata-only lists). */
+export interface RequestRecord { method: string; path: string; query: string; user: string; status: number; accept?: string }
 
 export interface ApiContext {
   reg: Registry;
@@ -119,7 +120,7 @@ export class Api {
     const record = (): void => {
       if (recorded) return;
       recorded = true;
-      this.c.requests.push({method, path, query, user, status: res.headersSent ? res.statusCode : 0});
+      this.c.requests.push({method, path, query, user, status: res.headersSent ? res.statusCode : 0, accept: req.headers.accept});
     };
     res.on('finish', record);
     res.on('close', record);

@@ -61,30 +61,72 @@ const OURS = [
   {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: {name: 'everyone-views'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view'}, subjects: [{kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated'}]},
   {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'read-public-one', namespace: 'named'}, rules: [{apiGroups: [''], resources: ['secrets'], resourceNames: ['public-one'], verbs: ['get']}]},
   {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'everyone-reads-public-one', namespace: 'named'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-public-one'}, subjects: [{kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated'}]},
+  // In use by what they are: sealing keys (ours and Bitnami's), an Argo CD credential, an owned Secret.
+  secret('kube-system', 'kubectl-secret-key-0a1b2c', {}, {creationTimestamp: ago(400), labels: {'kubectl-secret.dev/sealing-key': 'true'}}),
+  secret('kube-system', 'sealed-secrets-keyx7q2z', {type: 'kubernetes.io/tls'}, {creationTimestamp: ago(400), labels: {'sealedsecrets.bitnami.com/sealed-secrets-key': 'active'}}),
+  secret('gitops', 'repo-creds', {}, {labels: {'argocd.argoproj.io/secret-type': 'repository'}}),
+  secret('gitops', 'owned', {}, {ownerReferences: [{apiVersion: 'example.com/v1', kind: 'Database', name: 'main', uid: 'u3'}]}),
+  // Named only by custom resources and webhooks.
+  ...['web-cert', 'acme-account', 'cf-token', 'es-target', 'db-sync', 'aws-creds', 'git-auth', 'sops-age', 'helm-values', 'extra-scrape', 'alertmanager-main', 'webhook-ca', 'ci-token']
+    .map((n) => secret('ops', n)),
+  secret('cert-manager', 'root-ca', {type: 'kubernetes.io/tls'}),
+  secret('vault', 'vault-token'),
+  {apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: {name: 'web', namespace: 'ops'}, spec: {secretName: 'web-cert', issuerRef: {name: 'le'}}},
+  {apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: {name: 'le', namespace: 'ops'}, spec: {acme: {server: 'https://acme.example', privateKeySecretRef: {name: 'acme-account'},
+    solvers: [{dns01: {cloudflare: {apiTokenSecretRef: {name: 'cf-token', key: 'token'}}}}]}}},
+  {apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: {name: 'internal-ca'}, spec: {ca: {secretName: 'root-ca'}}},
+  {apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: {name: 'es', namespace: 'ops'}, spec: {secretStoreRef: {name: 'aws'}, target: {name: 'es-target'}}},
+  // Without target.name the ExternalSecret writes a Secret of its own name.
+  {apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: {name: 'db-sync', namespace: 'ops'}, spec: {secretStoreRef: {name: 'aws'}}},
+  {apiVersion: 'external-secrets.io/v1beta1', kind: 'SecretStore', metadata: {name: 'aws', namespace: 'ops'}, spec: {provider: {aws: {service: 'SecretsManager', auth: {secretRef: {accessKeyIDSecretRef: {name: 'aws-creds', key: 'id'}}}}}}},
+  {apiVersion: 'external-secrets.io/v1beta1', kind: 'ClusterSecretStore', metadata: {name: 'vault'}, spec: {provider: {vault: {auth: {tokenSecretRef: {name: 'vault-token', namespace: 'vault', key: 't'}}}}}},
+  {apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: {name: 'app', namespace: 'ops'}, spec: {url: 'ssh://git@example/app', secretRef: {name: 'git-auth'}}},
+  {apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: {name: 'app', namespace: 'ops'}, spec: {decryption: {provider: 'sops', secretRef: {name: 'sops-age'}}}},
+  {apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: {name: 'app', namespace: 'ops'}, spec: {valuesFrom: [{kind: 'ConfigMap', name: 'orphan'}, {kind: 'Secret', name: 'helm-values'}]}},
+  {apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: {name: 'k8s', namespace: 'ops'}, spec: {additionalScrapeConfigs: {name: 'extra-scrape', key: 'scrape.yaml'}}},
+  {apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', metadata: {name: 'main', namespace: 'ops'}, spec: {replicas: 1}},
+  {apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: {name: 'hooks', annotations: {'cert-manager.io/inject-ca-from-secret': 'ops/webhook-ca'}}, webhooks: []},
+  // Read through the API: nothing names ci-token, but a running Deployment's ServiceAccount may get it by name.
+  {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'ci', namespace: 'ops'}},
+  {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'ci-runner', namespace: 'ops'}, spec: {replicas: 1, template: {spec: {serviceAccountName: 'ci', automountServiceAccountToken: false, containers: [{name: 'c', image: 'x'}]}}}},
+  {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'read-ci-token', namespace: 'ops'}, rules: [{apiGroups: [''], resources: ['secrets'], resourceNames: ['ci-token'], verbs: ['get']}]},
+  {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'ci-reads', namespace: 'ops'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-ci-token'}, subjects: [{kind: 'ServiceAccount', name: 'ci', namespace: 'ops'}]},
+  // The same grant to a ServiceAccount whose only Deployment is scaled to zero: nothing runs to read it.
+  secret('idle', 'idle-token'),
+  {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'ci', namespace: 'idle'}},
+  {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'ci-runner', namespace: 'idle'}, spec: {replicas: 0, template: {spec: {serviceAccountName: 'ci', containers: [{name: 'c', image: 'x'}]}}}},
+  {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'list-secrets', namespace: 'idle'}, rules: [{apiGroups: [''], resources: ['secrets'], verbs: ['list']}]},
+  {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'ci-lists', namespace: 'idle'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'list-secrets'}, subjects: [{kind: 'ServiceAccount', name: 'ci', namespace: 'idle'}]},
 ];
 
-// Parsed once: every case audits the same objects with its own options.
-let source: ObjectSource | undefined;
-function objects(): ObjectSource {
-  if (source) return source;
+// Parsed once: every case audits the same objects with its own options. `withWorkloads: false`
+// leaves out the shared real workloads, among them ingress-nginx, whose controller may list every
+// Secret of the cluster (so with it nothing is `unused`, only `api-read`).
+const sources = new Map<boolean, ObjectSource>();
+function objects(withWorkloads = true): ObjectSource {
+  const cached = sources.get(withWorkloads);
+  if (cached) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'ks-audit-'));
   try {
     const file = join(dir, 'ours.json');
     writeFileSync(file, JSON.stringify({apiVersion: 'v1', kind: 'List', items: OURS}));
-    return (source = fileSource([BOOTSTRAP, WORKLOADS, file], false, 'default'));
+    const source = fileSource(withWorkloads ? [BOOTSTRAP, WORKLOADS, file] : [BOOTSTRAP, file], false, 'default');
+    sources.set(withWorkloads, source);
+    return source;
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }
 }
 
-async function run(o: {namespace?: string; expectSealed?: boolean; maxAgeDays?: number} = {}): Promise<AuditReport> {
-  const {report} = await auditSource(objects(), o.namespace, {now: NOW, maxAgeMs: (o.maxAgeDays ?? 90) * DAY, expectSealed: o.expectSealed ?? false});
+async function run(o: {namespace?: string; expectSealed?: boolean; maxAgeDays?: number; withWorkloads?: boolean} = {}): Promise<AuditReport> {
+  const {report} = await auditSource(objects(o.withWorkloads), o.namespace, {now: NOW, maxAgeMs: (o.maxAgeDays ?? 90) * DAY, expectSealed: o.expectSealed ?? false});
   return report;
 }
 
 let cached: Promise<AuditReport> | undefined;
 const all = () => (cached ??= run({expectSealed: true}));
 
+const findingsOfIn = (ns: string, name: string, report: AuditReport) => findingsOf(ns, name, report);
 async function findingsOf(ns: string, name: string, report?: AuditReport): Promise<Map<FindingId, string>> {
   const r = report ?? (await all());
   const s = r.secrets.find((x) => x.namespace === ns && x.name === name);
@@ -139,16 +181,54 @@ test('env-exposure: a Secret mounted as a volume or used as a pull secret is not
   assert.ok(!(await findingsOf('default', 'ngc-secret')).has('env-exposure'));
 });
 
-test('unused: a Secret nothing references is a low finding', async () => {
-  const r = await all();
+let ownCached: Promise<AuditReport> | undefined;
+const ours = () => (ownCached ??= run({expectSealed: true, withWorkloads: false}));
+
+test('unused: a Secret nothing references and no running workload may read is a low finding', async () => {
+  const r = await ours();
   const f = r.secrets.find((x) => x.name === 'orphan')!.findings.find((x) => x.id === 'unused');
   assert.equal(f?.severity, 'low');
 });
 
+test('api-read: with the real ingress-nginx controller running (it may list every Secret), an unreferenced Secret is api-read, not unused', async () => {
+  const orphan = await findingsOf('payments', 'orphan');
+  assert.ok(!orphan.has('unused'));
+  assert.match(orphan.get('api-read') ?? '', /^readable by ServiceAccount ingress-nginx\/ingress-nginx, used by DaemonSet ingress-nginx\/ingress-nginx-controller; no reference found$/);
+});
+
 test('unused: Ingress TLS, ServiceAccount pull secrets, pod pull secrets and service-account tokens are in use', async () => {
-  for (const name of ['web-tls', 'registry', 'builder-token', 'quiet-creds']) assert.ok(!(await findingsOf('payments', name)).has('unused'), name);
+  for (const name of ['web-tls', 'registry', 'builder-token', 'quiet-creds']) assert.ok(!(await findingsOf('payments', name, await ours())).has('unused'), name);
   assert.ok(!(await findingsOf('default', 'ngc-secret')).has('unused'));
   assert.ok(!(await findingsOf('default', 'argocd-dex-server-tls')).has('unused'));
+});
+
+test('sealing keys (ours and Bitnami\'s) are in use: never unused, stale or unsealed-source, whatever their age', async () => {
+  for (const name of ['kubectl-secret-key-0a1b2c', 'sealed-secrets-keyx7q2z']) assert.deepEqual([...(await findingsOf('kube-system', name)).keys()], [], name);
+});
+
+test('unused: Secrets named by cert-manager, External Secrets, Flux, Prometheus Operator, a webhook CA injection, an Argo CD label or an owner are in use', async () => {
+  const r = await ours();
+  const findingsOf = (ns: string, name: string) => findingsOfIn(ns, name, r);
+  for (const name of ['web-cert', 'acme-account', 'cf-token', 'es-target', 'db-sync', 'aws-creds', 'git-auth', 'sops-age', 'helm-values', 'extra-scrape', 'alertmanager-main', 'webhook-ca']) {
+    assert.ok(!(await findingsOf('ops', name)).has('unused'), name);
+  }
+  assert.ok(!(await findingsOf('cert-manager', 'root-ca')).has('unused'), 'a ClusterIssuer reads from cert-manager\'s namespace');
+  assert.ok(!(await findingsOf('vault', 'vault-token')).has('unused'), 'a ClusterSecretStore names the namespace');
+  assert.ok(!(await findingsOf('gitops', 'repo-creds')).has('unused'));
+  assert.ok(!(await findingsOf('gitops', 'owned')).has('unused'));
+  assert.ok(!(await findingsOf('payments', 'from-external-secrets')).has('unused'));
+});
+
+test('api-read: nothing names it but a running workload\'s ServiceAccount may get it: info, never unused; scaled to zero it is unused', async () => {
+  const r = await ours();
+  const ci = await findingsOf('ops', 'ci-token', r);
+  assert.ok(!ci.has('unused'));
+  assert.equal(ci.get('api-read'), 'readable by ServiceAccount ops/ci, used by Deployment ops/ci-runner; no reference found');
+  assert.equal(r.secrets.find((x) => x.name === 'ci-token')!.findings.find((f) => f.id === 'api-read')!.severity, 'info');
+  const idle = await findingsOf('idle', 'idle-token', r);
+  assert.ok(idle.has('unused') && !idle.has('api-read'));
+  // Only what nothing references gets api-read.
+  assert.ok(!(await findingsOf('ops', 'web-cert', r)).has('api-read'));
 });
 
 test('legacy-sa-token: a kubernetes.io/service-account-token Secret is high, others are not', async () => {
@@ -194,18 +274,21 @@ test('the report covers one namespace with -n, has the documented shape and scor
   const n = r.summary.namespaces[0];
   assert.equal(n.secrets, r.secrets.length);
   const total = r.secrets.flatMap((s) => s.findings).length;
-  assert.equal(n.findings.critical + n.findings.high + n.findings.medium + n.findings.low, total);
+  assert.equal(n.findings.critical + n.findings.high + n.findings.medium + n.findings.low + n.findings.info, total);
   assert.ok(n.score >= 0 && n.score < 100);
-  // orphan: unsealed-source (high, 30) and unused (low, 3) off 100.
+  // orphan: unsealed-source (high, 30) off 100; api-read (info) weighs nothing. With -n the
+  // workloads of other namespaces are not read, so the ingress-nginx account that may list it
+  // is named as possibly used there, never as proof that nothing reads it.
   const orphan = r.secrets.find((x) => x.name === 'orphan')!;
-  assert.deepEqual(orphan.findings.map((f) => f.id), ['unsealed-source', 'unused']);
-  assert.equal(secretScore(orphan), 67);
+  assert.deepEqual(orphan.findings.map((f) => f.id), ['unsealed-source', 'api-read']);
+  assert.match(orphan.findings[1].message, /^readable by ServiceAccount ingress-nginx\/ingress-nginx, kube-system\/[a-z-]+ and \d+ more of other namespaces, whose workloads this audit did not read \(-n payments\); no reference found$/);
+  assert.equal(secretScore(orphan), 70);
   assert.equal(n.score, Math.round(r.secrets.reduce((sum, x) => sum + secretScore(x), 0) / r.secrets.length));
 });
 
 test('findings are sorted most severe first, and no message carries a value', async () => {
   const r = await all();
-  const order = ['critical', 'high', 'medium', 'low'];
+  const order = ['critical', 'high', 'medium', 'low', 'info'];
   for (const s of r.secrets) {
     const ranks = s.findings.map((f) => order.indexOf(f.severity));
     assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));

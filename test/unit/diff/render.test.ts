@@ -11,7 +11,7 @@ const model = (values: Record<string, string>): SecretModel => ({name: 'db', nam
 
 function report(): DiffReport {
   const keys = compareSecrets(model({password: CANARY_NEW, user: 'app', added: CANARY_NEW}), model({password: CANARY_OLD, user: 'app', gone: CANARY_OLD}));
-  return {objects: [{kind: 'Secret', name: 'db', namespace: 'payments', from: {where: 'live', exists: true}, to: {where: 'db.yaml:1', exists: true}, keys, metadata: [{field: 'label', name: 'app', state: 'added', to: 'api'}], differs: true}], differs: true, skipped: []};
+  return {objects: [{kind: 'Secret', name: 'db', namespace: 'payments', from: {where: 'live', exists: true}, to: {where: 'db.yaml:1', exists: true}, keys, metadata: [{field: 'label', name: 'app', state: 'added', to: 'api'}], differs: true}], differs: true, skipped: [], warnings: []};
 }
 
 test('the text report marks every key and hides values', () => {

@@ -2,6 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {scanText} from '../../../src/scan/scan.js';
 import {globMatcher, parseScanConfig} from '../../../src/scan/suppress.js';
+import {RULE_IDS} from '../../../src/scan/types.js';
 
 const doc = (kindLine: string, valueLine: string) => `apiVersion: v1\n${kindLine}\nmetadata:\n  name: s\nstringData:\n${valueLine}\n  b: two\n`;
 const states = (text: string, o = {}) => scanText('s.yaml', text, o).findings.map((f) => `${f.message.split(' ').pop()}:${f.suppressed ?? 'open'}`);
@@ -38,7 +39,22 @@ test('.kubectl-secret.yaml: scan.allow and scan.rules', async () => {
   const c = await parseScanConfig('seal:\n  cert: pub.pem\nscan:\n  allow: ["test/**"]\n  rules:\n    private-key: false\n    last-applied-secret: off\n');
   assert.deepEqual(c.allow, ['test/**']);
   assert.deepEqual([...c.rules].sort(), ['kustomize-secret-literal', 'plaintext-secret', 'unparseable-secret']);
-  assert.deepEqual([...(await parseScanConfig('other: 1\n')).rules].length, 5);
+  assert.deepEqual([...(await parseScanConfig('other: 1\n')).rules].length, RULE_IDS.length);
+});
+
+test('.kubectl-secret.yaml: an unknown key warns with the nearest known one, and is ignored', async () => {
+  const messages = async (text: string) => (await parseScanConfig(text)).warnings.map((w) => `${w.file}: ${w.message}`);
+  assert.deepEqual(await messages('scan:\n  alow: ["test/**"]\n'), ['.kubectl-secret.yaml: unknown key "scan.alow" is ignored (did you mean allow?)']);
+  assert.deepEqual(await messages('scan:\n  allowed: ["test/**"]\n'), ['.kubectl-secret.yaml: unknown key "scan.allowed" is ignored (did you mean allow?)']);
+  // allow at the top level belongs under scan:
+  assert.deepEqual(await messages('allow: ["test/**"]\n'), ['.kubectl-secret.yaml: unknown key "allow" is ignored (did you mean scan.allow?)']);
+  assert.deepEqual(await messages('seal:\n  keyNamspace: keys\n'), ['.kubectl-secret.yaml: unknown key "seal.keyNamspace" is ignored (did you mean keyNamespace?)']);
+  assert.deepEqual(await messages('scna:\n  allow: []\nwhatever: 1\n'), [
+    '.kubectl-secret.yaml: unknown key "scna" is ignored (did you mean scan?)',
+    '.kubectl-secret.yaml: unknown key "whatever" is ignored (known keys: scan, seal)',
+  ]);
+  assert.deepEqual(await messages('seal:\n  cert: pub.pem\nscan:\n  allow: ["test/**"]\n  rules: {private-key: false}\n'), []);
+  assert.deepEqual((await parseScanConfig('scan:\n  alow: ["test/**"]\n')).allow, []);
 });
 
 test('.kubectl-secret.yaml: mistakes are input errors that say what is wrong', async () => {

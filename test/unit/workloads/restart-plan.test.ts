@@ -18,8 +18,13 @@ test('a workload not yet restarted for the Secret is restarted, with why', () =>
 });
 
 test('one already carrying the current uid/resourceVersion is skipped, unless --force', () => {
-  const w = workload('StatefulSet', {}, {'kubectl-secret.dev/restarted-for.db': 'uid-1/7'});
+  const rolledOut = {observedGeneration: 1, replicas: 1, readyReplicas: 1, updatedReplicas: 1, currentRevision: 'r1', updateRevision: 'r1'};
+  const w = {...workload('StatefulSet', {replicas: 1}, {'kubectl-secret.dev/restarted-for.db': 'uid-1/7'}), status: rolledOut};
+  w.metadata!.generation = 1;
   assert.deepEqual(plan(w), {action: 'up-to-date', reason: 'already running the current version'});
+  // Annotated for this version by a run that timed out, its rollout still going: waited for, not patched.
+  const rolling = {...w, status: {...rolledOut, updatedReplicas: 0, updateRevision: 'r2'}};
+  assert.deepEqual(plan(rolling), {action: 'up-to-date', inProgress: true, reason: 'already restarted for the current version; its rollout is still in progress, waiting'});
   assert.equal(plan(w, {force: true}).action, 'restart');
   assert.match(plan(workload('DaemonSet', {}, {'kubectl-secret.dev/restarted-for.db': 'uid-1/6'})).reason, /older version/);
 });
