@@ -35,6 +35,8 @@ export interface ApiContext {
   requests: RequestRecord[];
   watches: Set<ServerResponse>;
   hostPort: () => string;
+  /** Kind → milliseconds by which watch events of that kind are delivered late. */
+  watchDelays: Map<string, number>;
 }
 
 const PUBLIC = new Set(['/version', '/healthz', '/livez', '/readyz']);
@@ -334,7 +336,7 @@ export class Api {
     serveWatch(this.c.store, res, {
       type: t, namespace, labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector'), t.fieldSelectors, t.kind),
       resourceVersion: q.get('resourceVersion') ?? undefined, timeoutSeconds: timeout ? Number(timeout) : undefined,
-      bookmarks: q.get('allowWatchBookmarks') === 'true', render: (o) => this.render(t, o),
+      bookmarks: q.get('allowWatchBookmarks') === 'true', render: (o) => this.render(t, o), delayMs: () => this.c.watchDelays.get(t.kind) ?? 0,
     }, this.c.watches);
   }
 

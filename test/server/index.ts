@@ -14,7 +14,7 @@ import {Auth, type DenyRule, type Identity, type SarCallback} from './auth.js';
 import {CA_PEM, clientCertFor, SERVER_CERT, SERVER_KEY} from './certs.js';
 import {Faults, type Fault} from './faults.js';
 import {writeKubeconfigFile} from './kubeconfig.js';
-import {Objects} from './objects.js';
+import {Objects, type Mutator} from './objects.js';
 import {Proxies, type ProxyHandler} from './proxy.js';
 import {Registry, type ResourceType} from './registry.js';
 import {Rollouts} from './rollout.js';
@@ -22,6 +22,7 @@ import {clone, Store} from './store.js';
 
 export type {Identity, DenyRule} from './auth.js';
 export type {Fault} from './faults.js';
+export type {Mutator} from './objects.js';
 export type {ProxyRequest, ProxyResponse} from './proxy.js';
 
 export interface StartOptions {
@@ -53,6 +54,10 @@ export interface TestServer {
   fault(f: Fault): () => void;
   clearFaults(): void;
   beforeWrite(fn: BeforeWrite): () => void;
+  /** A mutating admission hook on every API write of `kind` (see README.md); returns its removal. */
+  mutate(kind: string, fn: Mutator): () => void;
+  /** Delivers watch events of `kind` `ms` late (0: on time again), see README.md. */
+  watchDelay(kind: string, ms: number): void;
   readonly requests: RequestRecord[];
   close(): Promise<void>;
 }
@@ -87,8 +92,9 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
   const beforeWrites: BeforeWrite[] = [];
   const requests: RequestRecord[] = [];
   const watches = new Set<ServerResponse>();
+  const watchDelays = new Map<string, number>();
   let hostPort = '127.0.0.1:0';
-  const api = new Api({reg, store, objects, auth, faults, proxies, beforeWrite: beforeWrites, requests, watches, hostPort: () => hostPort});
+  const api = new Api({reg, store, objects, auth, faults, proxies, beforeWrite: beforeWrites, requests, watches, hostPort: () => hostPort, watchDelays});
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) objects.ensureNamespace(ns);
 
@@ -215,6 +221,22 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
         const i = beforeWrites.indexOf(fn);
         if (i >= 0) beforeWrites.splice(i, 1);
       };
+    },
+    mutate(kind, fn) {
+      const k = typeByName(kind).kind;
+      const hook: Mutator = (op, obj, sub) => {
+        if (obj?.kind === k) fn(op, obj, sub);
+      };
+      objects.mutators.push(hook);
+      return () => {
+        const i = objects.mutators.indexOf(hook);
+        if (i >= 0) objects.mutators.splice(i, 1);
+      };
+    },
+    watchDelay(kind, ms) {
+      const k = typeByName(kind).kind;
+      if (ms > 0) watchDelays.set(k, ms);
+      else watchDelays.delete(k);
     },
     close() {
       closed ??= new Promise<void>((resolve) => {
