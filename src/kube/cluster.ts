@@ -50,12 +50,12 @@ export class Cluster {
   }
 
   /** PUT carrying the object's resourceVersion: a concurrent change gives 409, never a lost update. */
-  async update<T = KubeObject>(obj: KubeObject, subresource?: string): Promise<T> {
+  async update<T = KubeObject>(obj: KubeObject, subresource?: string, query?: Query): Promise<T> {
     const r = resourceOf(obj);
     const ns = r.namespaced ? (obj.metadata?.namespace ?? this.namespace) : undefined;
     const name = obj.metadata!.name!;
     try {
-      return await this.rest.update<T>(objectPath(r, name, ns, subresource), obj, {verb: 'update', resource: subresource ? `${r.plural}/${subresource}` : r.plural, namespace: ns, name});
+      return await this.rest.update<T>(objectPath(r, name, ns, subresource), obj, {verb: 'update', resource: subresource ? `${r.plural}/${subresource}` : r.plural, namespace: ns, name}, query);
     } catch (error) {
       if (!isUncertain(error)) throw error;
       // The write may or may not have landed. Never resend it blindly: read the object and see

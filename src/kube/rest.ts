@@ -124,8 +124,8 @@ export class KubeRest {
     return this.request<T>('POST', path, {body, describe: {...describe, verb: describe.verb ?? 'create'}, query});
   }
 
-  update<T = any>(path: string, body: unknown, describe: RequestDescription): Promise<T> {
-    return this.request<T>('PUT', path, {body, describe});
+  update<T = any>(path: string, body: unknown, describe: RequestDescription, query?: Query): Promise<T> {
+    return this.request<T>('PUT', path, {body, describe, query});
   }
 
   patch<T = any>(path: string, body: unknown, type: 'merge' | 'strategic' | 'json' | 'apply', describe: RequestDescription, query?: Query): Promise<T> {
