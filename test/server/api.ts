@@ -356,7 +356,8 @@ export class Api {
       const target = clone(applied);
       target.metadata = {...target.metadata, name};
       if (t.namespaced) target.metadata.namespace = namespace;
-      const result = serverSideApply(current ? this.render(t, current) : undefined, target, manager, q.get('force') === 'true', apiVersionOf(t), subresource === 'status');
+      // Without a status subresource, status is an ordinary field of the main resource.
+      const result = serverSideApply(current ? this.render(t, current) : undefined, target, manager, q.get('force') === 'true', apiVersionOf(t), subresource === 'status' || !t.status);
       if (result.conflicts.length > 0) throw applyConflict(t, name!, result.conflicts);
       if (!current) {
         if (subresource) throw errors.notFound(t, name!);
