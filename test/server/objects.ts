@@ -150,7 +150,10 @@ export class Objects {
     applyDefaults(t, next);
     if (!opts.direct) validate(t, next, old);
     if (t.generation && !deepEqual(specOf(t, old), specOf(t, next))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
-    if (!opts.keepManagedFields && (!opts.direct || !input.metadata?.managedFields)) recordUpdate(old, next, opts.manager ?? 'unknown', next.apiVersion, !t.status, opts.subresource);
+    // A direct write that carries back the managedFields it read is recorded like any update, as
+    // kube-apiserver ignores unchanged managedFields in a request.
+    const keptFields = input.metadata?.managedFields && !deepEqual(input.metadata.managedFields, old.metadata.managedFields);
+    if (!opts.keepManagedFields && (!opts.direct || !keptFields)) recordUpdate(old, next, opts.manager ?? 'unknown', next.apiVersion, !t.status, opts.subresource);
     if (!opts.direct) for (const m of this.mutators) m('UPDATE', next, opts.subresource);
     if (sameContent(old, next)) return clone(old);
     if (opts.dryRun) return next;
