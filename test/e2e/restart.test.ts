@@ -285,3 +285,60 @@ test('the real `kubectl rollout status` agrees with us after our restart', {skip
   assert.equal(got.code, 0, got.stderr);
   assert.equal(got.stdout, (await annotations('apps/v1', 'Deployment', ns, 'api'))[RESTARTED_AT]);
 });
+
+let podsOn = false;
+test('OnDelete StatefulSets and DaemonSets, and the pods below a partition, are named and not marked restarted; --delete-pods replaces them one at a time', async () => {
+  // Runs on a real cluster too: OnDelete and partitions are the workload controllers' own behaviour.
+  if (env.server && !podsOn) {
+    env.server.workloadPods();
+    podsOn = true;
+  }
+  const kube = env.kube;
+  const ns = await kube.namespace('restart-on-delete');
+  await kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, data: {password: Buffer.from(canary).toString('base64')}});
+  const spec = template('x', podSpec({env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}));
+  const sts = (name: string, replicas: number, updateStrategy: object) => ({apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name, namespace: ns},
+    spec: {replicas, serviceName: name, updateStrategy, selector: {matchLabels: {app: name}}, template: {...spec, metadata: {labels: {app: name}}}}});
+  await kube.apply(sts('ledger', 2, {type: 'OnDelete'}));
+  await kube.apply(sts('shards', 3, {type: 'RollingUpdate', rollingUpdate: {partition: 2}}));
+  await kube.apply({apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: {name: 'agent', namespace: ns},
+    spec: {updateStrategy: {type: 'OnDelete'}, selector: {matchLabels: {app: 'agent'}}, template: {...spec, metadata: {labels: {app: 'agent'}}}}});
+  const podsOf = async (owner: string) => (await kube.list('v1', 'Pod', ns)).filter((p) => p.metadata.ownerReferences?.some((o: any) => o.name === owner));
+  const readyPods = async (owner: string, n: number) => kube.waitFor(`${n} Ready pods of ${owner}`, async () => {
+    const ready = (await podsOf(owner)).filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    return ready.length >= n ? ready : undefined;
+  }, env.real ? 180_000 : 10_000);
+  for (const [owner, n] of [['ledger', 2], ['shards', 3]] as const) await readyPods(owner, n);
+  const agentPods = (await readyPods('agent', 1)).map((p) => p.metadata.name).sort();
+
+  const generations = async () => Promise.all([['StatefulSet', 'ledger'], ['StatefulSet', 'shards'], ['DaemonSet', 'agent']].map(async ([k, n]) => (await kube.get('apps/v1', k, ns, n)).metadata.generation));
+  const before = await generations();
+  for (let run = 0; run < 2; run++) {
+    const r = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /statefulset\.apps\/ledger: updateStrategy OnDelete: its pods are replaced only when deleted: delete pod ledger-0, pod ledger-1 to restart \(or pass --delete-pods\)/);
+    assert.match(r.stdout, /statefulset\.apps\/shards: rollingUpdate\.partition 2 leaves the pods below it on the old template: delete pod shards-0, pod shards-1 to restart/);
+    assert.match(r.stdout, new RegExp(`daemonset\\.apps/agent: updateStrategy OnDelete: its pods are replaced only when deleted: delete ${agentPods.map((p) => `pod ${p}`).join(', ')} to restart`));
+    assert.doesNotMatch(r.stdout, /skipped/, 'a second run does not take them for restarted');
+  }
+  assert.deepEqual(await generations(), before, 'no template was patched');
+  for (const [k, n] of [['StatefulSet', 'ledger'], ['StatefulSet', 'shards'], ['DaemonSet', 'agent']]) assert.equal((await annotations('apps/v1', k, ns, n))[FOR_DB], undefined);
+
+  const uids = async (owner: string) => new Map((await podsOf(owner)).map((p) => [p.metadata.name, p.metadata.uid]));
+  const ledgerBefore = await uids('ledger');
+  const shardsBefore = await uids('shards');
+  const deleting = await env.cli(['restart', 'db', '-n', ns, '--delete-pods', ...wait()], cliTimeout);
+  assertNoCanary(deleting);
+  assert.equal(deleting.code, 0, deleting.stdout + deleting.stderr);
+  assert.match(deleting.stdout, /statefulset\.apps\/ledger restarted: deleted pod ledger-0, pod ledger-1 one at a time; each replacement is Ready/);
+  assert.match(deleting.stdout, /daemonset\.apps\/agent restarted: deleted pod/);
+  const ledgerAfter = await uids('ledger');
+  for (const [name, uid] of ledgerBefore) assert.notEqual(ledgerAfter.get(name), uid, `${name} was replaced`);
+  const shardsAfter = await uids('shards');
+  for (const name of ['shards-0', 'shards-1']) assert.notEqual(shardsAfter.get(name), shardsBefore.get(name), `${name} below the partition was replaced`);
+  const version = secretVersion(await kube.get('v1', 'Secret', ns, 'db'));
+  for (const [k, n] of [['StatefulSet', 'ledger'], ['StatefulSet', 'shards'], ['DaemonSet', 'agent']]) assert.equal((await annotations('apps/v1', k, ns, n))[FOR_DB], version, `${k} ${n} marked once its pods were replaced`);
+
+  const again = await env.cli(['restart', 'db', '-n', ns, '--no-wait']);
+  assert.equal((again.stdout.match(/skipped: already running the current version/g) ?? []).length, 3, again.stdout);
+});

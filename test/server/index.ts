@@ -11,6 +11,7 @@ import type {AddressInfo} from 'node:net';
 import {join} from 'node:path';
 import {parseManifests} from '../../src/manifests/parse.js';
 import {Api, type BeforeWrite, type RequestRecord} from './api.js';
+import {runWorkloadPods} from './pods.js';
 import {runBitnamiController, type BitnamiOptions} from './bitnami.js';
 import {Auth, type DenyRule, type Identity, type SarCallback} from './auth.js';
 import {CA_PEM, clientCertFor, SERVER_CERT, SERVER_KEY} from './certs.js';
@@ -63,6 +64,8 @@ export interface TestServer {
   watchDelay(kind: string, ms: number): void;
   /** Runs a fake Bitnami sealed-secrets controller (bitnami.ts, README.md); returns its stop. */
   bitnamiController(o?: BitnamiOptions): () => void;
+  /** StatefulSets and DaemonSets keep pods, honouring OnDelete and partitions (pods.ts, README.md); returns its stop. */
+  workloadPods(): () => void;
   readonly requests: RequestRecord[];
   close(): Promise<void>;
 }
@@ -246,6 +249,11 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     },
     bitnamiController: (o = {}) => {
       const stop = runBitnamiController(reg, store, objects, o);
+      stops.push(stop);
+      return stop;
+    },
+    workloadPods: () => {
+      const stop = runWorkloadPods(reg, store, objects, opts.rolloutStepMs ?? 50);
       stops.push(stop);
       return stop;
     },
