@@ -180,7 +180,7 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
     }
   };
 
-  const workers = Array.from({length: o.workers ?? 2}, () => worker());
+  const workers = Array.from({length: o.workers ?? 4}, () => worker());
   await Promise.all([keyInformer, sealedInformer, secretInformer, resync, ...workers]);
   signal.removeEventListener('abort', onAbort);
   log('info', 'stopped');

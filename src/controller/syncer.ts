@@ -92,13 +92,32 @@ export class Syncer {
     const ns = obj.metadata!.namespace!;
     const name = sealedIdentity(obj).name ?? obj.metadata!.name!;
     const generation = Number(obj.metadata?.generation ?? 0) || undefined;
-    const existing = await this.d.cluster.get<KubeObject>(SECRET, name, ns);
+    const sk = `${ns}/${name}`;
+    // An object that never reported a status, whose Secret we have not seen: most likely a new
+    // one, so its Secret is created without reading it first (a cold sync then costs two requests
+    // instead of three). If one exists after all, the create fails with 409 and the usual read follows.
+    const fresh = obj.status?.conditions === undefined && !this.written.has(sk) && !this.deleted.has(sk);
+    const existing = fresh ? undefined : await this.d.cluster.get<KubeObject>(SECRET, name, ns);
     const result = reconcile(obj, this.d.keys(), existing);
+    if (fresh && result.ok && result.action === 'create') {
+      try {
+        await this.writeSecret('create', result.secret, undefined);
+        this.d.log('info', 'created Secret', {secret: sk, sealedSecret: k, keys: Object.keys(result.secret.data ?? {}).length});
+        await this.report(obj, k, generation, true, 'Unsealed', `Secret ${name} is up to date`);
+        return false;
+      } catch (error) {
+        if (!(error instanceof ClusterError && error.status === 409)) {
+          await this.report(obj, k, generation, false, 'WriteFailed', `cannot write Secret ${name}: ${(error as Error).message}`);
+          return true;
+        }
+        this.written.set(sk, {labels: [], annotations: [], digest: ''});
+        return this.sync(k);
+      }
+    }
     if (!result.ok) {
       await this.report(obj, k, generation, false, result.failure.reason, result.failure.message);
       return false;
     }
-    const sk = `${ns}/${name}`;
     if (result.action === 'create' && this.deleted.has(sk) && !(await this.ownerStands(obj))) {
       // Its Secret's deletion reached us before its own: the garbage collector is at work.
       this.d.log('info', 'not re-creating the Secret of a SealedSecret that is gone or being deleted', {sealedSecret: k});
