@@ -22,6 +22,7 @@ export default class ControllerRun extends ClusterCommand {
     'retry-period': Flags.string({description: 'Time between attempts to acquire or renew the Lease.', default: '2s'}),
     identity: Flags.string({description: 'This replica\'s identity in the Lease (default: hostname_uuid).'}),
     // Tests shorten watches to exercise resuming them; the default is client-go's 5 minutes.
+    workers: Flags.integer({description: 'SealedSecrets synced at once.', default: 4, min: 1}),
     'min-watch-timeout': Flags.integer({description: 'Shortest server-side watch timeout, in seconds.', default: 300, min: 1, hidden: true}),
   };
 
@@ -43,7 +44,7 @@ export default class ControllerRun extends ClusterCommand {
     try {
       await runController(cluster, {
         namespace: flags.namespace, keyNamespace: flags['key-namespace'], resyncMs, listen: flags.listen, leaderElection, identity: flags.identity,
-        minWatchSeconds: flags['min-watch-timeout'], log: streamLogger(),
+        minWatchSeconds: flags['min-watch-timeout'], workers: flags.workers, log: streamLogger(),
       }, stop.signal);
     } finally {
       process.off('SIGTERM', onSignal);

@@ -46,9 +46,12 @@ export function setStatusCondition(conditions: Condition[], next: Condition, now
   return changed;
 }
 
-/** The status the SealedSecret should carry, or undefined when it already does. */
-export function nextStatus(sealed: KubeObject, synced: {ok: boolean; reason: string; message: string}, now: number): Record<string, any> | undefined {
-  const generation = Number(sealed.metadata?.generation ?? 0) || undefined;
+/**
+ * The status the SealedSecret should carry, or undefined when it already does. `generation` is
+ * the one the result was reconciled from (default: the object's own).
+ */
+export function nextStatus(sealed: KubeObject, synced: {ok: boolean; reason: string; message: string}, now: number, reconciled?: number): Record<string, any> | undefined {
+  const generation = reconciled ?? (Number(sealed.metadata?.generation ?? 0) || undefined);
   const status = structuredClone(sealed.status ?? {}) as {conditions?: Condition[]; observedGeneration?: number};
   const conditions = Array.isArray(status.conditions) ? status.conditions : [];
   const changed = setStatusCondition(conditions, {type: SYNCED, status: synced.ok ? 'True' : 'False', reason: synced.reason, message: synced.message, observedGeneration: generation}, now);

@@ -1,16 +1,14 @@
 // `controller run`: while this replica leads, watch nacl SealedSecrets and the key Secrets,
 // and turn each SealedSecret into its Secret through a work queue; serve /healthz and /metrics
 // all the time. The flow is client-go's controller pattern: informers feed keys into a queue,
-// workers reconcile one key at a time, a periodic resync re-queues everything.
+// workers reconcile one key at a time (syncer.ts), a periodic resync re-queues everything.
 import {hostname} from 'node:os';
 import {randomUUID} from 'node:crypto';
-import {ClusterError} from '../errors.js';
-import {collectionPath, KS_SEALED_SECRET, objectPath, resourceFor} from '../kube/resources.js';
+import {collectionPath, KS_SEALED_SECRET, resourceFor} from '../kube/resources.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {KEY_LABEL} from '../seal/nacl-keys.js';
-import {KS_API_VERSION, sealedIdentity} from '../seal/sealed-object.js';
-import {nextStatus} from './conditions.js';
+import {KS_API_VERSION} from '../seal/sealed-object.js';
 import {EventRecorder} from './events.js';
 import {closeServer, serveProbes} from './http.js';
 import {runInformer, sleep, type WatchType} from './informer.js';
@@ -19,7 +17,7 @@ import {LeaderElector} from './leader.js';
 import type {Logger} from './log.js';
 import {Metrics} from './metrics.js';
 import {WorkQueue} from './queue.js';
-import {reconcile, type FailureReason} from './reconcile.js';
+import {Syncer} from './syncer.js';
 
 const SECRET = resourceFor('Secret');
 
@@ -85,6 +83,7 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
   const sealed = new Map<string, KubeObject>();
   const keys = new KeyRing();
   const events = new EventRecorder(cluster, identity);
+  const syncer = new Syncer({cluster, keys: () => keys.pairs(), cache: sealed, warn: (obj, reason, message) => events.warning(obj, reason, message), metrics, log});
   const requeueAll = (): void => {
     for (const k of sealed.keys()) queue.add(k);
   };
@@ -137,6 +136,7 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
       if (type === 'DELETED') {
         // The Secret goes with it: the garbage collector follows our ownerReference.
         sealed.delete(k);
+        syncer.forget(obj);
         metrics.forget(k);
         return;
       }
@@ -151,11 +151,9 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
     path: collectionPath(SECRET, o.namespace), describe: {verb: 'list', resource: 'secrets', namespace: o.namespace}, log, minWatchSeconds: o.minWatchSeconds, listItems: false,
   }, {
     onList: () => {},
-    onEvent: (_type, obj) => {
-      const ref = (obj.metadata?.ownerReferences ?? []).find((r: any) => r?.controller && r.apiVersion === KS_API_VERSION && r.kind === 'SealedSecret');
-      if (!ref) return;
-      const k = `${obj.metadata?.namespace}/${ref.name}`;
-      if (sealed.get(k)?.metadata?.uid === ref.uid) queue.add(k);
+    onEvent: (type, obj) => {
+      const k = syncer.secretChanged(type, obj);
+      if (k) queue.add(k);
     },
   }, signal);
 
@@ -171,8 +169,7 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
       const k = await queue.get();
       if (k === undefined) return;
       try {
-        const retry = await syncOne(k);
-        if (retry) queue.addRateLimited(k);
+        if (await syncer.sync(k)) queue.addRateLimited(k);
         else queue.forget(k);
       } catch (error) {
         log('error', 'sync failed; will retry', {sealedSecret: k, error: (error as Error).message});
@@ -183,79 +180,7 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
     }
   };
 
-  /** One reconcile. Returns true when it should be retried (a write failed), false when settled. */
-  async function syncOne(k: string): Promise<boolean> {
-    const obj = sealed.get(k);
-    if (!obj || obj.metadata?.deletionTimestamp) return false;
-    const ns = obj.metadata!.namespace!;
-    const name = sealedIdentity(obj).name ?? obj.metadata!.name!;
-    const existing = await cluster.get<KubeObject>(SECRET, name, ns);
-    const result = reconcile(obj, keys.pairs(), existing);
-    if (!result.ok) {
-      await report(obj, k, false, result.failure.reason, result.failure.message);
-      return false;
-    }
-    try {
-      await write(result.action, result.secret, existing);
-    } catch (error) {
-      if (error instanceof ClusterError && error.status === 409) return true;
-      const message = `cannot write Secret ${name}: ${(error as Error).message}`;
-      await report(obj, k, false, 'WriteFailed', message);
-      return true;
-    }
-    if (result.action !== 'none') log('info', `${result.action === 'create' ? 'created' : result.action === 'replace' ? 'replaced' : 'updated'} Secret`, {secret: `${ns}/${name}`, sealedSecret: k, keys: Object.keys(result.secret.data ?? {}).length});
-    await report(obj, k, true, 'Unsealed', `Secret ${name} is up to date`);
-    return false;
-  }
-
-  async function write(action: 'create' | 'update' | 'replace' | 'none', secret: KubeObject, existing: KubeObject | undefined): Promise<void> {
-    if (action === 'create') await cluster.create(secret);
-    else if (action === 'update') await cluster.update(secret);
-    else if (action === 'replace') {
-      const m = existing!.metadata!;
-      await cluster.delete(SECRET, m.name!, m.namespace, {kind: 'DeleteOptions', apiVersion: 'v1', preconditions: {uid: m.uid, resourceVersion: m.resourceVersion}});
-      await cluster.create(secret);
-    }
-  }
-
-  async function report(obj: KubeObject, k: string, ok: boolean, reason: FailureReason | 'Unsealed', message: string): Promise<void> {
-    if (ok) metrics.synced(k, Date.now());
-    else {
-      metrics.failed(k, reason);
-      log('warn', 'cannot sync', {sealedSecret: k, reason, message});
-      try {
-        await events.warning(obj, reason, message);
-      } catch (error) {
-        log('warn', 'cannot record an Event', {sealedSecret: k, error: (error as Error).message});
-      }
-    }
-    await writeStatus(obj, k, {ok, reason, message});
-  }
-
-  async function writeStatus(obj: KubeObject, k: string, synced: {ok: boolean; reason: string; message: string}): Promise<void> {
-    let cur = obj;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const status = nextStatus(cur, synced, Date.now());
-      if (!status) return;
-      const m = cur.metadata!;
-      try {
-        const updated = await cluster.rest.request<KubeObject>('PUT', objectPath(KS_SEALED_SECRET, m.name!, m.namespace, 'status'), {
-          body: {...cur, apiVersion: KS_API_VERSION, kind: 'SealedSecret', status}, describe: {verb: 'update', resource: 'sealedsecrets/status', namespace: m.namespace, name: m.name},
-        });
-        if (sealed.get(k)?.metadata?.uid === updated.metadata?.uid) sealed.set(k, updated);
-        return;
-      } catch (error) {
-        const status = (error as ClusterError).status;
-        if (status === 404) return;
-        if (status !== 409 || attempt > 0) throw error;
-        const fresh = await cluster.get<KubeObject>(KS_SEALED_SECRET, m.name!, m.namespace);
-        if (!fresh || fresh.metadata?.uid !== m.uid) return;
-        cur = fresh;
-      }
-    }
-  }
-
-  const workers = Array.from({length: o.workers ?? 2}, () => worker());
+  const workers = Array.from({length: o.workers ?? 4}, () => worker());
   await Promise.all([keyInformer, sealedInformer, secretInformer, resync, ...workers]);
   signal.removeEventListener('abort', onAbort);
   log('info', 'stopped');

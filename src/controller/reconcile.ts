@@ -11,6 +11,14 @@ import type {KubeObject} from '../manifests/parse.js';
 /** On a SealedSecret: it may take over a Secret of the same name that it does not own. */
 export const MANAGED_ANNOTATION = 'kubectl-secret.dev/managed';
 
+/**
+ * The fieldManager of the controller's Secret writes. The API server records under it the
+ * labels and annotations the controller set (metadata.managedFields), which is how it knows
+ * which keys are its own to remove when the template drops them; keys a policy, a webhook or
+ * another controller added are never its to touch.
+ */
+export const FIELD_MANAGER = 'kubectl-secret-controller';
+
 /** Condition reasons (metav1.Condition's CamelCase), also the `reason` label of the failure metric. */
 export type FailureReason =
   | 'UnknownKey'
@@ -57,7 +65,10 @@ export function reconcile(sealed: KubeObject, keys: NaclKeyPair[], existing: Kub
       return {ok: false, failure: {reason: 'NotOwned', message: `Secret ${existing.metadata?.name} already exists and ${by}; refusing to overwrite it${ref && !isOurKind(ref) ? '' : ` (annotate the SealedSecret ${MANAGED_ANNOTATION}: "true" to take it over)`}`}};
     }
   }
-  if (sameContent(existing, desired) && owned) return {ok: true, action: 'none', secret: existing};
+  // Only the keys the template sets, and those this controller set before, are managed here.
+  const labels = mergeManaged(existing.metadata?.labels, desired.metadata?.labels, managedKeys(existing, 'labels'));
+  const annotations = mergeManaged(existing.metadata?.annotations, desired.metadata?.annotations, managedKeys(existing, 'annotations'));
+  if (owned && sameContent(existing, {...desired, metadata: {...desired.metadata, labels, annotations}})) return {ok: true, action: 'none', secret: existing};
   // Secret.type is immutable, and so is everything of an immutable Secret
   // (pkg/apis/core/validation ValidateSecretUpdate): such a change needs a new object.
   if (existing.immutable === true || typeOf(existing) !== typeOf(desired)) return {ok: true, action: 'replace', secret: desired};
@@ -65,8 +76,8 @@ export function reconcile(sealed: KubeObject, keys: NaclKeyPair[], existing: Kub
     ...existing,
     metadata: {
       ...existing.metadata,
-      labels: desired.metadata!.labels,
-      annotations: desired.metadata!.annotations,
+      labels,
+      annotations,
       ownerReferences: [...(existing.metadata?.ownerReferences ?? []).filter((r: any) => !r.controller), ...desired.metadata!.ownerReferences],
     },
     data: desired.data,
@@ -116,6 +127,25 @@ export function failureReason(sealed: KubeObject, keys: NaclKeyPair[]): FailureR
     }
   }
   return 'DecryptFailed';
+}
+
+/** Label or annotation keys this controller's field manager owns on the Secret (metadata.managedFields, FieldsV1). */
+export function managedKeys(secret: KubeObject, field: 'labels' | 'annotations'): Set<string> {
+  const out = new Set<string>();
+  for (const e of secret.metadata?.managedFields ?? []) {
+    if (e?.manager !== FIELD_MANAGER) continue;
+    const owned = e.fieldsV1?.['f:metadata']?.[`f:${field}`];
+    if (owned && typeof owned === 'object') for (const k of Object.keys(owned)) if (k.startsWith('f:')) out.add(k.slice(2));
+  }
+  return out;
+}
+
+/** The live map with the template's keys set and the keys this controller set before, but the template no longer does, removed. */
+function mergeManaged(live: Record<string, string> | undefined, template: Record<string, string> | undefined, mine: Set<string>): Record<string, string> | undefined {
+  const out: Record<string, string> = {...live};
+  for (const k of mine) if (!template || !(k in template)) delete out[k];
+  Object.assign(out, template);
+  return Object.keys(out).length ? out : undefined;
 }
 
 function controllerRef(o: KubeObject): {apiVersion?: string; kind?: string; name?: string; uid?: string} | undefined {

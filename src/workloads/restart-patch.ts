@@ -29,11 +29,27 @@ export function restartedForAnnotation(secretName: string): string {
 }
 
 /**
- * The version of the Secret pods are restarted for: `<uid>/<resourceVersion>`. Never a hash of
- * its values: anyone who can read Deployments could test guesses against it.
+ * The version of the Secret's data that pods are restarted for. kube-apiserver records, per field
+ * manager, the fields it last set and when (metadata.managedFields); the newest entry that owns
+ * fields under `data` dates the last change of the data, so `<uid>/data@<time>/<manager>` moves when the
+ * data does and not when only labels or annotations are edited by another manager. Limits:
+ * managedFields times are whole seconds, and an entry's time also moves when the same manager
+ * later edits only metadata (documented; --force covers both). Without such an entry
+ * (managedFields stripped): `<uid>/<resourceVersion>`, which moves on every change. Never a value
+ * or a hash of one: anyone who can read Deployments could test guesses against it.
  */
 export function secretVersion(secret: KubeObject): string {
-  return `${secret.metadata?.uid ?? ''}/${secret.metadata?.resourceVersion ?? ''}`;
+  const uid = secret.metadata?.uid ?? '';
+  let latest: string | undefined;
+  for (const e of secret.metadata?.managedFields ?? []) {
+    const owns = e?.fieldsV1?.['f:data'] ?? e?.fieldsV1?.['f:stringData'];
+    if (!owns || typeof e.time !== 'string') continue;
+    // metav1.Time is RFC 3339 in UTC, so later times sort later as strings; the manager breaks
+    // a tie within one second between two writers.
+    const v = `${e.time}/${e.manager ?? ''}`;
+    if (latest === undefined || v > latest) latest = v;
+  }
+  return latest ? `${uid}/data@${latest}` : `${uid}/${secret.metadata?.resourceVersion ?? ''}`;
 }
 
 /** Go's time.Now().Format(time.RFC3339): local time, whole seconds, numeric offset or Z. */

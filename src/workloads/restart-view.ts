@@ -69,7 +69,8 @@ export function resultLine(r: WorkloadResult, dryRun: boolean): string {
   const id = workloadId(r);
   switch (r.action) {
     case 'restart':
-      return dryRun ? `${id} would be restarted: ${r.reason}` : `${id} restarted`;
+      if (dryRun) return `${id} would be restarted: ${r.reason}`;
+      return r.pods && r.rollout ? `${id} restarted: ${r.rollout.message}` : `${id} restarted`;
     case 'up-to-date':
       return r.inProgress ? `${id}: ${r.reason}` : `${id} skipped: ${r.reason}`;
     case 'delete-pod':

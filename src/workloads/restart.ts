@@ -1,8 +1,10 @@
 // Restarts exactly the workloads that consume a Secret, once per version of that Secret.
 // Deployments, StatefulSets and DaemonSets get kubectl rollout restart's patch plus our
 // restarted-for annotation (restart-patch.ts); a workload already carrying the Secret's current
-// `<uid>/<resourceVersion>` is skipped. CronJobs and Jobs pick the value up on their next run;
-// bare Pods only restart by deletion. `rotate` reuses this with the same options.
+// version of the data is skipped. StatefulSets and DaemonSets whose controller will not replace
+// their pods (OnDelete, a partition) are not patched unless --delete-pods deletes those pods one by
+// one. CronJobs and Jobs pick the value up on their next run; bare Pods only restart by deletion.
+// `rotate` reuses this with the same options.
 import {ClusterError, InputError} from '../errors.js';
 import type {Cluster} from '../kube/cluster.js';
 import {liveSource} from '../kube/object-source.js';
@@ -11,7 +13,7 @@ import type {KubeObject} from '../manifests/parse.js';
 import {findConsumers, type ConsumerRef} from './consumers.js';
 import {describeHow, loadConsumerInputs} from './consumers-report.js';
 import {parseLabelSelector} from './label-selector.js';
-import {currentRestartedFor, restartPatch, secretVersion} from './restart-patch.js';
+import {currentRestartedFor, restartedForAnnotation, restartPatch, secretVersion} from './restart-patch.js';
 import {rolloutStatus, type RolloutStatus} from './rollout-status.js';
 import {waitForRollouts, type WorkloadRef} from './rollout-wait.js';
 
@@ -46,6 +48,7 @@ export type Action =
   | 'error' // any other failure of the patch or delete
   | 'next-run' // CronJob/Job: the next run reads the new value
   | 'delete-pod' // bare Pod: deleted with --delete-pods, else only reported
+  | 'delete-pods' // OnDelete or partitioned: its controller replaces these pods only when deleted (--delete-pods)
   | 'manual'; // ReplicaSet/ReplicationController without an owner: delete its pods
 
 export interface WorkloadResult extends WorkloadRef {
@@ -56,6 +59,8 @@ export interface WorkloadResult extends WorkloadRef {
   /** Why, in words: the references, the annotation state, or the error. */
   reason: string;
   references: ConsumerRef[];
+  /** Pods its controller will not replace after a template change (OnDelete, below a partition). */
+  pods?: string[];
   /** Set after waiting. */
   rollout?: {state: 'done' | 'failed' | 'timeout' | 'error'; message: string};
   /** Up to date, but the rollout of the current version is still in progress: waited for, not patched. */
@@ -86,8 +91,35 @@ export function workloadId(w: {kind: string; apiVersion?: string; name: string})
   return `${w.kind.toLowerCase()}${group ? '.' + group : ''}/${w.name}`;
 }
 
-/** What to do with one consuming workload (pure; no cluster). */
-export function planWorkload(workload: KubeObject, refs: ConsumerRef[], secretName: string, version: string, opts: Pick<RestartOptions, 'force' | 'deletePods'>): Pick<WorkloadResult, 'action' | 'reason' | 'inProgress'> {
+/**
+ * Pods a StatefulSet's or DaemonSet's controller will not replace after a template change, and
+ * why: with `updateStrategy: OnDelete` none is replaced (pkg/controller/statefulset,
+ * pkg/controller/daemon: OnDelete only creates missing pods), and a StatefulSet's
+ * `rollingUpdate.partition` leaves every ordinal below it on the old template. Undefined when the
+ * controller rolls every pod. `pods` are the workload's pods (controller ownerReference).
+ */
+export function podsLeftBehind(workload: KubeObject, pods: KubeObject[]): {why: string; pods: string[]} | undefined {
+  const kind = workload.kind;
+  if (kind !== 'StatefulSet' && kind !== 'DaemonSet') return undefined;
+  const strategy = workload.spec?.updateStrategy ?? {};
+  const names = (keep: (p: KubeObject) => boolean) => pods.filter(keep).map((p) => p.metadata!.name!).sort((a, b) => a.localeCompare(b, 'en', {numeric: true}));
+  if (strategy.type === 'OnDelete') return {why: 'updateStrategy OnDelete: its pods are replaced only when deleted', pods: names(() => true)};
+  const partition = kind === 'StatefulSet' ? Number(strategy.rollingUpdate?.partition ?? 0) : 0;
+  if (partition > 0) {
+    const below = names((p) => ordinalOf(p, workload) < partition);
+    if (below.length > 0 || pods.length === 0) return {why: `rollingUpdate.partition ${partition} leaves the pods below it on the old template`, pods: below};
+  }
+  return undefined;
+}
+
+/** A StatefulSet pod's ordinal: the number after `<statefulset name>-`. */
+function ordinalOf(pod: KubeObject, sts: KubeObject): number {
+  const m = new RegExp(`^${sts.metadata?.name?.replace(/[.]/g, '\\.')}-(\\d+)$`).exec(pod.metadata?.name ?? '');
+  return m ? Number(m[1]) : Number.POSITIVE_INFINITY;
+}
+
+/** What to do with one consuming workload (pure; no cluster). `pods` are the workload's own pods. */
+export function planWorkload(workload: KubeObject, refs: ConsumerRef[], secretName: string, version: string, opts: Pick<RestartOptions, 'force' | 'deletePods'>, pods: KubeObject[] = []): Pick<WorkloadResult, 'action' | 'reason' | 'pods' | 'inProgress'> {
   const uses = [...new Set(refs.map((r) => (r.container ? `${describeHow(r)} in ${r.container}` : describeHow(r))))].join('; ');
   const kind = workload.kind ?? '';
   if (ROLLABLE.has(kind)) {
@@ -100,6 +132,12 @@ export function planWorkload(workload: KubeObject, refs: ConsumerRef[], secretNa
       return {action: 'up-to-date', reason: 'already running the current version'};
     }
     const why = current === version ? 'already running the current version; --force' : current ? 'restarted for an older version of the Secret' : 'not restarted for this Secret yet';
+    const behind = podsLeftBehind(workload, pods);
+    if (behind && !opts.deletePods) {
+      const list = behind.pods.length ? behind.pods.map((p) => `pod ${p}`).join(', ') : 'its pods';
+      return {action: 'delete-pods', pods: behind.pods, reason: `${behind.why}: delete ${list} to restart (or pass --delete-pods); uses ${uses}`};
+    }
+    if (behind) return {action: 'restart', pods: behind.pods, reason: `${why}; ${behind.why}, so --delete-pods deletes ${behind.pods.map((p) => `pod ${p}`).join(', ') || 'none'} one at a time; uses ${uses}`};
     return {action: 'restart', reason: `${why}; uses ${uses}`};
   }
   if (kind === 'CronJob' || kind === 'Job') return {action: 'next-run', reason: 'picks up the new value on its next run'};
@@ -135,23 +173,29 @@ export async function restartConsumers(cluster: Cluster, secretName: string, nam
   }
 
   const results: WorkloadResult[] = [];
+  const objects = new Map<WorkloadResult, KubeObject>();
+  const podsOf = (w: KubeObject) => inputs.workloads.filter((p) => p.kind === 'Pod' && (p.metadata?.ownerReferences ?? []).some((o: any) => o.controller && o.uid === w.metadata?.uid));
   for (const {obj, refs: wrefs} of byId.values()) {
     if (!matches(obj.metadata?.labels)) continue;
-    results.push({kind: obj.kind!, apiVersion: obj.apiVersion ?? '', name: obj.metadata!.name!, namespace, applied: false, references: wrefs, ...planWorkload(obj, wrefs, secretName, version, opts)});
+    const r: WorkloadResult = {kind: obj.kind!, apiVersion: obj.apiVersion ?? '', name: obj.metadata!.name!, namespace, applied: false, references: wrefs, ...planWorkload(obj, wrefs, secretName, version, opts, podsOf(obj))};
+    objects.set(r, obj);
+    results.push(r);
   }
 
   const now = opts.now ?? (() => new Date());
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   await pool(results, concurrency, async (r) => {
     if (!opts.dryRun) {
       if (r.action === 'restart') await apply(r, () => patchTemplate(cluster, r, restartPatch(secretName, version, now())));
+      if (r.action === 'restart' && r.applied && r.pods) await replacePods(cluster, r, objects.get(r)!, secretName, {timeoutMs, pollMs: opts.pollMs});
       if (r.action === 'delete-pod' && opts.deletePods) await apply(r, () => cluster.delete(resourceFor('Pod'), r.name, namespace));
     }
     onEvent({type: 'result', result: r});
   });
 
-  const toWait = results.filter((r) => (r.applied || (r.inProgress && !opts.dryRun)) && ROLLABLE.has(r.kind));
+  // An OnDelete workload's rollout is its pods, followed above; kubectl has no status for it.
+  const toWait = results.filter((r) => (r.applied || (r.inProgress && !opts.dryRun)) && ROLLABLE.has(r.kind) && !r.rollout);
   if ((opts.wait ?? true) && toWait.length > 0) {
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     onEvent({type: 'waiting', workloads: toWait, timeoutMs});
     const outcomes = await waitForRollouts(cluster, toWait, {timeoutMs, pollMs: opts.pollMs}, (workload, status) => onEvent({type: 'progress', workload, status}));
     outcomes.forEach((o, i) => {
@@ -162,6 +206,43 @@ export async function restartConsumers(cluster: Cluster, secretName: string, nam
 
   const incomplete = results.filter((r) => r.action === 'paused' || r.action === 'forbidden' || r.action === 'error' || (r.rollout && r.rollout.state !== 'done') || (r.inProgress && !r.rollout && !opts.dryRun));
   return {secret: {name: secretName, namespace, version}, dryRun: Boolean(opts.dryRun), results, incomplete};
+}
+
+/**
+ * Deletes the pods its controller will not replace, one at a time, each time waiting until the
+ * workload has as many Ready pods as before, none of them the deleted one (a StatefulSet brings
+ * back the same name, a DaemonSet a new one). If one does not come back in time the
+ * restarted-for annotation is put back as it was, so the next run tries again.
+ */
+async function replacePods(cluster: Cluster, r: WorkloadResult, workload: KubeObject, secretName: string, o: {timeoutMs: number; pollMs?: number}): Promise<void> {
+  const POD = resourceFor('Pod');
+  const uid = workload.metadata?.uid;
+  const owned = async () => (await cluster.list<KubeObject>(POD, r.namespace)).filter((p) => (p.metadata?.ownerReferences ?? []).some((x: any) => x.controller && x.uid === uid));
+  const isReady = (p: KubeObject) => !p.metadata?.deletionTimestamp && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+  const deleted: string[] = [];
+  try {
+    for (const name of r.pods ?? []) {
+      const before = await owned();
+      const victim = before.find((p) => p.metadata?.name === name);
+      if (!victim) continue;
+      const want = Math.max(before.filter(isReady).length, 1);
+      await cluster.delete(POD, name, r.namespace);
+      const deadline = Date.now() + o.timeoutMs;
+      for (;;) {
+        const ready = (await owned()).filter((p) => isReady(p) && p.metadata?.uid !== victim.metadata?.uid);
+        if (ready.length >= want) break;
+        if (Date.now() >= deadline) throw Object.assign(new Error(`pod ${name} was deleted but its replacement was not Ready within ${Math.round(o.timeoutMs / 1000)}s`), {timeout: true});
+        await new Promise((res) => setTimeout(res, o.pollMs ?? 200));
+      }
+      deleted.push(name);
+    }
+    r.rollout = {state: 'done', message: deleted.length ? `deleted ${deleted.map((p) => `pod ${p}`).join(', ')} one at a time; each replacement is Ready` : 'no pods to delete'};
+  } catch (error) {
+    r.rollout = {state: (error as {timeout?: boolean}).timeout ? 'timeout' : 'error', message: (error as Error).message};
+    // Not restarted after all: leave the annotation as it was, so the next run tries again.
+    const previous = currentRestartedFor(workload, secretName);
+    await patchTemplate(cluster, r, {spec: {template: {metadata: {annotations: {[restartedForAnnotation(secretName)]: previous ?? null}}}}}).catch(() => {});
+  }
 }
 
 async function apply(r: WorkloadResult, op: () => Promise<unknown>): Promise<void> {

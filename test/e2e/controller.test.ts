@@ -42,8 +42,9 @@ interface Controller {
 }
 
 function startController(identity: string, extra: string[] = []): Controller {
+  const resync = extra.includes('--resync') ? [] : ['--resync', '3s'];
   const child = spawn(process.execPath, [BIN, 'controller', 'run', '--kubeconfig', env.kubeconfig, '--listen', '127.0.0.1:0', '--identity', identity,
-    '--resync', '3s', '--lease-duration', '2s', '--renew-deadline', '1500ms', '--retry-period', '250ms', '--min-watch-timeout', '2', '--lease-namespace', 'default', ...extra],
+    ...resync, '--lease-duration', '2s', '--renew-deadline', '1500ms', '--retry-period', '250ms', '--min-watch-timeout', '2', '--lease-namespace', 'default', ...extra],
   {env: {...process.env, NO_COLOR: '1', DEBUG: ''}, stdio: ['ignore', 'pipe', 'pipe']});
   let out = '';
   let err = '';
@@ -288,6 +289,99 @@ test('two controllers, one leader: the second waits, and takes over when the fir
   assert.ok(Date.now() - killed >= 1500, 'not before the 2s lease could expire');
   c3.child.kill('SIGTERM');
   assert.equal((await c3.exited).code, 0);
+});
+
+/** Writes to Secrets in `ns` (create, update, patch, delete) in the test server's request log. */
+const secretWrites = (ns: string): number =>
+  env.server!.requests.filter((q) => q.method !== 'GET' && q.path.startsWith(`/api/v1/namespaces/${ns}/secrets`)).length;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a label added by a mutating admission policy or another writer does not make the controller write again; it manages only the template\'s keys', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return; // a label-adding policy needs an admission controller (Kyverno, Gatekeeper) on a real cluster
+  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'policed'}});
+  // As Kyverno's add-labels policy or Gatekeeper's AssignMetadata: every Secret write gets a label.
+  const undo = server.mutate('Secret', (_op, obj) => {
+    obj.metadata.labels = {...obj.metadata.labels, 'policy.example/owner': 'platform'};
+  });
+  const ctl = startController('policed', ['-n', 'policed', '--no-leader-elect', '--resync', '1s']);
+  try {
+    await cluster.create(await seal('fought', 'policed', {password: canary()}));
+    await waitSynced('fought', 'policed', 'True');
+    await sleep(1000);
+    const settled = secretWrites('policed');
+    // Two resyncs and every event they cause: nothing more is written.
+    await sleep(2500);
+    assert.equal(secretWrites('policed'), settled, `the controller kept writing the Secret\n${ctl.stderr().slice(-1500)}`);
+    assert.deepEqual((await cluster.get<KubeObject>(SECRET, 'fought', 'policed'))?.metadata?.labels, {app: 'api', 'policy.example/owner': 'platform'});
+
+    // Another controller adds a label of its own: left alone, and no write answers it.
+    await cluster.patch(SECRET, 'fought', 'policed', {metadata: {labels: {'team.example/cost-center': 'c42'}}}, 'merge');
+    const afterTheirs = secretWrites('policed');
+    await sleep(2500);
+    assert.equal(secretWrites('policed'), afterTheirs, 'the controller answered another writer\'s label');
+    assert.equal((await cluster.get<KubeObject>(SECRET, 'fought', 'policed'))?.metadata?.labels?.['team.example/cost-center'], 'c42');
+
+    // A label the template stops setting goes; one it starts setting comes; the others stay.
+    const cur = (await getSealed('fought', 'policed'))!;
+    await cluster.update({...cur, spec: {...cur.spec, template: {...cur.spec.template, metadata: {...cur.spec.template.metadata, labels: {tier: 'db'}}}}});
+    const labels = await waitFor('the template\'s new labels', async () => {
+      const l = (await cluster.get<KubeObject>(SECRET, 'fought', 'policed'))?.metadata?.labels;
+      return l?.tier === 'db' && l.app === undefined ? l : undefined;
+    });
+    assert.deepEqual(labels, {tier: 'db', 'policy.example/owner': 'platform', 'team.example/cost-center': 'c42'});
+  } finally {
+    undo();
+    ctl.child.kill('SIGTERM');
+    await ctl.exited;
+  }
+});
+
+test('a SealedSecret being deleted: its Secret\'s deletion seen first does not re-create the Secret', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return; // the ordering of two watch streams cannot be forced on a real cluster
+  server.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'churn'}});
+  const ctl = startController('churn', ['-n', 'churn', '--no-leader-elect', '--resync', '1h']);
+  try {
+    for (const name of ['going-1', 'going-2', 'going-3']) await cluster.create(await seal(name, 'churn', {v: canary()}));
+    for (const name of ['going-1', 'going-2', 'going-3']) await waitSynced(name, 'churn', 'True');
+    // The SealedSecret watch runs late: the Secret's DELETED (from the garbage collector) comes first.
+    server.watchDelay('SealedSecret', 1500);
+    await cluster.delete(KS_SEALED_SECRET, 'going-1', 'churn');
+    // Foreground deletion: the owner waits, marked with a deletionTimestamp, while its dependents go.
+    await cluster.patch(KS_SEALED_SECRET, 'going-2', 'churn', {metadata: {finalizers: ['example.com/hold']}}, 'merge');
+    await cluster.delete(KS_SEALED_SECRET, 'going-2', 'churn', {kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground'});
+    assert.ok((await getSealed('going-2', 'churn'))?.metadata?.deletionTimestamp, 'held by its finalizer');
+    await sleep(2500);
+    assert.equal(await cluster.get(SECRET, 'going-1', 'churn'), undefined, `the Secret of a deleted SealedSecret was re-created\n${ctl.stderr().slice(-1500)}`);
+    assert.equal(await cluster.get(SECRET, 'going-2', 'churn'), undefined, 'the Secret of a SealedSecret being deleted was re-created');
+    assert.ok(await cluster.get(SECRET, 'going-3', 'churn'), 'the others stay');
+    await cluster.patch(KS_SEALED_SECRET, 'going-2', 'churn', {metadata: {finalizers: null}}, 'merge');
+  } finally {
+    server.watchDelay('SealedSecret', 0);
+    ctl.child.kill('SIGTERM');
+    await ctl.exited;
+  }
+});
+
+test('the controller recognises its own writes: one sync per change, not two', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  const ctl = startController('own-writes', ['-n', 'churn', '--no-leader-elect', '--resync', '1h']);
+  try {
+    await waitFor('the controller to list', () => /starting/.test(ctl.stderr()), 10_000, () => ctl.stderr() + ctl.stdout());
+    await sleep(500);
+    const syncs = async () => Number(/^kubectl_secret_controller_syncs_total (\d+)$/m.exec(await metrics(ctl))?.[1]);
+    const before = await syncs();
+    const names = ['own-1', 'own-2', 'own-3', 'own-4'];
+    for (const name of names) await cluster.create(await seal(name, 'churn', {v: canary()}));
+    for (const name of names) await waitSynced(name, 'churn', 'True');
+    await sleep(1000);
+    assert.equal(await syncs() - before, names.length, ctl.stderr().slice(-2000));
+  } finally {
+    ctl.child.kill('SIGTERM');
+    await ctl.exited;
+  }
 });
 
 test('no value ever appears in the controllers\' output', (t) => {

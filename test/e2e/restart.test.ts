@@ -7,6 +7,7 @@ import {spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {PAUSE} from '../helpers/kube.js';
+import {secretVersion} from '../../src/workloads/restart-patch.js';
 
 const ROLLOUT_STEP_MS = 40;
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -19,6 +20,25 @@ before(async () => {
 after(async () => {
   await env?.close();
 });
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], {encoding: 'utf8'});
+
+/** Runs the real kubectl without blocking the event loop: the test server lives in this process. */
+function runKubectl(args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', [...args, '--kubeconfig', env.kubeconfig], {stdio: ['ignore', 'pipe', 'pipe']});
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({code, stdout, stderr});
+    });
+  });
+}
 
 let nsCounter = 0;
 const canary = `CANARY-${randomBytes(8).toString('hex')}`;
@@ -64,14 +84,15 @@ function assertNoCanary(r: {stdout: string; stderr: string}): void {
 test('restarts the Deployment, StatefulSet and DaemonSet that use the Secret, waits for them, and a second run skips them', async () => {
   const ns = await seed();
   const secret = await env.kube.get('v1', 'Secret', ns, 'db');
-  const version = `${secret.metadata.uid}/${secret.metadata.resourceVersion}`;
+  const version = secretVersion(secret);
+  assert.match(version, new RegExp(`^${secret.metadata.uid}/data@\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ/`), 'keyed on the data\'s managedFields entry');
 
   const r = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
   assertNoCanary(r);
   assert.equal(r.code, 0, r.stderr);
   for (const [apiVersion, kind, name] of [['apps/v1', 'Deployment', 'api'], ['apps/v1', 'StatefulSet', 'ledger'], ['apps/v1', 'DaemonSet', 'agent']]) {
     const a = (await annotations(apiVersion, kind, ns, name));
-    assert.equal(a[FOR_DB], version, `${kind} ${name} annotated with the Secret's uid/resourceVersion`);
+    assert.equal(a[FOR_DB], version, `${kind} ${name} annotated with the version of the Secret's data`);
     assert.match(a[RESTARTED_AT] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
     assert.match(r.stdout, new RegExp(`${kind.toLowerCase()}\\.apps/${name} restarted`));
   }
@@ -112,8 +133,32 @@ test('--force restarts workloads already running the current version; a changed 
   const changed = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
   assertNoCanary(changed);
   assert.equal(changed.code, 0, changed.stderr);
-  assert.equal((await annotations('apps/v1', 'Deployment', ns, 'api'))[FOR_DB], `${updated.metadata.uid}/${updated.metadata.resourceVersion}`);
+  assert.equal((await annotations('apps/v1', 'Deployment', ns, 'api'))[FOR_DB], secretVersion(updated));
   assert.doesNotMatch(changed.stdout, /skipped/);
+});
+
+test('an edit of only the Secret\'s labels or annotations does not restart its consumers again; a change of its data does', {skip: kubectl.status !== 0 ? 'kubectl is not on PATH' : false}, async () => {
+  const ns = await seed();
+  assert.equal((await env.cli(['restart', 'db', '-n', ns, '--no-wait'])).code, 0);
+  const generation = async () => (await env.kube.get('apps/v1', 'Deployment', ns, 'api')).metadata.generation;
+  const before = await generation();
+  for (const args of [['label', 'secret', 'db', 'team.example/owner=payments'], ['annotate', 'secret', 'db', 'example.com/note=rotate-in-may']]) {
+    const k = await runKubectl([...args, '-n', ns]);
+    assert.equal(k.code, 0, k.stderr);
+  }
+  const again = await env.cli(['restart', 'db', '-n', ns, '--no-wait']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal((again.stdout.match(/skipped: already running the current version/g) ?? []).length, 3, again.stdout);
+  assert.equal(await generation(), before, 'no restart for a metadata-only edit');
+
+  const patched = await runKubectl(['patch', 'secret', 'db', '-n', ns, '-p', JSON.stringify({data: {password: Buffer.from(`${canary}-3`).toString('base64')}})]);
+  assert.equal(patched.code, 0, patched.stderr);
+  const changed = await env.cli(['restart', 'db', '-n', ns, '--no-wait']);
+  assertNoCanary(changed);
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.match(changed.stdout, /deployment\.apps\/api restarted/);
+  assert.equal(await generation(), before + 1);
+  assert.equal((await annotations('apps/v1', 'Deployment', ns, 'api'))[FOR_DB], secretVersion(await env.kube.get('v1', 'Secret', ns, 'db')));
 });
 
 test('a stalled rollout ends in exit 1 after --timeout, naming it, while the others complete', async (t) => {
@@ -249,24 +294,6 @@ test('a Secret that does not exist is an input error (exit 2)', async () => {
   assert.match(r.stderr, /error: secret "no-such-secret" not found in namespace "default"/);
 });
 
-const kubectl = spawnSync('kubectl', ['version', '--client'], {encoding: 'utf8'});
-
-/** Runs the real kubectl without blocking the event loop: the test server lives in this process. */
-function runKubectl(args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', [...args, '--kubeconfig', env.kubeconfig], {stdio: ['ignore', 'pipe', 'pipe']});
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({code, stdout, stderr});
-    });
-  });
-}
 
 test('the real `kubectl rollout status` agrees with us after our restart', {skip: kubectl.status !== 0 ? 'kubectl is not on PATH' : false}, async (t) => {
   const server = needsTestServer(t, env);
@@ -290,4 +317,61 @@ test('the real `kubectl rollout status` agrees with us after our restart', {skip
   const got = await runKubectl(['get', 'deployment', 'api', '-n', ns, '-o', `jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}`]);
   assert.equal(got.code, 0, got.stderr);
   assert.equal(got.stdout, (await annotations('apps/v1', 'Deployment', ns, 'api'))[RESTARTED_AT]);
+});
+
+let podsOn = false;
+test('OnDelete StatefulSets and DaemonSets, and the pods below a partition, are named and not marked restarted; --delete-pods replaces them one at a time', async () => {
+  // Runs on a real cluster too: OnDelete and partitions are the workload controllers' own behaviour.
+  if (env.server && !podsOn) {
+    env.server.workloadPods();
+    podsOn = true;
+  }
+  const kube = env.kube;
+  const ns = await kube.namespace('restart-on-delete');
+  await kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, data: {password: Buffer.from(canary).toString('base64')}});
+  const spec = template('x', podSpec({env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}));
+  const sts = (name: string, replicas: number, updateStrategy: object) => ({apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name, namespace: ns},
+    spec: {replicas, serviceName: name, updateStrategy, selector: {matchLabels: {app: name}}, template: {...spec, metadata: {labels: {app: name}}}}});
+  await kube.apply(sts('ledger', 2, {type: 'OnDelete'}));
+  await kube.apply(sts('shards', 3, {type: 'RollingUpdate', rollingUpdate: {partition: 2}}));
+  await kube.apply({apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: {name: 'agent', namespace: ns},
+    spec: {updateStrategy: {type: 'OnDelete'}, selector: {matchLabels: {app: 'agent'}}, template: {...spec, metadata: {labels: {app: 'agent'}}}}});
+  const podsOf = async (owner: string) => (await kube.list('v1', 'Pod', ns)).filter((p) => p.metadata.ownerReferences?.some((o: any) => o.name === owner));
+  const readyPods = async (owner: string, n: number) => kube.waitFor(`${n} Ready pods of ${owner}`, async () => {
+    const ready = (await podsOf(owner)).filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    return ready.length >= n ? ready : undefined;
+  }, env.real ? 180_000 : 10_000);
+  for (const [owner, n] of [['ledger', 2], ['shards', 3]] as const) await readyPods(owner, n);
+  const agentPods = (await readyPods('agent', 1)).map((p) => p.metadata.name).sort();
+
+  const generations = async () => Promise.all([['StatefulSet', 'ledger'], ['StatefulSet', 'shards'], ['DaemonSet', 'agent']].map(async ([k, n]) => (await kube.get('apps/v1', k, ns, n)).metadata.generation));
+  const before = await generations();
+  for (let run = 0; run < 2; run++) {
+    const r = await env.cli(['restart', 'db', '-n', ns, ...wait()], cliTimeout);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /statefulset\.apps\/ledger: updateStrategy OnDelete: its pods are replaced only when deleted: delete pod ledger-0, pod ledger-1 to restart \(or pass --delete-pods\)/);
+    assert.match(r.stdout, /statefulset\.apps\/shards: rollingUpdate\.partition 2 leaves the pods below it on the old template: delete pod shards-0, pod shards-1 to restart/);
+    assert.match(r.stdout, new RegExp(`daemonset\\.apps/agent: updateStrategy OnDelete: its pods are replaced only when deleted: delete ${agentPods.map((p) => `pod ${p}`).join(', ')} to restart`));
+    assert.doesNotMatch(r.stdout, /skipped/, 'a second run does not take them for restarted');
+  }
+  assert.deepEqual(await generations(), before, 'no template was patched');
+  for (const [k, n] of [['StatefulSet', 'ledger'], ['StatefulSet', 'shards'], ['DaemonSet', 'agent']]) assert.equal((await annotations('apps/v1', k, ns, n))[FOR_DB], undefined);
+
+  const uids = async (owner: string) => new Map((await podsOf(owner)).map((p) => [p.metadata.name, p.metadata.uid]));
+  const ledgerBefore = await uids('ledger');
+  const shardsBefore = await uids('shards');
+  const deleting = await env.cli(['restart', 'db', '-n', ns, '--delete-pods', ...wait()], cliTimeout);
+  assertNoCanary(deleting);
+  assert.equal(deleting.code, 0, deleting.stdout + deleting.stderr);
+  assert.match(deleting.stdout, /statefulset\.apps\/ledger restarted: deleted pod ledger-0, pod ledger-1 one at a time; each replacement is Ready/);
+  assert.match(deleting.stdout, /daemonset\.apps\/agent restarted: deleted pod/);
+  const ledgerAfter = await uids('ledger');
+  for (const [name, uid] of ledgerBefore) assert.notEqual(ledgerAfter.get(name), uid, `${name} was replaced`);
+  const shardsAfter = await uids('shards');
+  for (const name of ['shards-0', 'shards-1']) assert.notEqual(shardsAfter.get(name), shardsBefore.get(name), `${name} below the partition was replaced`);
+  const version = secretVersion(await kube.get('v1', 'Secret', ns, 'db'));
+  for (const [k, n] of [['StatefulSet', 'ledger'], ['StatefulSet', 'shards'], ['DaemonSet', 'agent']]) assert.equal((await annotations('apps/v1', k, ns, n))[FOR_DB], version, `${k} ${n} marked once its pods were replaced`);
+
+  const again = await env.cli(['restart', 'db', '-n', ns, '--no-wait']);
+  assert.equal((again.stdout.match(/skipped: already running the current version/g) ?? []).length, 3, again.stdout);
 });

@@ -12,6 +12,7 @@ import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import {PAUSE} from '../helpers/kube.js';
 import {libsodiumOpen, opensslOpen} from '../helpers/interop.js';
+import {secretVersion} from '../../src/workloads/restart-patch.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const RSA_CERT = join(FIX, 'golden-cert.pem');
@@ -214,7 +215,7 @@ test('after writing, the consumers restart and their rollouts are reported; --no
   const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--timeout', env.real ? '180s' : '30s'], {timeoutMs: 240_000});
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const s = (await live(ns));
-  assert.equal((await annotations())['kubectl-secret.dev/restarted-for.db'], `${s.metadata.uid}/${s.metadata.resourceVersion}`);
+  assert.equal((await annotations())['kubectl-secret.dev/restarted-for.db'], secretVersion(s));
   assert.match(r.stdout, /deployment\.apps\/api restarted/);
   assert.match(r.stdout, /deployment "api" successfully rolled out/);
   assertNoValue(r, unb64(s.data.password));

@@ -196,11 +196,85 @@ test('apply of a Bitnami SealedSecret waits for the controller to report Synced,
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    const r = await env.cli(['apply', file, '--timeout', '10s']).finally(() => (stop = true));
+    // A Synced=False is waited through (the controller retries), so that case ends at the timeout.
+    const r = await env.cli(['apply', file, '--timeout', status === 'True' ? '10s' : '3s']).finally(() => (stop = true));
     await fake;
     assert.equal(r.code, code, r.stdout + r.stderr);
     assert.match(r.stdout, status === 'True' ? /sealedsecret\/web Synced/ : /not synced: ErrUnsealFailed/);
     await env.kube.remove('bitnami.com/v1alpha1', 'SealedSecret', ns, 'web');
+  }
+});
+
+/** Seals `name` with the golden certificate into a file; returns the path. */
+async function sealBitnami(name: string, extra = ''): Promise<string> {
+  const file = join(env.dir, `${name}.yaml`);
+  const r = await env.cli(['seal', '--cert', join(FIX, 'golden-cert.pem'), '-w', file], {input: secretYaml(name, ns, {k: canary(), user: 'app'})});
+  assert.equal(r.code, 0, r.stderr);
+  if (extra) writeFileSync(file, readFileSync(file, 'utf8') + extra);
+  return file;
+}
+
+test('apply of a Bitnami SealedSecret succeeds by the Secret the controller owns when it writes no status (before v0.17.0), or none for a re-sealed object', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return; // a real cluster answers with the Bitnami controller it runs, in its own configuration
+  for (const knobs of [{updateStatus: false}, {statusOnlyOnChange: true}]) {
+    const stop = server.bitnamiController(knobs);
+    try {
+      const name = `quiet-${knobs.updateStatus === false ? 'nostatus' : 'onchange'}`;
+      const file = await sealBitnami(name);
+      const first = await env.cli(['apply', file, '--timeout', '5s']);
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      // Re-sealed values: a new generation, for which a controller that writes status only when Synced flips says nothing.
+      const again = await sealBitnami(name);
+      const second = await env.cli(['apply', again, '--timeout', '5s']);
+      assert.equal(second.code, 0, second.stdout + second.stderr);
+      assert.equal((await env.kube.get('bitnami.com/v1alpha1', 'SealedSecret', ns, name)).metadata.generation, 2);
+      assert.match(second.stdout, new RegExp(`sealedsecret/${name} (Synced|unsealed: the controller wrote Secret ${name})`));
+      for (const r of [first, second]) assert.doesNotMatch(r.stdout + r.stderr, /CANARY-/);
+    } finally {
+      stop();
+    }
+  }
+});
+
+test('apply waits through a first Synced=False that the controller retries, and fails on a lasting one at the timeout, naming the reason', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  let stop = server.bitnamiController({failFirst: true, delayMs: 200});
+  try {
+    const ok = await env.cli(['apply', await sealBitnami('flaky'), '--timeout', '10s']);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /sealedsecret\/flaky Synced/);
+  } finally {
+    stop();
+  }
+  stop = server.bitnamiController({failAlways: true});
+  try {
+    const started = Date.now();
+    const bad = await env.cli(['apply', await sealBitnami('broken'), '--timeout', '2s']);
+    assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+    assert.ok(Date.now() - started >= 2000, 'waited for the timeout');
+    assert.match(bad.stdout + bad.stderr, /not synced: ErrUnsealFailed \(no key could decrypt secret/);
+  } finally {
+    stop();
+  }
+});
+
+test('apply never sends the file\'s status: a stale Synced=True in the file is not taken for the controller\'s word', async (t) => {
+  const server = needsTestServer(t, env);
+  if (!server) return;
+  // A CRD without the status subresource (as Bitnami's before v0.13) stores whatever status a write carries.
+  server.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: false});
+  const stop = server.bitnamiController({failAlways: true, updateStatus: false});
+  try {
+    const file = await sealBitnami('stale', 'status:\n  observedGeneration: 7\n  conditions:\n  - type: Synced\n    status: "True"\n');
+    const r = await env.cli(['apply', file, '--timeout', '2s']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /did not report Synced nor write Secret stale within 2s/);
+    assert.equal((await env.kube.get('bitnami.com/v1alpha1', 'SealedSecret', ns, 'stale')).status, undefined);
+  } finally {
+    stop();
+    server.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
   }
 });
 

@@ -36,6 +36,8 @@ export interface ApiContext {
   requests: RequestRecord[];
   watches: Set<ServerResponse>;
   hostPort: () => string;
+  /** Kind → milliseconds by which watch events of that kind are delivered late. */
+  watchDelays: Map<string, number>;
 }
 
 const PUBLIC = new Set(['/version', '/healthz', '/livez', '/readyz']);
@@ -350,7 +352,7 @@ export class Api {
     serveWatch(this.c.store, res, {
       type: t, namespace, labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector'), t.fieldSelectors, t.kind),
       resourceVersion: q.get('resourceVersion') ?? undefined, timeoutSeconds: timeout ? Number(timeout) : undefined,
-      bookmarks: q.get('allowWatchBookmarks') === 'true', render: (o) => this.render(t, o),
+      bookmarks: q.get('allowWatchBookmarks') === 'true', render: (o) => this.render(t, o), delayMs: () => this.c.watchDelays.get(t.kind) ?? 0,
     }, this.c.watches);
   }
 
@@ -370,7 +372,8 @@ export class Api {
       const target = clone(applied);
       target.metadata = {...target.metadata, name};
       if (t.namespaced) target.metadata.namespace = namespace;
-      const result = serverSideApply(current ? this.render(t, current) : undefined, target, manager, q.get('force') === 'true', apiVersionOf(t), subresource === 'status');
+      // Without a status subresource, status is an ordinary field of the main resource.
+      const result = serverSideApply(current ? this.render(t, current) : undefined, target, manager, q.get('force') === 'true', apiVersionOf(t), subresource === 'status' || !t.status);
       if (result.conflicts.length > 0) throw applyConflict(t, name!, result.conflicts);
       if (!current) {
         if (subresource) throw errors.notFound(t, name!);

@@ -1,7 +1,8 @@
 // An in-process Kubernetes API server for tests: real HTTPS on 127.0.0.1 that kubectl and
 // @kubernetes/client-node talk to as to a cluster. Module map: registry (types), store (objects,
 // resourceVersions, history), objects (write semantics), api (HTTP), patch/apply (PATCH
-// formats), selectors, watch, auth, faults, proxy, rollout, discovery, tables, certs, kubeconfig.
+// formats), selectors, watch, auth, faults, proxy, rollout, bitnami (a fake sealed-secrets
+// controller), discovery, tables, certs, kubeconfig. Knobs are described in README.md.
 import {randomBytes} from 'node:crypto';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {createServer, type Server} from 'node:https';
@@ -10,11 +11,13 @@ import type {AddressInfo} from 'node:net';
 import {join} from 'node:path';
 import {parseManifests} from '../../src/manifests/parse.js';
 import {Api, type BeforeWrite, type RequestRecord} from './api.js';
+import {runWorkloadPods} from './pods.js';
+import {runBitnamiController, type BitnamiOptions} from './bitnami.js';
 import {Auth, type DenyRule, type Identity, type SarCallback} from './auth.js';
 import {CA_PEM, clientCertFor, SERVER_CERT, SERVER_KEY} from './certs.js';
 import {Faults, type Fault} from './faults.js';
 import {writeKubeconfigFile} from './kubeconfig.js';
-import {Objects} from './objects.js';
+import {Objects, type Mutator} from './objects.js';
 import {Proxies, type ProxyHandler} from './proxy.js';
 import {Registry, type ResourceType} from './registry.js';
 import {Rollouts} from './rollout.js';
@@ -22,6 +25,8 @@ import {clone, Store} from './store.js';
 
 export type {Identity, DenyRule} from './auth.js';
 export type {Fault} from './faults.js';
+export type {Mutator} from './objects.js';
+export type {BitnamiOptions} from './bitnami.js';
 export type {ProxyRequest, ProxyResponse} from './proxy.js';
 
 export interface StartOptions {
@@ -53,6 +58,14 @@ export interface TestServer {
   fault(f: Fault): () => void;
   clearFaults(): void;
   beforeWrite(fn: BeforeWrite): () => void;
+  /** A mutating admission hook on every API write of `kind` (see README.md); returns its removal. */
+  mutate(kind: string, fn: Mutator): () => void;
+  /** Delivers watch events of `kind` `ms` late (0: on time again), see README.md. */
+  watchDelay(kind: string, ms: number): void;
+  /** Runs a fake Bitnami sealed-secrets controller (bitnami.ts, README.md); returns its stop. */
+  bitnamiController(o?: BitnamiOptions): () => void;
+  /** StatefulSets and DaemonSets keep pods, honouring OnDelete and partitions (pods.ts, README.md); returns its stop. */
+  workloadPods(): () => void;
   readonly requests: RequestRecord[];
   /** TLS connections accepted so far (a client that pools its connections opens few). */
   readonly connections: number;
@@ -89,8 +102,10 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
   const beforeWrites: BeforeWrite[] = [];
   const requests: RequestRecord[] = [];
   const watches = new Set<ServerResponse>();
+  const watchDelays = new Map<string, number>();
+  const stops: Array<() => void> = [];
   let hostPort = '127.0.0.1:0';
-  const api = new Api({reg, store, objects, auth, faults, proxies, beforeWrite: beforeWrites, requests, watches, hostPort: () => hostPort});
+  const api = new Api({reg, store, objects, auth, faults, proxies, beforeWrite: beforeWrites, requests, watches, hostPort: () => hostPort, watchDelays});
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) objects.ensureNamespace(ns);
 
@@ -223,9 +238,36 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
         if (i >= 0) beforeWrites.splice(i, 1);
       };
     },
+    mutate(kind, fn) {
+      const k = typeByName(kind).kind;
+      const hook: Mutator = (op, obj, sub) => {
+        if (obj?.kind === k) fn(op, obj, sub);
+      };
+      objects.mutators.push(hook);
+      return () => {
+        const i = objects.mutators.indexOf(hook);
+        if (i >= 0) objects.mutators.splice(i, 1);
+      };
+    },
+    watchDelay(kind, ms) {
+      const k = typeByName(kind).kind;
+      if (ms > 0) watchDelays.set(k, ms);
+      else watchDelays.delete(k);
+    },
+    bitnamiController: (o = {}) => {
+      const stop = runBitnamiController(reg, store, objects, o);
+      stops.push(stop);
+      return stop;
+    },
+    workloadPods: () => {
+      const stop = runWorkloadPods(reg, store, objects, opts.rolloutStepMs ?? 50);
+      stops.push(stop);
+      return stop;
+    },
     close() {
       closed ??= new Promise<void>((resolve) => {
         rollouts.close();
+        for (const stop of stops) stop();
         for (const w of watches) w.end();
         watches.clear();
         server.close(() => resolve());

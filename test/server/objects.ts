@@ -11,6 +11,13 @@ import {errors} from './status.js';
 import {clone, Store} from './store.js';
 import {applyDefaults, validate} from './validate.js';
 
+/**
+ * A mutating admission hook (a webhook, Kyverno, Gatekeeper's AssignMetadata): changes the object
+ * in place before it is stored. As in kube-apiserver since 1.18 (kubernetes/kubernetes#87671),
+ * it runs after managedFields were computed, so what it adds is owned by no field manager.
+ */
+export type Mutator = (op: 'CREATE' | 'UPDATE', obj: any, subresource?: 'status') => void;
+
 export interface WriteOptions {
   dryRun?: boolean;
   /** fieldManager for managedFields. */
@@ -46,6 +53,7 @@ function sameContent(a: any, b: any): boolean {
 
 export class Objects {
   rollouts: Rollouts | undefined;
+  readonly mutators: Mutator[] = [];
 
   constructor(readonly reg: Registry, readonly store: Store) {}
 
@@ -88,6 +96,7 @@ export class Objects {
     if (t.kind === 'CustomResourceDefinition') obj.status = crdStatus(obj);
     if (opts.direct && t.builtin && ROLLOUT_KINDS.has(t.kind) && obj.status === undefined) obj.status = settledStatus(t.kind, obj);
     if (!opts.keepManagedFields && (!opts.direct || !md.managedFields)) recordUpdate(undefined, obj, opts.manager ?? 'unknown', obj.apiVersion, !t.status);
+    if (!opts.direct) for (const m of this.mutators) m('CREATE', obj);
     if (opts.dryRun) return obj;
     const stored = this.store.put(t, obj);
     if (t.kind === 'CustomResourceDefinition') this.registerFromCRD(stored);
@@ -129,6 +138,9 @@ export class Objects {
       md.creationTimestamp = old.metadata.creationTimestamp;
       if (old.metadata.generation !== undefined) md.generation = old.metadata.generation;
       else delete md.generation;
+      // Only a delete sets deletionTimestamp; an update cannot add or remove it.
+      if (old.metadata.deletionTimestamp) md.deletionTimestamp = old.metadata.deletionTimestamp;
+      else delete md.deletionTimestamp;
       if (!opts.keepManagedFields && (!opts.direct || !md.managedFields)) md.managedFields = old.metadata.managedFields;
       if (t.status && !opts.direct) next.status = clone(old.status);
       if (next.status === undefined) delete next.status;
@@ -138,9 +150,18 @@ export class Objects {
     applyDefaults(t, next);
     if (!opts.direct) validate(t, next, old);
     if (t.generation && !deepEqual(specOf(t, old), specOf(t, next))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
-    if (!opts.keepManagedFields && (!opts.direct || !input.metadata?.managedFields)) recordUpdate(old, next, opts.manager ?? 'unknown', next.apiVersion, !t.status, opts.subresource);
+    // A direct write that carries back the managedFields it read is recorded like any update, as
+    // kube-apiserver ignores unchanged managedFields in a request.
+    const keptFields = input.metadata?.managedFields && !deepEqual(input.metadata.managedFields, old.metadata.managedFields);
+    if (!opts.keepManagedFields && (!opts.direct || !keptFields)) recordUpdate(old, next, opts.manager ?? 'unknown', next.apiVersion, !t.status, opts.subresource);
+    if (!opts.direct) for (const m of this.mutators) m('UPDATE', next, opts.subresource);
     if (sameContent(old, next)) return clone(old);
     if (opts.dryRun) return next;
+    // The last finalizer of an object being deleted is gone: the object goes now.
+    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length)) {
+      this.store.put(t, next);
+      return this.finishDelete(t, old, namespace, name!, false);
+    }
     const stored = this.store.put(t, next);
     if (t.kind === 'CustomResourceDefinition') this.registerFromCRD(stored);
     if (!opts.direct && t.builtin && ROLLOUT_KINDS.has(t.kind) && stored.metadata.generation !== old.metadata.generation) this.rollouts?.start(t.kind, stored);
@@ -156,6 +177,26 @@ export class Objects {
       throw errors.conflict(t, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
     }
     if (opts.dryRun) return clone(old);
+    const foreground = opts.propagationPolicy === 'Foreground';
+    const finalizers: string[] = (old.metadata.finalizers ?? []).filter((f: string) => f !== 'foregroundDeletion');
+    if (finalizers.length > 0 || (foreground && !old.metadata.deletionTimestamp)) {
+      // Finalizers hold the object, marked with a deletionTimestamp, until they are removed
+      // (metav1.ObjectMeta). Foreground deletion removes the dependents first, as the garbage
+      // collector does under its foregroundDeletion finalizer.
+      const marked = clone(old);
+      marked.metadata.deletionTimestamp ??= now();
+      marked.metadata.deletionGracePeriodSeconds ??= 0;
+      marked.metadata.finalizers = [...finalizers, ...(foreground ? ['foregroundDeletion'] : [])];
+      this.store.put(t, marked);
+      if (!foreground) return clone(marked);
+      this.collectDependents(old.metadata.uid, false);
+      marked.metadata.finalizers = finalizers;
+      if (finalizers.length > 0) return clone(this.store.put(t, marked));
+    }
+    return this.finishDelete(t, old, namespace, name, opts.propagationPolicy === 'Orphan');
+  }
+
+  private finishDelete(t: ResourceType, old: any, namespace: string | undefined, name: string, orphan: boolean): any {
     const gone = this.store.delete(t, namespace, name);
     if (t.kind === 'Namespace' && t.builtin) {
       for (const {key, object} of [...this.store.everything()]) {
@@ -171,7 +212,7 @@ export class Objects {
         this.reg.unregister(spec.group, v.name, spec.names.plural);
       }
     }
-    this.collectDependents(old.metadata.uid, opts.propagationPolicy === 'Orphan');
+    this.collectDependents(old.metadata.uid, orphan);
     return gone;
   }
 

@@ -17,6 +17,11 @@ export interface WatchParams {
   bookmarks: boolean;
   /** Renders a stored object as the client's version sees it. */
   render: (o: any) => any;
+  /**
+   * Delivers each event this much later (order kept). Separate watches are separate streams, so a
+   * client can see a change of one resource before an earlier change of another; this makes it so.
+   */
+  delayMs?: () => number;
 }
 
 export function serveWatch(store: Store, res: ServerResponse, p: WatchParams, open: Set<ServerResponse>): void {
@@ -25,8 +30,14 @@ export function serveWatch(store: Store, res: ServerResponse, p: WatchParams, op
     !!o && (p.namespace === undefined || o.metadata?.namespace === p.namespace) && matchLabels(p.labels, o.metadata?.labels) && matchFields(p.fields, o);
   res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private'});
   res.flushHeaders();
+  const write = (line: string): void => {
+    if (!res.writableEnded) res.write(line);
+  };
   const send = (type: string, object: any): void => {
-    if (!res.writableEnded) res.write(JSON.stringify({type, object}) + '\n');
+    const line = JSON.stringify({type, object}) + '\n';
+    const delay = p.delayMs?.() ?? 0;
+    if (delay > 0) setTimeout(() => write(line), delay);
+    else write(line);
   };
   const onEvent = (e: StoreEvent): void => {
     if (e.key !== key) return;

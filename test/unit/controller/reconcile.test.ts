@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {reconcile, failureReason, MANAGED_ANNOTATION} from '../../../src/controller/reconcile.js';
+import {reconcile, failureReason, FIELD_MANAGER, MANAGED_ANNOTATION} from '../../../src/controller/reconcile.js';
 import {b64, canary, keyPair, sealed} from './fixtures.js';
 
 const kp = keyPair();
@@ -44,7 +44,38 @@ test('a changed sealed value updates the owned Secret in place, with its resourc
   assert.equal(r.action, 'update');
   assert.deepEqual(r.secret.data, {password: b64(c2), extra: b64('v')});
   assert.equal(r.secret.metadata!.resourceVersion, '7');
-  assert.equal(r.secret.metadata!.labels, undefined, 'labels follow the template exactly');
+  assert.deepEqual(r.secret.metadata!.labels, {stale: 'x'}, 'a label the controller never set is not its to remove');
+});
+
+/** managedFields as the API server records an update by `manager` that set these labels. */
+const managedBy = (manager: string, labels: string[], annotations: string[] = []) => ({
+  manager, operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1',
+  fieldsV1: {'f:metadata': {'f:labels': Object.fromEntries(labels.map((l) => [`f:${l}`, {}])), ...(annotations.length ? {'f:annotations': Object.fromEntries(annotations.map((a) => [`f:${a}`, {}]))} : {})}},
+});
+
+test('labels and annotations others added (a policy, another controller) are kept, and their presence is no reason to write', () => {
+  const s = sealed(kp, {name: 'db', namespace: 'payments', values: {password: canary()}, labels: {app: 'api'}, annotations: {team: 'core'}});
+  const created = reconcile(s, [kp], undefined);
+  assert.ok(created.ok);
+  const existing = {...created.secret, metadata: {...created.secret.metadata, resourceVersion: '7',
+    labels: {app: 'api', 'policy.example/owner': 'platform'}, annotations: {team: 'core', 'other.example/seen': 'yes'},
+    managedFields: [managedBy(FIELD_MANAGER, ['app'], ['team'])]}};
+  const r = reconcile(s, [kp], existing);
+  assert.ok(r.ok);
+  assert.equal(r.action, 'none');
+});
+
+test('a label the template stops setting is removed when this controller set it, and one it sets is overwritten', () => {
+  const s = sealed(kp, {name: 'db', namespace: 'payments', values: {password: canary()}, labels: {tier: 'db'}});
+  const created = reconcile(s, [kp], undefined);
+  assert.ok(created.ok);
+  const existing = {...created.secret, metadata: {...created.secret.metadata, resourceVersion: '7',
+    labels: {app: 'api', tier: 'web', 'policy.example/owner': 'platform'},
+    managedFields: [managedBy(FIELD_MANAGER, ['app', 'tier']), managedBy('kyverno', ['policy.example/owner'])]}};
+  const r = reconcile(s, [kp], existing);
+  assert.ok(r.ok);
+  assert.equal(r.action, 'update');
+  assert.deepEqual(r.secret.metadata!.labels, {tier: 'db', 'policy.example/owner': 'platform'});
 });
 
 test('an immutable Secret, or one whose type changes, is replaced rather than updated', () => {

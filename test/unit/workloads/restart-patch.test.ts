@@ -57,3 +57,25 @@ test("rfc3339 is Go's time.RFC3339: whole seconds and a zone", () => {
   assert.match(s, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
   assert.equal(Date.parse(s), Date.parse('2024-05-01T10:20:30Z'));
 });
+
+const entry = (manager: string, time: string, fields: Record<string, unknown>) => ({manager, operation: 'Update', apiVersion: 'v1', time, fieldsType: 'FieldsV1', fieldsV1: fields});
+
+test('the Secret version follows its data: a later metadata-only edit by another manager does not move it', () => {
+  const secret = {apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', uid: 'u1', resourceVersion: '40', managedFields: [
+    entry('kubectl-create', '2026-01-01T10:00:00Z', {'f:data': {'f:password': {}}, 'f:type': {}}),
+    entry('kubectl-label', '2026-01-02T09:00:00Z', {'f:metadata': {'f:labels': {'f:team': {}}}}),
+  ]}, data: {password: 'c2VjcmV0'}};
+  assert.equal(secretVersion(secret), 'u1/data@2026-01-01T10:00:00Z/kubectl-create');
+  const relabelled = structuredClone(secret);
+  relabelled.metadata.resourceVersion = '41';
+  relabelled.metadata.managedFields[1].time = '2026-01-03T09:00:00Z';
+  assert.equal(secretVersion(relabelled), secretVersion(secret));
+  const rotated = structuredClone(relabelled);
+  rotated.metadata.managedFields.push(entry('rotator', '2026-01-04T00:00:00Z', {'f:data': {'f:password': {}}}));
+  assert.equal(secretVersion(rotated), 'u1/data@2026-01-04T00:00:00Z/rotator');
+  assert.ok(!secretVersion(rotated).includes('c2VjcmV0'));
+});
+
+test('without managedFields the version falls back to uid/resourceVersion', () => {
+  assert.equal(secretVersion({metadata: {uid: 'u1', resourceVersion: '7'}}), 'u1/7');
+});

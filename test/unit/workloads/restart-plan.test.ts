@@ -46,3 +46,29 @@ test('results read like kubectl: kind.group/name', () => {
   assert.equal(resultLine(r, false), 'cronjob.batch/nightly: picks up the new value on its next run');
   assert.equal(resultLine({...r, kind: 'Deployment', apiVersion: 'apps/v1', action: 'up-to-date', reason: 'already running the current version'}, false), 'deployment.apps/nightly skipped: already running the current version');
 });
+
+const podOf = (name: string): KubeObject => ({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace: 'ns', ownerReferences: [{kind: 'StatefulSet', name: 'w', uid: 'u', controller: true}]}});
+
+test('an OnDelete StatefulSet or DaemonSet is not restarted by a patch: its pods are named for deletion', () => {
+  for (const kind of ['StatefulSet', 'DaemonSet']) {
+    const w = workload(kind, {updateStrategy: {type: 'OnDelete'}});
+    const p = planWorkload(w, secretReferences(w), 'db', 'uid-1/7', {}, [podOf('w-1'), podOf('w-0'), podOf('w-10')]);
+    assert.equal(p.action, 'delete-pods');
+    assert.deepEqual(p.pods, ['w-0', 'w-1', 'w-10']);
+    assert.match(p.reason, /updateStrategy OnDelete: its pods are replaced only when deleted: delete pod w-0, pod w-1, pod w-10 to restart \(or pass --delete-pods\)/);
+    const forced = planWorkload(w, secretReferences(w), 'db', 'uid-1/7', {deletePods: true}, [podOf('w-0')]);
+    assert.equal(forced.action, 'restart');
+    assert.deepEqual(forced.pods, ['w-0']);
+  }
+});
+
+test('a partitioned StatefulSet names only the pods below the partition; a partition of 0 rolls as usual', () => {
+  const w = workload('StatefulSet', {replicas: 4, updateStrategy: {type: 'RollingUpdate', rollingUpdate: {partition: 2}}});
+  const pods = ['w-0', 'w-1', 'w-2', 'w-3'].map(podOf);
+  const p = planWorkload(w, secretReferences(w), 'db', 'uid-1/7', {}, pods);
+  assert.equal(p.action, 'delete-pods');
+  assert.deepEqual(p.pods, ['w-0', 'w-1']);
+  const rolling = workload('StatefulSet', {updateStrategy: {type: 'RollingUpdate', rollingUpdate: {partition: 0}}});
+  assert.equal(planWorkload(rolling, secretReferences(rolling), 'db', 'uid-1/7', {}, pods).action, 'restart');
+  assert.equal(planWorkload(rolling, secretReferences(rolling), 'db', 'uid-1/7', {}, pods).pods, undefined);
+});
