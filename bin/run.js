@@ -3,8 +3,9 @@
 // Written to parse on any Node: on a Node older than 22 it re-runs itself with the Node 24
 // that `npm ci` put in node_modules (the pinned `node` dev dependency), so a checkout
 // works as written on machines whose Node is 20.
-import {spawnSync} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {existsSync, realpathSync} from 'node:fs';
+import {constants} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -18,13 +19,33 @@ if (major < 22) {
       'Install Node 22 or 24, or run `npm ci` in the kubectl-secret checkout to get a pinned Node.\n');
     process.exit(2);
   }
-  const res = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: {...process.env, KUBECTL_SECRET_REEXEC: '1'},
-  });
-  if (res.signal) process.kill(process.pid, res.signal);
-  process.exit(res.status ?? 1);
+  reexec(pinned);
 } else {
   const {execute} = await import('@oclif/core');
   await execute({dir: import.meta.url});
+}
+
+/**
+ * Runs this script under `node` and becomes a transparent wrapper around it: the signals a
+ * supervisor or a terminal sends us reach the child (a `controller run` must stop when its
+ * launcher is told to), and we exit with the child's status, 128+N when signal N killed it, as
+ * a shell reports it.
+ */
+function reexec(node) {
+  const child = spawn(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: {...process.env, KUBECTL_SECRET_REEXEC: '1'},
+  });
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2']) {
+    process.on(sig, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    });
+  }
+  child.on('error', (err) => {
+    process.stderr.write(`error: cannot run ${node}: ${err.message}\nrun \`npm ci\` in the kubectl-secret checkout again\n`);
+    process.exit(2);
+  });
+  child.on('exit', (code, signal) => {
+    process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : code ?? 1);
+  });
 }
