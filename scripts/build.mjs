@@ -124,6 +124,17 @@ const result = await build({
   banner: {js: "import{createRequire as __ksRequire}from'node:module';const require=__ksRequire(import.meta.url);"},
   plugins: [oclifLite, namedCommonJs, usedEsm],
 });
+// `import(variable)` is left as it is, relative to the chunk's own folder, where nothing is:
+// every dynamic import must name its module literally for the bundle to carry it.
+for (const [file, out] of Object.entries(result.metafile.outputs)) {
+  if (!file.endsWith('.js')) continue;
+  const text = readFileSync(join(root, file), 'utf8');
+  const bad = text.match(/\bimport\((?!["'`])[^)]{0,40}/);
+  if (bad) {
+    const sources = Object.keys(out.inputs).filter((i) => !i.includes('node_modules')).join(', ');
+    throw new Error(`${file}: a dynamic import without a literal path (${bad[0]}…), from one of ${sources}; write import('./literal/path.js')`);
+  }
+}
 writeFileSync(`${outdir}/meta.json`, JSON.stringify(result.metafile));
 writeFileSync(`${outdir}/package.json`, '{"type": "module"}\n');
 if (process.env.KUBECTL_SECRET_BUILD_VERBOSE) {
