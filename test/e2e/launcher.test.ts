@@ -27,6 +27,16 @@ function oldNode(): string | undefined {
 }
 
 const OLD_NODE = oldNode();
+/** Everything a test started, killed after the file whatever the outcome: a leftover keeps the runner waiting. */
+const launched: (ChildProcess | number)[] = [];
+after(() => {
+  for (const p of launched) {
+    try {
+      if (typeof p === 'number') process.kill(p, 'SIGKILL');
+      else p.kill('SIGKILL');
+    } catch {}
+  }
+});
 const PINNED = join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node');
 
 function childrenOf(pid: number): number[] {
@@ -71,8 +81,17 @@ async function launch(args: string[], env: Record<string, string> = {}, ready?: 
   launcher.stderr!.on('data', (d) => (err += d));
   launcher.stdout!.resume();
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((r) => launcher.on('exit', (code, signal) => r({code, signal})));
-  const child = await waitFor('the pinned node child', () => childrenOf(launcher.pid!)[0]);
-  assert.equal(readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0')[0], PINNED, 'the launcher re-ran itself under the pinned Node');
+  launched.push(launcher);
+  // Between fork and exec the child still shows the launcher's own command line.
+  const cmdline = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    } catch {
+      return undefined;
+    }
+  };
+  const child = await waitFor('the launcher to re-run itself under the pinned Node', () => childrenOf(launcher.pid!).find((pid) => cmdline(pid) === PINNED));
+  launched.push(child);
   if (ready) await waitFor('the command to start', () => ready(err));
   return {launcher, child, stderr: () => err, exited};
 }
