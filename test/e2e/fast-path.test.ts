@@ -137,7 +137,8 @@ const cases = (): Case[] => [
   {args: ['list', '--request-timeout', 'soon'], cluster: true, fast: true},
 ];
 
-test('every argv gives oclif\'s own stdout, stderr and exit status, and the path that answered is the expected one', async () => {
+// About 80 whole CLI runs: minutes on a loaded 2-core machine, hence its own time limit.
+test('every argv gives oclif\'s own stdout, stderr and exit status, and the path that answered is the expected one', {timeout: 600_000}, async () => {
   for (const c of cases()) {
     if (c.cluster && !env.server) continue; // their objects are made on the test server
     const o = {input: c.input, cwd: c.cwd ? join(dir, c.cwd) : dir};

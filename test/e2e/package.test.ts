@@ -143,7 +143,7 @@ async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT): Prom
   }
 }
 
-test('offline commands and the hook load neither oclif, the Kubernetes client, prompts, git or HTTP', async () => {
+test('offline commands load neither oclif, the Kubernetes client, prompts, simple-git nor HTTP; the hook loads simple-git and no more', async () => {
   const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\nstringData:\n  k: v\n';
   const version = await packagesLoaded(['--version']);
   for (const heavy of [...HEAVY, 'yaml', 'tweetnacl']) assert.ok(!version.has(heavy), `--version loads ${heavy}`);
@@ -160,6 +160,7 @@ test('offline commands and the hook load neither oclif, the Kubernetes client, p
     writeFileSync(join(repo, 'a.yaml'), secret);
     execFileSync('git', ['add', 'a.yaml'], {cwd: repo});
     const staged = await packagesLoaded(['scan', '--staged'], '', repo);
+    assert.ok(staged.has('simple-git'), 'scan --staged asks git through simple-git');
     for (const heavy of HEAVY.filter((h) => h !== 'simple-git')) assert.ok(!staged.has(heavy), `scan --staged loads ${heavy}`);
   } finally {
     rmSync(repo, {recursive: true, force: true});
