@@ -3,9 +3,7 @@
 // Written to parse on any Node: on a Node older than 22 it re-runs itself with the Node 24
 // that `npm ci` put in node_modules (the pinned `node` dev dependency), so a checkout
 // works as written on machines whose Node is 20.
-import {spawn} from 'node:child_process';
 import {existsSync, readFileSync, realpathSync} from 'node:fs';
-import {constants} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
@@ -19,7 +17,7 @@ if (major < 22) {
       'Install Node 22 or 24, or run `npm ci` in the kubectl-secret checkout to get a pinned Node.\n');
     process.exit(2);
   }
-  reexec(pinned);
+  await reexec(pinned);
 } else {
   // V8's compile cache (Node >= 22.1): the second run of a command skips compiling what it loads.
   (await import('node:module')).enableCompileCache?.();
@@ -44,7 +42,9 @@ if (major < 22) {
  * launcher is told to), and we exit with the child's status, 128+N when signal N killed it, as
  * a shell reports it.
  */
-function reexec(node) {
+async function reexec(node) {
+  // Loaded here: the usual path (Node >= 22) never spawns, and every module counts at start-up.
+  const [{spawn}, {constants}] = await Promise.all([import('node:child_process'), import('node:os')]);
   const child = spawn(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: {...process.env, KUBECTL_SECRET_REEXEC: '1'},
