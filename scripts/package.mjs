@@ -6,6 +6,9 @@
 //   node scripts/package.mjs                        every platform we can build here, into build/
 //   node scripts/package.mjs --platform linux/amd64 only that one (repeatable)
 //   node scripts/package.mjs --out DIR              into DIR; the repository's manifests stay as they are
+//   node scripts/package.mjs --platform darwin/arm64 --node PATH
+//                                                   with this Node binary (official, NODE_VERSION) for the
+//                                                   one platform given; how macOS jobs build (docs/install.md)
 //
 // Needs `npm run build` first (it bundles dist/). Node binaries come from the npm registry.
 import {createHash} from 'node:crypto';
@@ -22,13 +25,15 @@ import {injectBlob, writeBlob} from './package/sea.mjs';
 import {tarGz} from './package/tar.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const {values: opts} = parseArgs({options: {platform: {type: 'string', multiple: true}, out: {type: 'string'}}});
+const {values: opts} = parseArgs({options: {platform: {type: 'string', multiple: true}, out: {type: 'string'}, node: {type: 'string'}}});
+if (opts.node && opts.platform?.length !== 1) throw new Error('--node PATH needs exactly one --platform');
 const out = resolve(opts.out ?? join(root, 'build'));
 const writeRepoManifests = opts.out === undefined;
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const log = (line) => process.stderr.write(`package: ${line}\n`);
 
-const buildable = PLATFORMS.filter((p) => p.nodePackage);
+const buildable = PLATFORMS.filter((p) => p.nodePackage || (opts.node && opts.platform.includes(platformKey(p))));
+const nodeFor = (p) => (opts.node && opts.platform.includes(platformKey(p)) ? resolve(opts.node) : nodeBinary(p, NODE_VERSION, cacheDir));
 const wanted = opts.platform ?? buildable.map(platformKey);
 for (const key of wanted) {
   if (!buildable.some((p) => platformKey(p) === key)) {
@@ -49,7 +54,7 @@ const cacheDir = join(root, 'build', 'node-cache');
 const host = buildable.find((p) => platformKey(p) === hostKey());
 let generator;
 try {
-  generator = host ? nodeBinary(host, NODE_VERSION, cacheDir) : undefined;
+  generator = host ? nodeFor(host) : undefined;
 } catch (err) {
   log(`could not fetch ${host.nodePackage}@${NODE_VERSION}: ${err.message}`);
 }
@@ -70,7 +75,7 @@ for (const p of buildable.filter((x) => wanted.includes(platformKey(x)))) {
   const key = platformKey(p);
   let node;
   try {
-    node = nodeBinary(p, NODE_VERSION, cacheDir);
+    node = nodeFor(p);
   } catch (err) {
     if (opts.platform) throw err;
     log(`skipping ${key}: could not fetch ${p.nodePackage}@${NODE_VERSION} (${err.message}); its sha256 stays as it was`);

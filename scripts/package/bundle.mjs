@@ -2,8 +2,10 @@
 // esbuild follows the `await import('../src/…')` calls in commands because their paths are
 // literals, so lazily loaded modules end up in the bundle and are still evaluated lazily.
 import {readFile} from 'node:fs/promises';
+import {dirname, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {usedEsm} from '../esbuild-plugins.mjs';
 
 const MODULES_KEY = "Symbol.for('kubectl-secret.sea-modules')";
 
@@ -39,6 +41,25 @@ const oclifModuleLoader = {
   },
 };
 
+// The fast path (src/cli/fast.ts) runs the command classes compiled against
+// src/cli/oclif-lite.ts, as scripts/build.mjs does for npm. Here both worlds share one bundle:
+// fast.js and every module of dist/commands reached from it are loaded a second time in the
+// "lite" namespace, where @oclif/core is the lite module; src/ stays shared between the two.
+const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
+const liteModule = `${distDir}src${sep}cli${sep}oclif-lite.js`;
+const liteCommands = {
+  name: 'lite-commands',
+  setup(b) {
+    b.onResolve({filter: /cli\/fast\.js$/}, (args) => (args.namespace === 'file' ? {path: resolve(args.resolveDir, args.path), namespace: 'lite'} : undefined));
+    b.onResolve({filter: /^@oclif\/core$/, namespace: 'lite'}, () => ({path: liteModule}));
+    b.onResolve({filter: /^\./, namespace: 'lite'}, (args) => {
+      const path = resolve(args.resolveDir, args.path);
+      return path.startsWith(`${distDir}commands${sep}`) ? {path, namespace: 'lite'} : {path};
+    });
+    b.onLoad({filter: /.*/, namespace: 'lite'}, async (args) => ({contents: await readFile(args.path, 'utf8'), resolveDir: dirname(args.path), loader: 'js'}));
+  },
+};
+
 /** Writes the bundle to `outfile`; returns esbuild's metafile for size reports. */
 export async function bundle(outfile) {
   const result = await build({
@@ -53,7 +74,9 @@ export async function bundle(outfile) {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    plugins: [oclifModuleLoader],
+    // oclif requires typescript only to run .ts sources in development, which a SEA never does.
+    external: ['typescript'],
+    plugins: [oclifModuleLoader, liteCommands, usedEsm],
   });
   return result.metafile;
 }

@@ -23,13 +23,18 @@ export function writeBlob(generator, bundlePath, blobPath, configPath, useCodeCa
 }
 
 export async function injectBlob(nodeBinary, blob, output, os) {
+  // A macOS binary changed after signing is killed on Apple Silicon: drop the signature, inject,
+  // sign again (ad hoc), which only macOS's codesign can do.
+  if (os === 'darwin' && process.platform !== 'darwin') throw new Error('darwin binaries are built on macOS (codesign); see docs/install.md');
   copyFileSync(nodeBinary, output);
   chmodSync(output, 0o755);
+  if (os === 'darwin') execFileSync('codesign', ['--remove-signature', output], {stdio: 'inherit'});
   await inject(output, 'NODE_SEA_BLOB', blob, {
     sentinelFuse: FUSE,
     machoSegmentName: os === 'darwin' ? 'NODE_SEA' : undefined,
     overwrite: true,
   });
+  if (os === 'darwin') execFileSync('codesign', ['--sign', '-', output], {stdio: 'inherit'});
 }
 
 export const postjectVersion = () => createRequire(import.meta.url)('postject/package.json').version;

@@ -133,13 +133,11 @@ async function stage(root: string, f: SourceFile): Promise<void> {
   }
 }
 
-/** The module the lead's seal work provides; until it exists, --fix says so instead of failing obscurely. */
-const SEAL_MODULE = '../seal/in-place.js';
-
 export async function loadSealFileInPlace(): Promise<SealFileInPlace> {
   let mod: {sealFileInPlace?: unknown} | undefined;
   try {
-    mod = await import(SEAL_MODULE);
+    // A literal path, so the bundler (scripts/build.mjs) follows it into dist/fast.
+    mod = await import('../seal/in-place.js');
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('in-place')) throw error;

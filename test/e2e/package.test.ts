@@ -56,7 +56,7 @@ function run(cmd: string, args: string[], env: Record<string, string>, input = '
   });
 }
 
-test('krew-manifest.yaml is a krew plugin manifest for every platform krew installs', () => {
+test('krew-manifest.yaml is a krew plugin manifest; every platform it lists has a real sha256, none a placeholder', () => {
   const m = manifestAt(join(REPO_ROOT, 'krew-manifest.yaml'));
   assert.equal(m.apiVersion, 'krew.googlecontainertools.github.com/v1alpha2');
   assert.equal(m.kind, 'Plugin');
@@ -65,13 +65,17 @@ test('krew-manifest.yaml is a krew plugin manifest for every platform krew insta
   assert.match(m.spec.homepage, /^https:\/\//);
   for (const field of ['shortDescription', 'description', 'caveats']) assert.ok(String(m.spec[field] ?? '').trim(), `spec.${field} is empty`);
   const platforms: Platform[] = m.spec.platforms;
-  assert.deepEqual(platforms.map(keyOf).sort(), [...PLATFORMS].sort());
+  const keys = platforms.map(keyOf);
+  assert.ok(keys.includes('linux/amd64'), 'linux/amd64, built and tested here, is listed');
+  assert.equal(new Set(keys).size, keys.length, 'no platform twice');
+  for (const key of keys) assert.ok(PLATFORMS.includes(key), `${key} is not a platform we build`);
   for (const p of platforms) {
     const key = keyOf(p);
     assert.deepEqual(Object.keys(p.selector.matchLabels).sort(), ['arch', 'os'], key);
     assert.match(p.uri, /^https:\/\/\S+$/, key);
     assert.ok(p.uri.endsWith(`/v${VERSION}/${archiveName(key)}`), `${key}: ${p.uri}`);
     assert.match(p.sha256, /^[0-9a-f]{64}$/, key);
+    assert.doesNotMatch(p.sha256, /^0+$/, `${key}: a placeholder digest, which krew rejects at install`);
     assert.equal(p.bin, key.startsWith('windows/') ? 'kubectl-secret.exe' : 'kubectl-secret', key);
   }
 });
@@ -97,37 +101,70 @@ test('bare kubectl-secret prints the short overview; --help still prints every c
 });
 
 // Start-up: what an offline command loads decides how fast it starts (docs/performance.md).
-const HEAVY = ['@kubernetes/client-node', 'inquirer', '@inquirer', 'simple-git', 'undici'];
+const HEAVY = ['@kubernetes/client-node', 'inquirer', '@inquirer', 'simple-git', 'undici', '@oclif/core'];
 const LOAD_LOG = `import {registerHooks} from 'node:module';
 import {appendFileSync} from 'node:fs';
 registerHooks({load(url, ctx, next) { appendFileSync(process.env.KS_LOAD_LOG, url + '\\n'); return next(url, ctx); }});
 `;
+const packageOf = (path: string) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
 
-async function packagesLoaded(args: string[], input = ''): Promise<Set<string>> {
+/** The packages whose code a run loaded: from node_modules, or bundled in the dist/fast chunks it loaded (esbuild's metafile). */
+async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT): Promise<Set<string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ks-loads-'));
   try {
     const hook = join(dir, 'hook.mjs');
     const log = join(dir, 'loaded.txt');
     writeFileSync(hook, LOAD_LOG);
     writeFileSync(log, '');
-    const r = await run(process.execPath, ['--import', hook, join(REPO_ROOT, 'bin', 'run.js'), ...args], {...process.env as Record<string, string>, KS_LOAD_LOG: log, NO_COLOR: '1'}, input);
+    const r = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', hook, join(REPO_ROOT, 'bin', 'run.js'), ...args], {cwd, env: {...process.env, KS_LOAD_LOG: log, NO_COLOR: '1', DEBUG: ''}});
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.resume();
+      child.on('error', reject);
+      child.on('close', (code) => resolve({code: code ?? -1, stdout: '', stderr}));
+      child.stdin.end(input);
+    });
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
-    const names = readFileSync(log, 'utf8').split('\n').map((u) => u.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1]).filter((n): n is string => Boolean(n));
-    return new Set(names.map((n) => (n.startsWith('@inquirer/') ? '@inquirer' : n)));
+    const meta: {outputs: Record<string, {inputs: Record<string, unknown>}>} = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast', 'meta.json'), 'utf8'));
+    const names = new Set<string>();
+    for (const url of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+      const direct = packageOf(url);
+      if (direct) names.add(direct);
+      const m = url.match(/\/(dist\/fast\/.+\.js)$/);
+      for (const input of Object.keys(meta.outputs[m?.[1] ?? '']?.inputs ?? {})) {
+        const name = packageOf(input);
+        if (name) names.add(name);
+      }
+    }
+    return new Set([...names].map((n) => (n.startsWith('@inquirer/') ? '@inquirer' : n)));
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }
 }
 
-test('offline commands load neither the Kubernetes client, nor prompts, git or HTTP', async () => {
+test('offline commands load neither oclif, the Kubernetes client, prompts, simple-git nor HTTP; the hook loads simple-git and no more', async () => {
   const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\nstringData:\n  k: v\n';
   const version = await packagesLoaded(['--version']);
   for (const heavy of [...HEAVY, 'yaml', 'tweetnacl']) assert.ok(!version.has(heavy), `--version loads ${heavy}`);
+  const overview = await packagesLoaded([]);
+  for (const heavy of [...HEAVY, 'yaml', 'tweetnacl']) assert.ok(!overview.has(heavy), `the overview loads ${heavy}`);
   const seal = await packagesLoaded(['seal', '--cert', join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem')], secret);
-  assert.ok(seal.has('tweetnacl'), 'the hook saw no module: is it installed?');
+  assert.ok(seal.has('tweetnacl') && seal.has('yaml'), `the hook saw no bundled package (${[...seal].join(', ')}): is dist/fast/meta.json current?`);
   for (const heavy of HEAVY) assert.ok(!seal.has(heavy), `seal --cert loads ${heavy}`);
   const scanned = await packagesLoaded(['scan', join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem')]);
   for (const heavy of [...HEAVY, 'tweetnacl']) assert.ok(!scanned.has(heavy), `scan loads ${heavy}`);
+  const repo = mkdtempSync(join(tmpdir(), 'ks-loads-repo-'));
+  try {
+    execFileSync('git', ['init', '-q'], {cwd: repo});
+    writeFileSync(join(repo, 'a.yaml'), secret);
+    execFileSync('git', ['add', 'a.yaml'], {cwd: repo});
+    const staged = await packagesLoaded(['scan', '--staged'], '', repo);
+    assert.ok(staged.has('simple-git'), 'scan --staged asks git through simple-git');
+    for (const heavy of HEAVY.filter((h) => h !== 'simple-git')) assert.ok(!staged.has(heavy), `scan --staged loads ${heavy}`);
+  } finally {
+    rmSync(repo, {recursive: true, force: true});
+  }
 });
 
 let out: string | undefined;

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// `npm run build`, second step (after tsc): bundles the fast path that bin/run.js and
+// bin/kubectl_complete-secret load first (src/cli/fast.ts) into dist/fast/.
+//
+// - By entry point, not by file list: whatever commands/ and src/ grow, esbuild follows the
+//   imports from src/cli/fast.js (the command registry and, through each command's
+//   `await import('../src/…')`, its domain code).
+// - Code-split: every dynamic import becomes its own chunk, so a command loads only the code
+//   and the parts of its dependencies it uses (tree-shaken, one file each instead of hundreds).
+// - commands/ is compiled against src/cli/oclif-lite.js instead of @oclif/core, which is not in
+//   the bundle at all; oclif is loaded (from node_modules, with dist/commands) only when the
+//   fast path hands an argv over.
+//
+// dist/fast/meta.json is esbuild's metafile: test/e2e/package.test.ts reads it to tell which
+// packages each chunk a command loaded carries.
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+import {namedCommonJs, usedEsm} from './esbuild-plugins.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist/fast`;
+const lite = `${root}dist/src/cli/oclif-lite.js`;
+
+const oclifLite = {
+  name: 'oclif-lite',
+  setup(b) {
+    b.onResolve({filter: /^@oclif\/core$/}, () => ({path: lite}));
+    b.onResolve({filter: /^@oclif\//}, (args) => ({errors: [{text: `${args.path} imported by ${args.importer}: the fast path has only what src/cli/oclif-lite.ts provides`}]}));
+  },
+};
+
+rmSync(outdir, {recursive: true, force: true});
+mkdirSync(outdir, {recursive: true});
+const t0 = Date.now();
+const result = await build({
+  entryPoints: {main: `${root}dist/src/cli/fast.js`},
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  outdir,
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
+  keepNames: true, // our errors name themselves after their class (KsError subclasses)
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  // Some dependencies are CommonJS and call require(); an ES module has none of its own.
+  banner: {js: "import{createRequire as __ksRequire}from'node:module';const require=__ksRequire(import.meta.url);"},
+  plugins: [oclifLite, namedCommonJs, usedEsm],
+});
+// `import(variable)` is left as it is, relative to the chunk's own folder, where nothing is:
+// every dynamic import must name its module literally for the bundle to carry it.
+for (const [file, out] of Object.entries(result.metafile.outputs)) {
+  if (!file.endsWith('.js')) continue;
+  const text = readFileSync(join(root, file), 'utf8');
+  const bad = text.match(/\bimport\((?!["'`])[^)]{0,40}/);
+  if (bad) {
+    const sources = Object.keys(out.inputs).filter((i) => !i.includes('node_modules')).join(', ');
+    throw new Error(`${file}: a dynamic import without a literal path (${bad[0]}…), from one of ${sources}; write import('./literal/path.js')`);
+  }
+}
+writeFileSync(`${outdir}/meta.json`, JSON.stringify(result.metafile));
+writeFileSync(`${outdir}/package.json`, '{"type": "module"}\n');
+if (process.env.KUBECTL_SECRET_BUILD_VERBOSE) {
+  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+  process.stderr.write(`build: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1e6).toFixed(1)} MB in dist/fast (${Date.now() - t0} ms)\n`);
+}

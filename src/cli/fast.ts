@@ -1,0 +1,114 @@
+// The fast path bin/run.js tries first. The build bundles this file with commands/ compiled
+// against src/cli/oclif-lite.ts instead of @oclif/core (scripts/build.mjs), so `--version`, the
+// overview and every command whose argv parses cleanly start without loading oclif, which
+// alone costs more than the whole budget (docs/performance.md). It answers only what it
+// answers byte for byte as oclif would, and returns false — having printed nothing — for
+// everything else (help, topics, plugins, parse errors, DEBUG), which oclif then handles.
+import {existsSync, readFileSync} from 'node:fs';
+import {arch, platform, release} from 'node:os';
+import {COMMANDS} from '../../commands/index.js';
+import KubectlSecretHelp from '../../commands/_help.js';
+import {runCompletion} from '../completion/main.js';
+import {ExitError, Fallback, type LiteConfig} from './oclif-lite.js';
+
+export interface FastOptions {
+  root: string;
+  pjson: {name: string; version: string; oclif: Record<string, any>};
+}
+
+type CommandClass = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** oclif reports "wsl" as the platform there (wsl-utils); rare enough to leave to oclif. */
+function looksLikeWsl(): boolean {
+  if (process.platform !== 'linux') return false;
+  if (release().toLowerCase().includes('microsoft') || existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || existsSync('/run/WSL')) return true;
+  try {
+    return readFileSync('/proc/version', 'utf8').toLowerCase().includes('microsoft');
+  } catch {
+    return false;
+  }
+}
+
+function liteConfig(o: FastOptions): LiteConfig {
+  const {name, version} = o.pjson;
+  const a = arch() === 'ia32' ? 'x86' : arch();
+  return {
+    name,
+    version,
+    bin: o.pjson.oclif.bin ?? name,
+    userAgent: `${name}/${version} ${platform()}-${a} node-${process.version}`,
+    root: o.root,
+    pjson: o.pjson,
+    findCommand: (id) => (COMMANDS as Record<string, any>)[id],
+    runHook: async () => ({successes: [], failures: []}),
+    scopedEnvVar: () => undefined,
+  };
+}
+
+/** oclif's collateSpacedCmdIDFromArgs (help/util.js), over our registry: the command id and its argv. */
+export function commandId(argv: string[]): {id: string; rest: string[]} | undefined {
+  const ids = new Set<string>();
+  for (const id of Object.keys(COMMANDS)) {
+    const parts = id.split(':');
+    for (let i = 1; i <= parts.length; i++) ids.add(parts.slice(0, i).join(':'));
+  }
+  const final: string[] = [];
+  const join = (s?: string) => (s ? [...final, s] : final).join(':');
+  const hasArgs = () => {
+    const c = (COMMANDS as Record<string, CommandClass>)[join()];
+    return Boolean(c && (c.strict === false || Object.keys(c.args ?? {}).length > 0));
+  };
+  if (argv.length === 1) final.push(argv[0]);
+  else {
+    for (const word of argv) {
+      if (ids.has(join(word))) final.push(word);
+      else if (word.includes('=') || word.startsWith('-') || hasArgs()) break;
+      else final.push(word);
+    }
+  }
+  const id = join();
+  if (!(id in COMMANDS)) return undefined;
+  return {id, rest: argv.slice(final.length)};
+}
+
+/** Runs argv if it can answer exactly as oclif would; false when oclif must. */
+export async function runFast(argv: string[], o: FastOptions): Promise<boolean> {
+  // oclif's debug logging (DEBUG=*) and its own environment switches are oclif's to honour.
+  if (process.env.DEBUG) return false;
+  const oclif = o.pjson.oclif ?? {};
+  const config = liteConfig(o);
+  if (argv.length === 0) {
+    process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
+    return true;
+  }
+  if (argv[0] === '--version' || (oclif.additionalVersionFlags ?? []).includes(argv[0])) {
+    if (looksLikeWsl()) return false;
+    process.stdout.write(`${config.userAgent}\n`);
+    return true;
+  }
+  const helpFlags = ['--help', ...(oclif.additionalHelpFlags ?? [])];
+  for (const word of argv) {
+    if (word === '--') break;
+    if (helpFlags.includes(word)) return false;
+  }
+  const found = commandId(argv);
+  if (!found) return false;
+  const Cmd = (COMMANDS as Record<string, any>)[found.id];
+  Cmd.id = found.id;
+  const cmd = new Cmd(found.rest, config);
+  try {
+    await cmd._run();
+  } catch (err) {
+    if (err instanceof Fallback && !cmd.parsed) return false;
+    if (err instanceof ExitError) process.exit(err.oclif.exit);
+    // What oclif's handle() does with an error no command caught: its stack, exit 1.
+    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  }
+  return true;
+}
+
+/** kubectl_complete-secret: the same registry, without oclif. */
+export function complete(words: string[]): Promise<number> {
+  return runCompletion(COMMANDS, words);
+}

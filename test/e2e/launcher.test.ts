@@ -1,0 +1,141 @@
+// bin/run.js on a Node older than 22 re-runs the CLI under the pinned Node 24: what a
+// supervisor does to the launcher (SIGTERM, SIGINT) must happen to the real process, and the
+// launcher must report the child's own exit status (128+N when signal N ended it).
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {BIN, REPO_ROOT} from '../helpers/cli.js';
+import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+
+/** A node older than 22 on PATH (the system one here), so the launcher re-executes. */
+function oldNode(): string | undefined {
+  const candidates = ['/usr/bin/node', ...(() => {
+    try {
+      return execFileSync('which', ['-a', 'node'], {encoding: 'utf8'}).split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  })()];
+  for (const node of candidates) {
+    if (!existsSync(node)) continue;
+    const major = Number(execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], {encoding: 'utf8'}).trim());
+    if (major < 22) return node;
+  }
+  return undefined;
+}
+
+const OLD_NODE = oldNode();
+/** Everything a test started, killed after the file whatever the outcome: a leftover keeps the runner waiting. */
+const launched: (ChildProcess | number)[] = [];
+after(() => {
+  for (const p of launched) {
+    try {
+      if (typeof p === 'number') process.kill(p, 'SIGKILL');
+      else p.kill('SIGKILL');
+    } catch {}
+  }
+});
+const PINNED = join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node');
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still answers kill(0): count it as gone only when /proc says so too.
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface Launched {
+  launcher: ChildProcess;
+  child: number;
+  stderr(): string;
+  exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
+}
+
+/** Starts bin/run.js under the old Node and waits for the pinned Node it spawns. */
+async function launch(args: string[], env: Record<string, string> = {}, ready?: (stderr: string) => boolean): Promise<Launched> {
+  const launcher = spawn(OLD_NODE!, [BIN, ...args], {env: {...process.env, NO_COLOR: '1', DEBUG: '', ...env}, stdio: ['pipe', 'pipe', 'pipe']});
+  let err = '';
+  launcher.stderr!.on('data', (d) => (err += d));
+  launcher.stdout!.resume();
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((r) => launcher.on('exit', (code, signal) => r({code, signal})));
+  launched.push(launcher);
+  // Between fork and exec the child still shows the launcher's own command line.
+  const cmdline = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    } catch {
+      return undefined;
+    }
+  };
+  const child = await waitFor('the launcher to re-run itself under the pinned Node', () => childrenOf(launcher.pid!).find((pid) => cmdline(pid) === PINNED));
+  launched.push(child);
+  if (ready) await waitFor('the command to start', () => ready(err));
+  return {launcher, child, stderr: () => err, exited};
+}
+
+const SKIP = OLD_NODE === undefined || !existsSync(PINNED) ? 'needs a system Node older than 22 and the pinned Node from npm ci' : false;
+const CERT = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem');
+
+for (const [signal, status] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  test(`${signal} to the launcher reaches the command it re-ran; the launcher exits ${status} as the command did`, {skip: SKIP}, async () => {
+    // seal reading a stdin that never ends: a command that only stops when signalled.
+    const run = await launch(['seal', '--cert', CERT]);
+    // Let it get past Node's start-up and block on stdin (a signal earlier ends it the same way).
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(alive(run.child));
+    run.launcher.kill(signal);
+    const exit = await run.exited;
+    assert.deepEqual(exit, {code: status, signal: null}, run.stderr());
+    await waitFor('the child to be gone', () => !alive(run.child), 5000);
+  });
+}
+
+test('the launcher passes the command\'s own exit status through', {skip: SKIP}, async () => {
+  const bad = spawn(OLD_NODE!, [BIN, 'seal', '--cert', '/nonexistent/cert.pem'], {stdio: ['pipe', 'pipe', 'pipe']});
+  bad.stdin!.end('apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData: {k: v}\n');
+  let err = '';
+  bad.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise((r) => bad.on('exit', r));
+  assert.equal(code, 2, err);
+  assert.match(err, /^error: /);
+});
+
+let env: E2EEnv | undefined;
+before(async () => {
+  if (!SKIP) env = await e2eEnv();
+});
+after(async () => env?.close());
+
+test('a supervisor\'s SIGTERM to the launcher stops `controller run` cleanly (exit 0), leaving no orphan', {skip: SKIP}, async (t) => {
+  if (!needsTestServer(t, env!)) return;
+  const run = await launch(['controller', 'run', '--kubeconfig', env!.kubeconfig, '--listen', '127.0.0.1:0', '--identity', 'launcher-test',
+    '--lease-duration', '2s', '--renew-deadline', '1500ms', '--retry-period', '250ms', '--lease-namespace', 'default'], {},
+  (stderr) => /serving \/healthz/.test(stderr));
+  run.launcher.kill('SIGTERM');
+  const exit = await run.exited;
+  assert.deepEqual(exit, {code: 0, signal: null}, run.stderr());
+  await waitFor('the controller to be gone', () => !alive(run.child), 5000);
+});
