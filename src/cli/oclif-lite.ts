@@ -275,3 +275,16 @@ export class Help {
     throw new Fallback('help');
   }
 }
+
+/** oclif's Errors, as far as our commands use them: ExitError travels as an exit code. */
+export const Errors = {
+  ExitError,
+  exit(code = 0): never {
+    throw new ExitError(code);
+  },
+};
+
+/** Help is oclif's to render: the fast path hands `help` to oclif. */
+export async function loadHelpClass(): Promise<never> {
+  throw new Fallback('help is rendered by oclif');
+}

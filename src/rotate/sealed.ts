@@ -12,7 +12,6 @@ import {assertSecretDataSize, secretDataSize} from '../manifests/secret.js';
 import {schemeOf, sealedIdentity, type Scheme} from '../seal/sealed-object.js';
 import type {SealingKey} from '../seal/sealing-key.js';
 import {planRotation, type KeyRequest, type RotationPlan} from './plan.js';
-import {fileError} from '../io/file-error.js';
 
 export interface SealedTarget {
   file: string;

@@ -3,7 +3,6 @@ import {InputError} from '../errors.js';
 import {readManifestFile} from '../io/input.js';
 import {parseManifests, type SourcedObject} from '../manifests/parse.js';
 import {schemeOf} from './sealed-object.js';
-import {fileError} from '../io/file-error.js';
 
 export function readSealedFile(file: string, opts: {allowOther?: boolean} = {}): {text: string; docs: SourcedObject[]} {
   const text = readManifestFile(file, 'sealed file');
