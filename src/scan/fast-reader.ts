@@ -66,7 +66,8 @@ class FastReader {
   }
 
   private view(o: Obj, sops: boolean, root: boolean): void {
-    if (o.secretGenerator !== undefined) throw new Unsure();
+    // Generators (a kustomization's list, or kustomize's builtin SecretGenerator plugin) are the YAML reader's.
+    if (o.secretGenerator !== undefined || o.kind === 'SecretGenerator') throw new Unsure();
     const metadata = isObj(o.metadata) ? o.metadata : undefined;
     if (isObj(metadata?.annotations) && metadata.annotations[LAST_APPLIED] !== undefined) throw new Unsure();
     const view: ObjectView = {

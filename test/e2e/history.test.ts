@@ -3,6 +3,7 @@
 // and in the cluster, and looked for in every output and every file the runs could write.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
+import {randomBytes} from 'node:crypto';
 import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -144,7 +145,7 @@ test('same rules and suppressions as scan: kustomize literals, env files a gener
   r.write('.kubectl-secret.yaml', 'scan:\n  allow: ["fixtures/**"]\n');
   r.write('k/kustomization.yaml', `secretGenerator:\n- name: gen\n  literals:\n  - password=${plant()}\n  envs:\n  - creds.env\n`);
   r.write('k/creds.env', `TOKEN=${plant()}\n`);
-  r.write('keys/id', `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64(plant())}\n-----END OPENSSH PRIVATE KEY-----\n`);
+  r.write('keys/id', `-----BEGIN OPENSSH PRIVATE KEY-----\n${randomBytes(600).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END OPENSSH PRIVATE KEY-----\n`);
   r.write('allowed.yaml', secretYaml('ok', 'ns', 'k', plant()).replace('kind: Secret', 'kind: Secret # kubectl-secret:allow'));
   r.write('fixtures/x.yaml', secretYaml('fx', 'ns', 'k', plant()));
   r.commit('everything');
