@@ -3,7 +3,7 @@ import {ClusterCommand, outputFlag} from './_base.js';
 import {controllerFlags} from './_seal-flags.js';
 
 export default class Verify extends ClusterCommand {
-  static override summary = 'Check that each sealed object in FILE would decrypt in the cluster.';
+  static override summary = 'Check that each sealed object in FILE would decrypt.';
   static override description = 'sealed-secrets objects are checked by the controller (/v1/verify); nacl objects by key id, and by opening the values when you may read the sealing keys. With --key/--recovery-private-key every value is opened locally for the name and namespace the object has now. --offline without a key cannot open anything: it reports the values as not verified (exit 1). Exit 0 when all verify, 1 when any fails or was not verified.';
   static override examples = ['kubectl secret verify db-sealed.yaml', 'kubectl secret verify db-sealed.yaml --offline --key ./kubectl-secret-key.pem'];
   static override args = {file: Args.string({description: 'Sealed file (either scheme).', required: true, ignoreStdin: true})};

@@ -31,7 +31,8 @@ export function needsYaml11Quotes(s: string): boolean {
 
 /** YAML text of one value (or one document per object with `toYamlDocuments`), safe for YAML 1.1 readers. */
 export function toYaml(value: unknown): string {
-  const doc = new Document(value);
+  // No anchors or aliases (&a1/*a1) for objects shared in the data: kubectl never prints them.
+  const doc = new Document(value, {aliasDuplicateObjects: false});
   visit(doc, {
     Scalar(_key, node) {
       quoteIfNeeded(node);

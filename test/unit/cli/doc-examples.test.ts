@@ -75,6 +75,8 @@ async function check(config: Config, ex: Example): Promise<string | undefined> {
   }
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === '--version') return undefined;
   if (argv[0] === 'help') argv = argv.slice(1);
+  // `help COMMAND`: a placeholder, not a command name.
+  if (argv.length > 0 && argv.every((w) => /^[A-Z][A-Z_-]*$/.test(w))) return undefined;
   if (argv.length === 0) return undefined;
   // The longest run of words that names a command (topics are spelled with spaces).
   let id: string | undefined;
