@@ -92,7 +92,8 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     if (helpFlags.includes(word)) return false;
   }
   const found = commandId(argv);
-  if (!found) return false;
+  // `help CMD` is oclif's help class to render.
+  if (!found || found.id === 'help') return false;
   const Cmd = (COMMANDS as Record<string, any>)[found.id];
   Cmd.id = found.id;
   const cmd = new Cmd(found.rest, config);

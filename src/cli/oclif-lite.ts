@@ -35,6 +35,7 @@ export interface LiteFlag {
   multiple?: boolean;
   allowNo?: boolean;
   exclusive?: string[];
+  dependsOn?: string[];
   integer?: {min?: number; max?: number};
   [other: string]: unknown;
 }
@@ -48,7 +49,7 @@ export interface LiteArg {
 }
 
 /** Flag properties that only describe (help, completion) or that the parser below implements. */
-const KNOWN_FLAG_KEYS = new Set(['type', 'char', 'default', 'options', 'multiple', 'allowNo', 'exclusive', 'integer', 'description', 'summary', 'helpGroup', 'helpValue', 'hidden', 'name']);
+const KNOWN_FLAG_KEYS = new Set(['type', 'char', 'default', 'options', 'multiple', 'allowNo', 'exclusive', 'dependsOn', 'integer', 'description', 'summary', 'helpGroup', 'helpValue', 'hidden', 'name']);
 const KNOWN_ARG_KEYS = new Set(['required', 'ignoreStdin', 'default', 'options', 'description', 'hidden', 'name', 'type']);
 
 type FlagOptions = Record<string, unknown>;
@@ -157,6 +158,8 @@ export function parseArgv(o: ParseOptions, argv: string[]): {flags: Record<strin
   }
   for (const name of given.keys()) {
     for (const other of defs[name].exclusive ?? []) if (given.has(other)) throw new Fallback(`--${name} with --${other}`);
+    // A flag given without the one it depends on: oclif's message, so oclif's to print.
+    for (const needed of defs[name].dependsOn ?? []) if (!given.has(needed) && defs[needed]?.default === undefined) throw new Fallback(`--${name} without --${needed}`);
   }
   const flags: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(defs)) {
