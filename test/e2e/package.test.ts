@@ -271,7 +271,7 @@ test('the binary runs offline commands, the overview and its own completer', asy
   assert.match(overview.stdout, /Common commands:/);
 
   const completion = await run(p.bin, ['__complete', 'se'], p.env);
-  assert.equal(completion.stdout, 'seal\tEncrypt Secrets with the cluster\'s public key so the result is safe to commit.\n:4\n');
+  assert.equal(completion.stdout, 'seal\tEncrypt Secrets with the cluster\'s public key, safe to commit.\n:4\n');
 });
 
 test('the binary lists Secrets from a cluster', async (t) => {

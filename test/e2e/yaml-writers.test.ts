@@ -128,5 +128,5 @@ test('-o yaml of objects named yes, on, 0777, 1e3, 2001-12-14 reads back identic
   const r = await env.cli(['list', '-n', 'yaml11', '-o', 'yaml']);
   assert.equal(r.code, 0, r.stderr);
   const [o] = await assertReadsBackIdentically(t, r.stdout, 'list -o yaml', false) as any[];
-  assert.deepEqual(o.secrets.map((s: any) => s.name).sort(), [...names].sort());
+  assert.deepEqual((o.items ?? o.secrets).map((s: any) => s.metadata?.name ?? s.name).sort(), [...names].sort());
 });
