@@ -6,6 +6,7 @@
 // ssh and sudo do. Ctrl-C and Ctrl-D cancel with PromptCancelled, which the command layer
 // reports as "cancelled; nothing was written" (exit 130), before anything is written.
 import {closeSync, openSync, writeSync} from 'node:fs';
+import {WriteStream} from 'node:tty';
 import {InputError} from '../errors.js';
 
 /** Ctrl-C or Ctrl-D at a prompt. */
@@ -51,51 +52,46 @@ export function toTerminal(text: string): void {
   process.stderr.write(text);
 }
 
+/** The terminal as a stream for inquirer: /dev/tty when stdin is one, else stderr. */
+function terminalStream(): {stream: NodeJS.WritableStream; close(): void} {
+  if (process.stdin.isTTY) {
+    try {
+      const stream = new WriteStream(openSync('/dev/tty', 'w'));
+      return {stream, close: () => stream.destroy()};
+    } catch {
+      // no controlling terminal: stderr below
+    }
+  }
+  return {stream: process.stderr, close: () => undefined};
+}
+
+type Question = {type: 'password'; message: string} | {type: 'confirm'; message: string; default: false};
+
 /**
- * Reads one line from the terminal in raw mode. `echo` false shows nothing at all while typing.
- * Backspace and Ctrl-U edit; escape sequences (arrow keys) are ignored; Ctrl-C/Ctrl-D cancel.
+ * Asks one question through inquirer, drawn on the terminal (never stdout). Ctrl-C is inquirer's
+ * ExitPromptError; Ctrl-D (end of input), which inquirer's readline only treats as a close,
+ * aborts the prompt too: both become PromptCancelled.
  */
-function readLine(question: string, echo: boolean): Promise<string> {
-  const input = process.stdin;
-  return new Promise((resolve, reject) => {
-    let value = '';
-    let escape = false;
-    const done = (fn: () => void) => {
-      input.off('data', onData);
-      input.setRawMode(false);
-      input.pause();
-      toTerminal('\n');
-      fn();
-    };
-    const onData = (chunk: string) => {
-      for (const c of chunk) {
-        if (escape) {
-          // CSI sequences end with a letter or ~; a lone ESC followed by a letter ends at once.
-          if (/[A-Za-z~]/.test(c)) escape = false;
-          continue;
-        }
-        if (c === '\u0003' || c === '\u0004') return done(() => reject(new PromptCancelled()));
-        if (c === '\r' || c === '\n') return done(() => resolve(value));
-        if (c === '\u001B') escape = true;
-        else if (c === '\u007F' || c === '\b') {
-          if (value.length > 0 && echo) toTerminal('\b \b');
-          value = [...value].slice(0, -1).join('');
-        } else if (c === '\u0015') {
-          if (echo) toTerminal('\b \b'.repeat([...value].length));
-          value = '';
-        } else if (c >= ' ') {
-          value += c;
-          if (echo) toTerminal(c);
-        }
-      }
-    };
-    input.setEncoding('utf8');
-    // Raw mode before the question is shown: keys typed as soon as it appears are never echoed.
-    input.setRawMode(true);
-    toTerminal(question);
-    input.on('data', onData);
-    input.resume();
-  });
+async function ask<T>(question: Question): Promise<T> {
+  const {createPromptModule} = await import('inquirer');
+  const terminal = terminalStream();
+  const abort = new AbortController();
+  const onData = (chunk: Buffer | string) => {
+    if (String(chunk).includes('\u0004')) abort.abort();
+  };
+  process.stdin.on('data', onData);
+  try {
+    const prompt = createPromptModule({input: process.stdin, output: terminal.stream, signal: abort.signal});
+    const answers = (await prompt([{...question, name: 'answer'}] as never)) as {answer: T};
+    return answers.answer;
+  } catch (error) {
+    if (error instanceof Error && /ExitPromptError|AbortPromptError|CancelPromptError/.test(error.name)) throw new PromptCancelled();
+    throw error;
+  } finally {
+    process.stdin.off('data', onData);
+    process.stdin.pause();
+    terminal.close();
+  }
 }
 
 export interface ValueOptions {
@@ -108,12 +104,12 @@ export interface ValueOptions {
 export async function promptSecretValue(key: string, o: ValueOptions = {}): Promise<Buffer> {
   requireTty(`--prompt ${key}`, 'use --from-literal, --from-file or --from-env-file instead');
   for (let attempt = 0; attempt < 3; attempt++) {
-    const first = await readLine(`Value for ${key} (input hidden): `, false);
+    const first = await ask<string>({type: 'password', message: `Value for ${key} (input hidden):`});
     if (first === '' && !o.allowEmpty) {
       toTerminal(`An empty value for ${key} is refused; type one${o.allowEmptyFlag ? `, or rerun with ${o.allowEmptyFlag}` : ''}.\n`);
       continue;
     }
-    const second = await readLine(`Again, to confirm ${key}: `, false);
+    const second = await ask<string>({type: 'password', message: `Again, to confirm ${key}:`});
     if (first === second) return Buffer.from(first, 'utf8');
     toTerminal('The two values differ; try again.\n');
   }
@@ -123,6 +119,5 @@ export async function promptSecretValue(key: string, o: ValueOptions = {}): Prom
 /** A yes/no question on the terminal. It defaults to No: only "y" or "yes" answers yes. */
 export async function confirm(message: string): Promise<boolean> {
   requireTty('confirmation', 'pass --yes to confirm without a terminal');
-  const answer = (await readLine(`${message} [y/N] `, true)).trim().toLowerCase();
-  return answer === 'y' || answer === 'yes';
+  return ask<boolean>({type: 'confirm', message, default: false});
 }

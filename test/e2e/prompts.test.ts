@@ -109,19 +109,19 @@ test('rotate … > log: plan, value prompts and the question are on the terminal
   const ptyEnv = {HOME: env.dir, KUBECONFIG: env.kubeconfig};
   const args = ['rotate', 'db', '-n', ns, '--prompt', 'password', '--no-restart'];
   const declined = await runInPty(args, {env: ptyEnv, stdout: log, script: [
-    ['Value for password', `${next}\r`], ['Again, to confirm password', `${next}\r`], ['Rotate these keys? [y/N]', '\r'],
+    ['Value for password', `${next}\r`], ['Again, to confirm password', `${next}\r`], ['Rotate these keys? (y/N)', '\r'],
   ]});
   assert.equal(declined.code, 1, declined.tty);
   const plan = declined.tty.indexOf(`Rotate Secret ${ns}/db`);
   const valueAsked = declined.tty.indexOf('Value for password');
-  const question = declined.tty.indexOf('Rotate these keys? [y/N]');
+  const question = declined.tty.indexOf('Rotate these keys? (y/N)');
   assert.ok(plan >= 0 && plan < valueAsked && valueAsked < question, `plan, then values, then the question:\n${declined.tty}`);
   assert.match(declined.tty, /rotation cancelled; nothing was written/);
   assert.equal(await live(ns), old, 'Enter alone is No: nothing written');
   assert.doesNotMatch(readFileSync(log, 'utf8'), /Rotate these keys|Value for|Rotate Secret/, 'nothing of the dialogue in the redirected stdout');
 
   const accepted = await runInPty(args, {env: ptyEnv, stdout: log, script: [
-    ['Value for password', `${next}\r`], ['Again, to confirm password', `${next}\r`], ['Rotate these keys? [y/N]', 'y\r'],
+    ['Value for password', `${next}\r`], ['Again, to confirm password', `${next}\r`], ['Rotate these keys? (y/N)', 'y\r'],
   ]});
   assert.equal(accepted.code, 0, accepted.tty);
   assert.equal(await live(ns), next);
@@ -135,7 +135,7 @@ test('Ctrl-C at rotate\'s confirmation: cancelled, exit 130, the Secret unchange
   const old = canary();
   const ns = await seed(old);
   const r = await runInPty(['rotate', 'db', '-n', ns, '--generate', 'password', '--no-restart'], {
-    env: {HOME: env.dir, KUBECONFIG: env.kubeconfig}, script: [['Rotate these keys? [y/N]', '\u0003']],
+    env: {HOME: env.dir, KUBECONFIG: env.kubeconfig}, script: [['Rotate these keys? (y/N)', '\u0003']],
   });
   assert.equal(r.code, 130, r.tty);
   assert.match(r.tty, /error: cancelled; nothing was written/);
