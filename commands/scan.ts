@@ -83,7 +83,7 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     }
   }
 
-  private async history(flags: {'max-file-size': string; 'check-live': boolean; kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}, range: string[], format: string): Promise<void> {
+  private async history(flags: {'max-file-size': string; 'check-live': boolean; 'fail-on': string; kubeconfig?: string; context?: string; namespace?: string; 'request-timeout'?: string}, range: string[], format: string): Promise<void> {
     const [{runHistoryScan}, {parseSize}, render, {progressReporter}, {repositoryIdentity}] = await Promise.all([
       import('../src/scan/history.js'), import('../src/scan/files.js'), import('../src/scan/history-render.js'), import('../src/scan/history-progress.js'), import('../src/scan/history-inputs.js'),
     ]);
@@ -103,8 +103,10 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     });
     if (format === 'table' || format === 'wide') process.stderr.write(`${render.historySummary(report, live)}\n`);
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    // As for a plain scan, only findings at or above --fail-on decide the exit status; all are reported.
+    const failing = render.failingIndexes(report, flags['fail-on'] as 'high' | 'low');
     if (live) {
-      const c = render.liveCounts(live);
+      const c = render.liveCounts(live, failing);
       if (c['still live'] > 0) this.exit(1);
       if (c['cannot read'] > 0) {
         const {ClusterError} = await import('../src/errors.js');
@@ -112,6 +114,6 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
       }
       return;
     }
-    if (report.findings.some((f) => !f.suppressed)) this.exit(1);
+    if (failing.size > 0) this.exit(1);
   }
 }

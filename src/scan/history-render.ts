@@ -4,7 +4,8 @@
 import {pathToFileURL} from 'node:url';
 import type {HistoryFinding, HistoryReport} from './history.js';
 import type {LiveResult} from './live-check.js';
-import {HINTS, RULE_IDS} from './types.js';
+import {atOrAbove} from './severity.js';
+import {HINTS, RULE_IDS, type Severity} from './types.js';
 
 export type LiveAnswers = Map<number, LiveResult[]>;
 
@@ -33,10 +34,16 @@ export function renderHistoryText(r: HistoryReport, live?: LiveAnswers): string 
   return out;
 }
 
-export function liveCounts(live: LiveAnswers): Record<LiveResult['status'], number> {
+/** Counts live answers, of every finding or (with `only`) of the findings whose indexes it holds. */
+export function liveCounts(live: LiveAnswers, only?: Set<number>): Record<LiveResult['status'], number> {
   const c = {'still live': 0, 'rotated since': 0, 'secret gone': 0, 'cannot read': 0};
-  for (const answers of live.values()) for (const l of answers) c[l.status]++;
+  for (const [i, answers] of live) if (!only || only.has(i)) for (const l of answers) c[l.status]++;
   return c;
+}
+
+/** Indexes of the unsuppressed findings at or above `--fail-on`: the ones that decide the exit status. */
+export function failingIndexes(r: HistoryReport, failOn: Severity): Set<number> {
+  return new Set(active(r).filter(([f]) => atOrAbove(f.severity, failOn)).map(([, i]) => i));
 }
 
 export function historySummary(r: HistoryReport, live?: LiveAnswers): string {

@@ -68,6 +68,23 @@ test('a Secret committed and deleted in the next commit is found, with the commi
   assert.match(json.findings[0].date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
 });
 
+test('--fail-on: as for a plain scan, only leaks at or above it decide the exit status; all are reported', async (t) => {
+  const r = repo(t);
+  // A public-looking key is a low finding; a password is a high one.
+  r.write('deploy/ca.yaml', secretYaml('ca', 'payments', 'ca.crt', plant()));
+  r.commit('add ca bundle');
+  r.git('rm', '-q', 'deploy/ca.yaml');
+  r.commit('remove it');
+  const low = await history(r, ['--fail-on', 'high', '--format', 'json']);
+  assert.equal(low.code, 0, low.stderr);
+  assert.equal(JSON.parse(low.stdout).findings.length, 1, 'a finding below --fail-on is still reported');
+  assert.equal((await history(r, [])).code, 1, 'the default --fail-on low fails on it');
+
+  r.write('deploy/db.yaml', secretYaml('db', 'payments', 'password', plant()));
+  r.commit('add db secret');
+  assert.equal((await history(r, ['--fail-on', 'high'])).code, 1);
+});
+
 test('one leak is one finding however many commits carry it; a changed value is a new leak; HEAD presence is per value', async (t) => {
   const r = repo(t);
   const [old, current] = [plant(), plant()];
