@@ -12,7 +12,7 @@ import {mightFind} from './documents.js';
 import {decodeFile, toPosix} from './files.js';
 import {workTreeRoot} from './git.js';
 import {readBlobsInBatches, walkHistory, type Introduction} from './history-inputs.js';
-import {parseLiteral, referencesOf} from './kustomize-secret-literal.js';
+import {generatorConfigPaths, parseLiteral, referencesOf} from './kustomize-secret-literal.js';
 import type {ObjectView} from './manifest-view.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig} from './suppress.js';
 import type {Finding, KustomizeReference, ScanWarning} from './types.js';
@@ -172,18 +172,32 @@ async function kustomizeReferences(root: string, blobs: Map<string, Introduction
   if (kustomizations.length === 0) return refs;
   const {readManifest} = await import('./manifest-view.js');
   const seen = new Set<string>();
-  await readBlobsInBatches(root, kustomizations, maxSize, (sha, content) => {
-    const decoded = decodeFile(content);
-    if ('binary' in decoded || !decoded.text.includes('secretGenerator')) return;
-    const text = decoded.text;
-    const path = blobs.get(sha)!.path;
-    for (const [p, ref] of referencesOf(path, readManifest(text).views)) {
+  const add = (kustomization: string, views: ObjectView[]) => {
+    for (const [p, ref] of referencesOf(kustomization, views)) {
       const key = `${p}\0${ref.generator}\0${ref.kustomization}\0${ref.via}\0${ref.key ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
       refs.set(p, [...(refs.get(p) ?? []), ref]);
     }
-  }, () => {});
+  };
+  const read = (shas: string[], each: (sha: string, text: string) => void) =>
+    readBlobsInBatches(root, shas, maxSize, (sha, content) => {
+      const decoded = decodeFile(content);
+      if (!('binary' in decoded)) each(sha, decoded.text);
+    }, () => {});
+  // A builtin SecretGenerator listed under `generators:` reads from its kustomization's folder.
+  const configs = new Map<string, Set<string>>();
+  await read(kustomizations, (sha, text) => {
+    const path = blobs.get(sha)!.path;
+    if (text.includes('secretGenerator')) add(path, readManifest(text).views);
+    if (!text.includes('generators')) return;
+    for (const c of generatorConfigPaths(path, text)) configs.set(c, (configs.get(c) ?? new Set()).add(path));
+  });
+  const configBlobs = [...blobs].filter(([, i]) => configs.has(i.path)).map(([sha]) => sha);
+  await read(configBlobs, (sha, text) => {
+    const views = readManifest(text).views;
+    for (const k of configs.get(blobs.get(sha)!.path)!) add(k, views);
+  });
   return refs;
 }
 

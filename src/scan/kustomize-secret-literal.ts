@@ -2,6 +2,7 @@
 // `literals` or in the `envs`/`files` it reads. Parsing follows kustomize's api/kv/kv.go
 // (parseLiteralSource, KeyValuesFromLine) so we read the same key and value kustomize would.
 import {posix} from 'node:path';
+import {parseAllDocuments} from 'yaml';
 import {exemption} from './exceptions.js';
 import type {ObjectView} from './manifest-view.js';
 import type {RawFinding} from './rule.js';
@@ -53,6 +54,26 @@ export function referencesOf(kustomizationPath: string, views: ObjectView[]): [s
         const path = eq >= 0 ? f.slice(eq + 1) : f;
         out.push([posix.join(dir, path), {via: 'files', generator: g.name, kustomization: kustomizationPath, key: eq >= 0 ? f.slice(0, eq) : posix.basename(path)}]);
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * The generator configurations a kustomization lists under `generators:` (repository-relative),
+ * so the envs and files of a builtin SecretGenerator kept there are known as its values too.
+ * Entries that are remote (a URL) or a folder (another kustomization) are not configurations.
+ */
+export function generatorConfigPaths(kustomizationPath: string, text: string): string[] {
+  const dir = posix.dirname(kustomizationPath);
+  const out: string[] = [];
+  for (const doc of parseAllDocuments(text, {uniqueKeys: false})) {
+    if (!('contents' in doc)) continue;
+    const gens = (doc.toJS({maxAliasCount: 100}) as {generators?: unknown} | null)?.generators;
+    if (!Array.isArray(gens)) continue;
+    for (const g of gens) {
+      if (typeof g !== 'string' || /^[a-z][a-z0-9+.-]*:\/\//i.test(g) || !/\.ya?ml$/i.test(g)) continue;
+      out.push(posix.join(dir, g));
     }
   }
   return out;

@@ -59,7 +59,7 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   const extra = await source.readExtra([...extras]);
   const configText = extra.get(CONFIG_FILE);
   const config: ScanConfig = configText === undefined ? defaultConfig() : await parseScanConfig(configText);
-  const references = config.rules.has('kustomize-secret-literal') ? await kustomizeReferences(candidates, extra, source.files) : new Map();
+  const references = config.rules.has('kustomize-secret-literal') ? await kustomizeReferences(candidates, extra, source) : new Map();
   const allow = config.allow.length ? globMatcher(config.allow) : undefined;
 
   const report: ScanReport = {root, findings: [], warnings: [...config.warnings], scanned: 0, skipped: 0, skippedBy: {binary: 0, 'too-large': 0, 'not-a-file': 0}, files: new Map()};
@@ -200,14 +200,19 @@ function kustomizationCandidates(files: SourceFile[]): string[] {
   return [...dirs].flatMap((d) => KUSTOMIZATION_NAMES.map((n) => (d === '.' ? n : `${d}/${n}`)));
 }
 
-async function kustomizeReferences(candidates: string[], extra: Map<string, string>, files: SourceFile[]): Promise<Map<string, KustomizeReference[]>> {
+async function kustomizeReferences(candidates: string[], extra: Map<string, string>, source: Source): Promise<Map<string, KustomizeReference[]>> {
   const refs = new Map<string, KustomizeReference[]>();
-  const present = candidates.filter((c) => extra.has(c) && extra.get(c)!.includes('secretGenerator'));
+  const present = candidates.filter((c) => extra.has(c) && /secretGenerator|generators/.test(extra.get(c)!));
   if (present.length === 0) return refs;
-  const [{readManifest}, {referencesOf}] = await Promise.all([import('./manifest-view.js'), import('./kustomize-secret-literal.js')]);
-  const scanned = new Set(files.map((f) => f.path));
+  const [{readManifest}, {referencesOf, generatorConfigPaths}] = await Promise.all([import('./manifest-view.js'), import('./kustomize-secret-literal.js')]);
+  const scanned = new Set(source.files.map((f) => f.path));
   for (const k of present) {
-    for (const [path, ref] of referencesOf(k, readManifest(extra.get(k)!).views)) {
+    const text = extra.get(k)!;
+    const views = readManifest(text).views;
+    // A builtin SecretGenerator listed under `generators:` reads its envs/files from k's folder.
+    const configs = text.includes('generators') ? await source.readExtra(generatorConfigPaths(k, text)) : new Map<string, string>();
+    for (const config of configs.values()) views.push(...readManifest(config).views);
+    for (const [path, ref] of referencesOf(k, views)) {
       if (!scanned.has(path)) continue;
       refs.set(path, [...(refs.get(path) ?? []), ref]);
     }

@@ -178,6 +178,18 @@ test('same rules and suppressions as scan: kustomize literals, env files a gener
   assert.equal(json.suppressed, 2);
 });
 
+test("a builtin SecretGenerator under a kustomization's generators: the env file it read is a leak in history", async (t) => {
+  const r = repo(t);
+  r.write('app/kustomization.yaml', 'generators:\n- gen.yaml\n');
+  r.write('app/gen.yaml', 'apiVersion: builtin\nkind: SecretGenerator\nmetadata:\n  name: db\nenvs:\n- db.env\n');
+  r.write('app/db.env', `password=${plant()}\n`);
+  r.commit('generated secret');
+  r.git('rm', '-q', '-r', 'app');
+  r.commit('gone');
+  const json = JSON.parse((await history(r, ['--format', 'json'])).stdout);
+  assert.deepEqual(json.findings.map((f: any) => `${f.rule} ${f.path}:${f.line}`), ['kustomize-secret-literal app/db.env:1']);
+});
+
 test('SARIF names the introducing commit in each location, and carries no credential from the remote URL', async (t) => {
   const r = repo(t);
   r.write('s.yaml', secretYaml('s', 'ns', 'k', plant()));

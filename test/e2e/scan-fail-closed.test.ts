@@ -188,6 +188,26 @@ test("kustomize's builtin SecretGenerator plugin configuration is flagged like a
   assert.match(findings(res)[0].message, /secretGenerator db has a literal value for password/);
 });
 
+test("the env files and files a builtin SecretGenerator reads, listed under a kustomization's generators, are scanned as its values", async (t) => {
+  const r = repo(t);
+  r.write('app/kustomization.yaml', 'resources:\n- deploy.yaml\ngenerators:\n- gen/secret-gen.yaml\n');
+  // kustomize resolves the generator's envs and files against the kustomization's folder.
+  r.write('app/gen/secret-gen.yaml', 'apiVersion: builtin\nkind: SecretGenerator\nmetadata:\n  name: db\nenvs:\n- db.env\nfiles:\n- tls.key=certs/server.key\n');
+  r.write('app/db.env', `# database\nuser=app\npassword=${CANARY}\n`);
+  r.write('app/certs/server.key', `${CANARY}\n`);
+  r.write('app/deploy.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+  r.write('app/gen/db.env', `password=${CANARY}\n`);
+  for (const args of [['.'], ['app/db.env', 'app/certs/server.key', 'app/gen/db.env']]) {
+    const res = await scan(r.dir, [...args, '--format', 'json']);
+    assert.equal(res.code, 1, res.stderr);
+    const got = findings(res).map((f) => `${f.file}:${f.line}:${f.rule}`).sort();
+    assert.deepEqual(got, ['app/certs/server.key:1:kustomize-secret-literal', 'app/db.env:2:kustomize-secret-literal', 'app/db.env:3:kustomize-secret-literal'], args.join(' '));
+  }
+  r.git('add', '.');
+  const staged = await scan(r.dir, ['--staged', '--format', 'json']);
+  assert.deepEqual(findings(staged).map((f) => f.file).sort(), ['app/certs/server.key', 'app/db.env', 'app/db.env']);
+});
+
 test('directories, FIFOs and devices named like the files scan reads never abort or hang it', async (t) => {
   const r = repo(t);
   r.write('app/s.yaml', SECRET);
