@@ -79,8 +79,10 @@ interface Row {
   phase?: 'faults' | 'alone';
   /** Also run without any debug switch. Default: only with --debug and DEBUG=kubectl-secret*. */
   plainToo?: boolean;
-  /** Run the process for this long, then SIGTERM it (long-running commands). */
+  /** Run the process for at most this long, then SIGTERM it (long-running commands). */
   runForMs?: number;
+  /** With runForMs: stop it as soon as this holds (after a short grace to let it log), not at the cap. */
+  doneWhen?: (x: Ctx) => boolean;
   env?: Record<string, string>;
 }
 
@@ -186,8 +188,11 @@ const CASES: Row[] = [
   // The controller, briefly: it opens a SealedSecret carrying a canary and creates its Secret.
   {name: 'controller run', args: () => ['controller', 'run', '--listen', '127.0.0.1:0', '--no-leader-elect', '-n', 'leak-ctl'], setup: (x) => {
     ensureNs('leak-ctl')(x);
-    x.server!.create(JSON.parse(sealedCtl));
-  }, code: [0, 143, -1], runForMs: 3000, phase: 'alone'},
+    // Each mode's run must open the value itself: the Secret an earlier run wrote goes first.
+    if (x.server!.get('v1', 'Secret', 'leak-ctl', 'app')) x.server!.remove('v1', 'Secret', 'leak-ctl', 'app');
+    const sealed = JSON.parse(sealedCtl);
+    if (!x.server!.get(sealed.apiVersion, sealed.kind, 'leak-ctl', 'app')) x.server!.create(sealed);
+  }, code: [0, 143, -1], runForMs: 30_000, doneWhen: (x) => Boolean(x.server?.get('v1', 'Secret', 'leak-ctl', 'app')), phase: 'alone'},
   {name: 'keys rotate', args: () => ['keys', 'rotate'], code: 0, phase: 'alone'},
 ];
 
@@ -309,7 +314,7 @@ async function runRow(row: Row, mode: Mode): Promise<{r: CliResult; report: Retu
     const debugEnv: Record<string, string> = mode === 'debug' ? {DEBUG: 'kubectl-secret*'} : {};
     const childEnv: Record<string, string> = {HOME: root, TMPDIR: tmp, KUBECONFIG: env.kubeconfig, PATH: `${binDir}:${process.env.PATH}`, ...debugEnv, ...row.env};
     const argv = mode === 'debug' ? [...args, '--debug'] : args;
-    const r = row.runForMs ? await runFor(argv, childEnv, dir, row.runForMs) : await runCli(argv, {cwd: dir, input, env: childEnv, timeoutMs: 90_000});
+    const r = row.runForMs ? await runFor(argv, childEnv, dir, row.runForMs, row.doneWhen && (() => row.doneWhen!(x))) : await runCli(argv, {cwd: dir, input, env: childEnv, timeoutMs: 90_000});
     // The hook row also commits, so the installed hook runs the scan as git would.
     if (row.name === 'hook install' && r.code === 0) {
       const commit = await new Promise<CliResult>((resolve) => {
@@ -335,8 +340,8 @@ async function runRow(row: Row, mode: Mode): Promise<{r: CliResult; report: Retu
   }
 }
 
-/** Starts a long-running command, stops it with SIGTERM after ms, and collects what it printed. */
-function runFor(args: string[], childEnv: Record<string, string>, cwd: string, ms: number): Promise<CliResult> {
+/** Starts a long-running command, stops it with SIGTERM once `done` holds or after ms, and collects what it printed. */
+function runFor(args: string[], childEnv: Record<string, string>, cwd: string, ms: number, done?: () => boolean): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {cwd, env: {...process.env, NO_COLOR: '1', ...childEnv}, stdio: ['ignore', 'pipe', 'pipe']});
     const out: Buffer[] = [];
@@ -344,6 +349,12 @@ function runFor(args: string[], childEnv: Record<string, string>, cwd: string, m
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     const stop = setTimeout(() => child.kill('SIGTERM'), ms);
+    // Polling what the server holds is the test's own clock, not a timed assertion: the cap only bounds a hang.
+    const poll = done && setInterval(() => {
+      if (!done()) return;
+      clearInterval(poll);
+      setTimeout(() => child.kill('SIGTERM'), 300);
+    }, 50);
     const hard = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${args.join(' ')} did not stop on SIGTERM`));
@@ -351,6 +362,7 @@ function runFor(args: string[], childEnv: Record<string, string>, cwd: string, m
     child.on('close', (code, signal) => {
       clearTimeout(stop);
       clearTimeout(hard);
+      clearInterval(poll);
       resolve({code: code ?? (signal === 'SIGTERM' ? 143 : -1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()});
     });
   });
