@@ -2,7 +2,11 @@
 // executable invoked under that name. Prints Cobra's __complete answer and never fails loudly:
 // a shell completion that writes errors into the command line is worse than none.
 import {type CommandLike, complete, Directive, formatCompletion, specFromCommands} from './complete.js';
-import {kubectlNames} from './kubectl-names.js';
+import type {ClusterFlags, NameKind} from './complete.js';
+
+// Loaded only when a name is asked for: it brings in node:child_process, which every other
+// answer (flags, commands) and every command run through the fast path's registry would pay for.
+const kubectlNames = async (kind: NameKind, flags: ClusterFlags): Promise<string[]> => (await import('./kubectl-names.js')).kubectlNames(kind, flags);
 
 export async function runCompletion(commands: Record<string, CommandLike>, words: string[]): Promise<number> {
   try {
