@@ -5,7 +5,7 @@ import {readFile} from 'node:fs/promises';
 import {dirname, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {usedEsm} from '../esbuild-plugins.mjs';
+import {usedEsm, yamlEsm} from '../esbuild-plugins.mjs';
 
 const MODULES_KEY = "Symbol.for('kubectl-secret.sea-modules')";
 
@@ -76,7 +76,7 @@ export async function bundle(outfile) {
     logLevel: 'warning',
     // oclif requires typescript only to run .ts sources in development, which a SEA never does.
     external: ['typescript'],
-    plugins: [oclifModuleLoader, liteCommands, usedEsm],
+    plugins: [oclifModuleLoader, liteCommands, yamlEsm, usedEsm],
   });
   return result.metafile;
 }
