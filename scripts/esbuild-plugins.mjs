@@ -1,9 +1,10 @@
 // esbuild plugins shared by the npm build (scripts/build.mjs) and the single executable's
 // bundle (scripts/package/bundle.mjs).
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {build} from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -91,3 +92,39 @@ export const yamlEsm = {
     b.onResolve({filter: /^yaml$/}, () => (existsSync(yamlEsmEntry) ? {path: yamlEsmEntry} : undefined));
   },
 };
+
+// The completer answers from every command's flags and arguments, and evaluating every command
+// class for them was about half of its start-up. The spec is computed here, when the bundle is
+// built, from the same classes compiled against `liteModule` (as the fast path runs them), and
+// replaces src/cli/completion-spec.js in the bundle.
+export async function liteCompletionSpec(liteModule) {
+  const tmp = join(root, 'dist', `.completion-spec-${process.pid}.mjs`);
+  await build({
+    stdin: {
+      contents: "import {COMMANDS} from './commands/index.js'; import {specFromCommands} from './src/completion/complete.js'; export default specFromCommands(COMMANDS);",
+      resolveDir: join(root, 'dist'),
+      loader: 'js',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outfile: tmp,
+    logLevel: 'warning',
+    plugins: [{name: 'oclif-lite', setup: (b) => b.onResolve({filter: /^@oclif\/core$/}, () => ({path: liteModule}))}],
+  });
+  try {
+    return (await import(pathToFileURL(tmp).href)).default;
+  } finally {
+    rmSync(tmp, {force: true});
+  }
+}
+
+export function completionSpec(spec) {
+  return {
+    name: 'completion-spec',
+    setup(b) {
+      b.onLoad({filter: /[\\/]src[\\/]cli[\\/]completion-spec\.js$/}, () => ({contents: `export async function completionSpec() {\n  return JSON.parse(${JSON.stringify(JSON.stringify(spec))});\n}\n`, loader: 'js'}));
+    },
+  };
+}

@@ -5,7 +5,7 @@ import {readFile} from 'node:fs/promises';
 import {dirname, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {usedEsm, yamlEsm} from '../esbuild-plugins.mjs';
+import {completionSpec, liteCompletionSpec, usedEsm, yamlEsm} from '../esbuild-plugins.mjs';
 
 const MODULES_KEY = "Symbol.for('kubectl-secret.sea-modules')";
 
@@ -62,6 +62,7 @@ const liteCommands = {
 
 /** Writes the bundle to `outfile`; returns esbuild's metafile for size reports. */
 export async function bundle(outfile) {
+  const spec = await liteCompletionSpec(liteModule);
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./sea-main.mjs', import.meta.url))],
     bundle: true,
@@ -76,7 +77,7 @@ export async function bundle(outfile) {
     logLevel: 'warning',
     // oclif requires typescript only to run .ts sources in development, which a SEA never does.
     external: ['typescript'],
-    plugins: [oclifModuleLoader, liteCommands, yamlEsm, usedEsm],
+    plugins: [oclifModuleLoader, liteCommands, completionSpec(spec), yamlEsm, usedEsm],
   });
   return result.metafile;
 }

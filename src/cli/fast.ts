@@ -6,8 +6,7 @@
 // everything else (help, topics, plugins, parse errors, DEBUG), which oclif then handles.
 import {existsSync, readFileSync} from 'node:fs';
 import {arch, platform, release} from 'node:os';
-import {COMMANDS} from '../../commands/index.js';
-import KubectlSecretHelp from '../../commands/_help.js';
+import type {COMMANDS} from '../../commands/index.js';
 import {runCompletion} from '../completion/main.js';
 import {ExitError, Fallback, type LiteConfig} from './oclif-lite.js';
 
@@ -17,6 +16,11 @@ export interface FastOptions {
 }
 
 type CommandClass = (typeof COMMANDS)[keyof typeof COMMANDS];
+type Registry = typeof COMMANDS;
+
+// The registry evaluates every command class; `--version` and the completer need none of them,
+// so it is loaded only past those (its own chunk in the bundle).
+const registry = async (): Promise<Registry> => (await import('../../commands/index.js')).COMMANDS;
 
 /** oclif reports "wsl" as the platform there (wsl-utils); rare enough to leave to oclif. */
 function looksLikeWsl(): boolean {
@@ -29,7 +33,7 @@ function looksLikeWsl(): boolean {
   }
 }
 
-function liteConfig(o: FastOptions): LiteConfig {
+function liteConfig(o: FastOptions, COMMANDS?: Registry): LiteConfig {
   const {name, version} = o.pjson;
   const a = arch() === 'ia32' ? 'x86' : arch();
   return {
@@ -39,14 +43,14 @@ function liteConfig(o: FastOptions): LiteConfig {
     userAgent: `${name}/${version} ${platform()}-${a} node-${process.version}`,
     root: o.root,
     pjson: o.pjson,
-    findCommand: (id) => (COMMANDS as Record<string, any>)[id],
+    findCommand: (id) => (COMMANDS as Record<string, any> | undefined)?.[id],
     runHook: async () => ({successes: [], failures: []}),
     scopedEnvVar: () => undefined,
   };
 }
 
 /** oclif's collateSpacedCmdIDFromArgs (help/util.js), over our registry: the command id and its argv. */
-export function commandId(argv: string[]): {id: string; rest: string[]} | undefined {
+export function commandId(argv: string[], COMMANDS: Registry): {id: string; rest: string[]} | undefined {
   const ids = new Set<string>();
   for (const id of Object.keys(COMMANDS)) {
     const parts = id.split(':');
@@ -76,14 +80,16 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
   // oclif's debug logging (DEBUG=*) and its own environment switches are oclif's to honour.
   if (process.env.DEBUG) return false;
   const oclif = o.pjson.oclif ?? {};
-  const config = liteConfig(o);
-  if (argv.length === 0) {
-    process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
-    return true;
-  }
   if (argv[0] === '--version' || (oclif.additionalVersionFlags ?? []).includes(argv[0])) {
     if (looksLikeWsl()) return false;
-    process.stdout.write(`${config.userAgent}\n`);
+    process.stdout.write(`${liteConfig(o).userAgent}\n`);
+    return true;
+  }
+  const COMMANDS = await registry();
+  const config = liteConfig(o, COMMANDS);
+  if (argv.length === 0) {
+    const {default: KubectlSecretHelp} = await import('../../commands/_help.js');
+    process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
     return true;
   }
   const helpFlags = ['--help', ...(oclif.additionalHelpFlags ?? [])];
@@ -91,7 +97,7 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     if (word === '--') break;
     if (helpFlags.includes(word)) return false;
   }
-  const found = commandId(argv);
+  const found = commandId(argv, COMMANDS);
   // `help CMD` is oclif's help class to render.
   if (!found || found.id === 'help') return false;
   const Cmd = (COMMANDS as Record<string, any>)[found.id];
@@ -109,7 +115,7 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
   return true;
 }
 
-/** kubectl_complete-secret: the same registry, without oclif. */
+/** kubectl_complete-secret: the same commands, without oclif (their spec, computed when the bundle is built). */
 export function complete(words: string[]): Promise<number> {
-  return runCompletion(COMMANDS, words);
+  return runCompletion(async () => (await import('./completion-spec.js')).completionSpec(), words);
 }
