@@ -93,15 +93,22 @@ export const yamlEsm = {
   },
 };
 
-// The completer answers from every command's flags and arguments, and evaluating every command
-// class for them was about half of its start-up. The spec is computed here, when the bundle is
-// built, from the same classes compiled against `liteModule` (as the fast path runs them), and
-// replaces src/cli/completion-spec.js in the bundle.
-export async function liteCompletionSpec(liteModule) {
-  const tmp = join(root, 'dist', `.completion-spec-${process.pid}.mjs`);
+// The fast path needs every command's flags and arguments (the completer's spec) and which
+// commands exist and how each reads its arguments (to find the command in argv), and evaluating
+// every command class for them was about half of --version's and the completer's start-up. They
+// are computed here, when the bundle is built, from the same classes compiled against
+// `liteModule` (as the fast path runs them); commandRegistry() and completionSpec() put them in
+// the bundle in place of src/cli/command-registry.js and src/cli/completion-spec.js.
+export async function liteCommandFacts(liteModule) {
+  const tmp = join(root, 'dist', `.command-facts-${process.pid}.mjs`);
   await build({
     stdin: {
-      contents: "import {COMMANDS} from './commands/index.js'; import {specFromCommands} from './src/completion/complete.js'; export default specFromCommands(COMMANDS);",
+      contents: [
+        "import {COMMANDS} from './commands/index.js';",
+        "import {specFromCommands} from './src/completion/complete.js';",
+        "import {routesOf} from './src/cli/command-registry.js';",
+        'export default {spec: specFromCommands(COMMANDS), routes: routesOf(COMMANDS)};',
+      ].join('\n'),
       resolveDir: join(root, 'dist'),
       loader: 'js',
     },
@@ -113,18 +120,51 @@ export async function liteCompletionSpec(liteModule) {
     logLevel: 'warning',
     plugins: [{name: 'oclif-lite', setup: (b) => b.onResolve({filter: /^@oclif\/core$/}, () => ({path: liteModule}))}],
   });
+  let facts;
   try {
-    return (await import(pathToFileURL(tmp).href)).default;
+    facts = (await import(pathToFileURL(tmp).href)).default;
   } finally {
     rmSync(tmp, {force: true});
   }
+  return {...facts, files: commandFiles(Object.keys(facts.routes))};
 }
 
-export function completionSpec(spec) {
+/** Each command id's module, read from the registry tsc wrote (`import X from './x.js'` and `id: X`). */
+function commandFiles(ids) {
+  const text = readFileSync(join(root, 'dist', 'commands', 'index.js'), 'utf8');
+  const imports = new Map([...text.matchAll(/^import (\w+) from '(\.\/[^']+)';$/gm)].map((m) => [m[1], m[2]]));
+  const body = text.slice(text.indexOf('export const COMMANDS'));
+  const files = Object.fromEntries([...body.matchAll(/^\s*(?:'([^']+)'|([\w-]+)):\s*(\w+),?$/gm)].map((m) => [m[1] ?? m[2], imports.get(m[3])]));
+  const missing = ids.filter((id) => !files[id]);
+  if (missing.length > 0) throw new Error(`dist/commands/index.js: no module found for ${missing.join(', ')}; scripts/esbuild-plugins.mjs reads \`import X from './x.js'\` and \`id: X,\` lines`);
+  return files;
+}
+
+const REGISTRY_FILE = /[\\/]src[\\/]cli[\\/]command-registry\.js$/;
+const SPEC_FILE = /[\\/]src[\\/]cli[\\/]completion-spec\.js$/;
+
+export function commandRegistry(facts) {
+  const loaders = Object.entries(facts.files).map(([id, file]) => `  ${JSON.stringify(id)}: () => import(${JSON.stringify(`../../commands/${file.slice(2)}`)}),`);
   return {
-    name: 'completion-spec',
+    name: 'command-registry',
     setup(b) {
-      b.onLoad({filter: /[\\/]src[\\/]cli[\\/]completion-spec\.js$/}, () => ({contents: `export async function completionSpec() {\n  return JSON.parse(${JSON.stringify(JSON.stringify(spec))});\n}\n`, loader: 'js'}));
+      b.onLoad({filter: REGISTRY_FILE}, (args) => ({
+        contents: [
+          `const ROUTES = JSON.parse(${JSON.stringify(JSON.stringify(facts.routes))});`,
+          'const LOADERS = {',
+          ...loaders,
+          '};',
+          'export async function commandRoutes() {\n  return ROUTES;\n}',
+          'export async function loadCommand(id) {\n  return (await LOADERS[id]?.())?.default;\n}',
+        ].join('\n'),
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+      b.onLoad({filter: SPEC_FILE}, (args) => ({
+        contents: `export async function completionSpec() {\n  return JSON.parse(${JSON.stringify(JSON.stringify(facts.spec))});\n}\n`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
     },
   };
 }

@@ -8,6 +8,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {arch, platform, release} from 'node:os';
 import type {COMMANDS} from '../../commands/index.js';
 import {runCompletion} from '../completion/main.js';
+import {commandRoutes, loadCommand, type Route} from './command-registry.js';
 import {ExitError, Fallback, type LiteConfig} from './oclif-lite.js';
 
 export interface FastOptions {
@@ -15,11 +16,10 @@ export interface FastOptions {
   pjson: {name: string; version: string; oclif: Record<string, any>};
 }
 
-type CommandClass = (typeof COMMANDS)[keyof typeof COMMANDS];
 type Registry = typeof COMMANDS;
 
-// The registry evaluates every command class; `--version` and the completer need none of them,
-// so it is loaded only past those (its own chunk in the bundle).
+// The registry evaluates every command class: only the overview needs them all (their
+// summaries); a command run finds its id from the routes and loads its own class.
 const registry = async (): Promise<Registry> => (await import('../../commands/index.js')).COMMANDS;
 
 /** oclif reports "wsl" as the platform there (wsl-utils); rare enough to leave to oclif. */
@@ -33,7 +33,7 @@ function looksLikeWsl(): boolean {
   }
 }
 
-function liteConfig(o: FastOptions, COMMANDS?: Registry): LiteConfig {
+function liteConfig(o: FastOptions, findCommand: (id: string) => unknown = () => undefined): LiteConfig {
   const {name, version} = o.pjson;
   const a = arch() === 'ia32' ? 'x86' : arch();
   return {
@@ -43,24 +43,24 @@ function liteConfig(o: FastOptions, COMMANDS?: Registry): LiteConfig {
     userAgent: `${name}/${version} ${platform()}-${a} node-${process.version}`,
     root: o.root,
     pjson: o.pjson,
-    findCommand: (id) => (COMMANDS as Record<string, any> | undefined)?.[id],
+    findCommand: findCommand as LiteConfig['findCommand'],
     runHook: async () => ({successes: [], failures: []}),
     scopedEnvVar: () => undefined,
   };
 }
 
 /** oclif's collateSpacedCmdIDFromArgs (help/util.js), over our registry: the command id and its argv. */
-export function commandId(argv: string[], COMMANDS: Registry): {id: string; rest: string[]} | undefined {
+export function commandId(argv: string[], routes: Record<string, Route>): {id: string; rest: string[]} | undefined {
   const ids = new Set<string>();
-  for (const id of Object.keys(COMMANDS)) {
+  for (const id of Object.keys(routes)) {
     const parts = id.split(':');
     for (let i = 1; i <= parts.length; i++) ids.add(parts.slice(0, i).join(':'));
   }
   const final: string[] = [];
   const join = (s?: string) => (s ? [...final, s] : final).join(':');
   const hasArgs = () => {
-    const c = (COMMANDS as Record<string, CommandClass>)[join()];
-    return Boolean(c && (c.strict === false || Object.keys(c.args ?? {}).length > 0));
+    const c = routes[join()];
+    return Boolean(c && (!c.strict || c.args.length > 0));
   };
   if (argv.length === 1) final.push(argv[0]);
   else {
@@ -71,7 +71,7 @@ export function commandId(argv: string[], COMMANDS: Registry): {id: string; rest
     }
   }
   const id = join();
-  if (!(id in COMMANDS)) return undefined;
+  if (!(id in routes)) return undefined;
   return {id, rest: argv.slice(final.length)};
 }
 
@@ -85,10 +85,9 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     process.stdout.write(`${liteConfig(o).userAgent}\n`);
     return true;
   }
-  const COMMANDS = await registry();
-  const config = liteConfig(o, COMMANDS);
   if (argv.length === 0) {
-    const {default: KubectlSecretHelp} = await import('../../commands/_help.js');
+    const [COMMANDS, {default: KubectlSecretHelp}] = await Promise.all([registry(), import('../../commands/_help.js')]);
+    const config = liteConfig(o, (id) => (COMMANDS as Record<string, unknown>)[id]);
     process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
     return true;
   }
@@ -97,11 +96,12 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     if (word === '--') break;
     if (helpFlags.includes(word)) return false;
   }
-  const found = commandId(argv, COMMANDS);
+  const found = commandId(argv, await commandRoutes());
   // `help CMD` is oclif's help class to render.
   if (!found || found.id === 'help') return false;
-  const Cmd = (COMMANDS as Record<string, any>)[found.id];
+  const Cmd = (await loadCommand(found.id)) as any;
   Cmd.id = found.id;
+  const config = liteConfig(o, (id) => (id === found.id ? Cmd : undefined));
   const cmd = new Cmd(found.rest, config);
   try {
     await cmd._run();
