@@ -9,15 +9,18 @@ export interface Route {
   strict: boolean;
   /** The names of the positional arguments, in order. */
   args: string[];
+  /** For the overview (commands/_help.ts), which is all it reads of a command. */
+  summary?: string;
 }
 
 interface CommandStatics {
   strict?: boolean;
   args?: Record<string, unknown>;
+  summary?: string;
 }
 
 export function routesOf(commands: Record<string, CommandStatics>): Record<string, Route> {
-  return Object.fromEntries(Object.entries(commands).map(([id, c]) => [id, {strict: c.strict !== false, args: Object.keys(c.args ?? {})}]));
+  return Object.fromEntries(Object.entries(commands).map(([id, c]) => [id, {strict: c.strict !== false, args: Object.keys(c.args ?? {}), summary: c.summary}]));
 }
 
 export async function commandRoutes(): Promise<Record<string, Route>> {

@@ -6,7 +6,6 @@
 // everything else (help, topics, plugins, parse errors, DEBUG), which oclif then handles.
 import {existsSync, readFileSync} from 'node:fs';
 import {arch, platform, release} from 'node:os';
-import type {COMMANDS} from '../../commands/index.js';
 import {runCompletion} from '../completion/main.js';
 import {commandRoutes, loadCommand, type Route} from './command-registry.js';
 import {ExitError, Fallback, type LiteConfig} from './oclif-lite.js';
@@ -16,11 +15,8 @@ export interface FastOptions {
   pjson: {name: string; version: string; oclif: Record<string, any>};
 }
 
-type Registry = typeof COMMANDS;
-
-// The registry evaluates every command class: only the overview needs them all (their
-// summaries); a command run finds its id from the routes and loads its own class.
-const registry = async (): Promise<Registry> => (await import('../../commands/index.js')).COMMANDS;
+// The registry (commands/index.js) would evaluate every command class: a command run finds its
+// id from the routes and loads its own class; the overview reads summaries from the routes.
 
 /** oclif reports "wsl" as the platform there (wsl-utils); rare enough to leave to oclif. */
 function looksLikeWsl(): boolean {
@@ -86,8 +82,8 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     return true;
   }
   if (argv.length === 0) {
-    const [COMMANDS, {default: KubectlSecretHelp}] = await Promise.all([registry(), import('../../commands/_help.js')]);
-    const config = liteConfig(o, (id) => (COMMANDS as Record<string, unknown>)[id]);
+    const [routes, {default: KubectlSecretHelp}] = await Promise.all([commandRoutes(), import('../../commands/_help.js')]);
+    const config = liteConfig(o, (id) => (routes[id] ? {summary: routes[id].summary} : undefined));
     process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
     return true;
   }
