@@ -21,7 +21,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {commandRegistry, liteCommandFacts, namedCommonJs, usedEsm, yamlEsm} from './esbuild-plugins.mjs';
+import {commandRegistry, liteCommandFacts, namedCommonJs, quietDebugForSimpleGit, usedEsm, yamlEsm} from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/fast`;
@@ -55,7 +55,7 @@ const result = await build({
   logLevel: 'warning',
   // Some dependencies are CommonJS and call require(); an ES module has none of its own.
   banner: {js: "import{createRequire as __ksRequire}from'node:module';const require=__ksRequire(import.meta.url);"},
-  plugins: [oclifLite, commandRegistry(facts), yamlEsm, namedCommonJs, usedEsm],
+  plugins: [oclifLite, commandRegistry(facts), yamlEsm, quietDebugForSimpleGit, namedCommonJs, usedEsm],
 });
 // `import(variable)` is left as it is, relative to the chunk's own folder, where nothing is:
 // every dynamic import must name its module literally for the bundle to carry it.

@@ -168,3 +168,24 @@ export function commandRegistry(facts) {
     },
   };
 }
+
+// simple-git (and its @kwsites/file-exists) logs through `debug`, which at load requires tty, util and supports-color and
+// reads the terminal's colour support: ~8 ms CPU of every hook run. Its loggers print only when
+// DEBUG names them, and the fast path never runs with DEBUG set (src/cli/fast.ts hands such
+// runs to oclif, which loads simple-git and debug from node_modules). So in the npm fast
+// bundle, simple-git's `debug` is a logger that is never enabled. Not for the single
+// executable, whose oclif path shares this bundled simple-git.
+const QUIET_DEBUG = `
+function logger(namespace) {
+  const log = () => {};
+  return Object.assign(log, {namespace, enabled: false, color: '', log, destroy: () => true, extend: (sub, delimiter = ':') => logger(namespace + delimiter + sub)});
+}
+export default Object.assign(logger, {formatters: {}, names: [], skips: [], enable() {}, disable: () => '', enabled: () => false});
+`;
+export const quietDebugForSimpleGit = {
+  name: 'quiet-debug-for-simple-git',
+  setup(b) {
+    b.onResolve({filter: /^debug$/}, (args) => (/[\\/]node_modules[\\/](simple-git|@kwsites[\\/]file-exists)[\\/]/.test(args.importer) ? {path: 'debug', namespace: 'quiet-debug'} : undefined));
+    b.onLoad({filter: /.*/, namespace: 'quiet-debug'}, () => ({contents: QUIET_DEBUG, loader: 'js'}));
+  },
+};
