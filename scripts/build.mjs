@@ -10,6 +10,10 @@
 // - commands/ is compiled against src/cli/oclif-lite.js instead of @oclif/core, which is not in
 //   the bundle at all; oclif is loaded (from node_modules, with dist/commands) only when the
 //   fast path hands an argv over.
+// - What the fast path needs to know of every command (the completer's spec; which commands
+//   exist and how they read arguments) is computed here from the same lite classes and inlined
+//   (esbuild-plugins.mjs, commandRegistry), with one import per command: a TAB press and
+//   --version evaluate no command class, a command run only its own.
 //
 // dist/fast/meta.json is esbuild's metafile: test/e2e/package.test.ts reads it to tell which
 // packages each chunk a command loaded carries.
@@ -17,7 +21,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {namedCommonJs, usedEsm} from './esbuild-plugins.mjs';
+import {commandRegistry, liteCommandFacts, namedCommonJs, quietDebugForSimpleGit, usedEsm, yamlEsm} from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/fast`;
@@ -34,6 +38,7 @@ const oclifLite = {
 rmSync(outdir, {recursive: true, force: true});
 mkdirSync(outdir, {recursive: true});
 const t0 = Date.now();
+const facts = await liteCommandFacts(lite);
 const result = await build({
   entryPoints: {main: `${root}dist/src/cli/fast.js`},
   bundle: true,
@@ -50,7 +55,7 @@ const result = await build({
   logLevel: 'warning',
   // Some dependencies are CommonJS and call require(); an ES module has none of its own.
   banner: {js: "import{createRequire as __ksRequire}from'node:module';const require=__ksRequire(import.meta.url);"},
-  plugins: [oclifLite, namedCommonJs, usedEsm],
+  plugins: [oclifLite, commandRegistry(facts), yamlEsm, quietDebugForSimpleGit, namedCommonJs, usedEsm],
 });
 // `import(variable)` is left as it is, relative to the chunk's own folder, where nothing is:
 // every dynamic import must name its module literally for the bundle to carry it.

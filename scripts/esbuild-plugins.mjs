@@ -1,9 +1,10 @@
 // esbuild plugins shared by the npm build (scripts/build.mjs) and the single executable's
 // bundle (scripts/package/bundle.mjs).
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {build} from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -75,5 +76,116 @@ export const namedCommonJs = {
         loader: 'js',
       };
     });
+  },
+};
+
+// `yaml`'s "node" export is its CommonJS build: bundled, every one of its ~50 modules becomes a
+// closure evaluated through esbuild's require shim, and its require('process') and
+// require('buffer') go through Node's CommonJS loader. Its ES module build (the "default" export,
+// the same version and source, which checks for process and Buffer at run time) is bundled as
+// plain hoisted code and tree-shaken: about 15 ms less CPU for scan FILE and seal --cert
+// (docs/performance.md).
+const yamlEsmEntry = join(root, 'node_modules', 'yaml', 'browser', 'index.js');
+export const yamlEsm = {
+  name: 'yaml-esm',
+  setup(b) {
+    b.onResolve({filter: /^yaml$/}, () => (existsSync(yamlEsmEntry) ? {path: yamlEsmEntry} : undefined));
+  },
+};
+
+// The fast path needs every command's flags and arguments (the completer's spec) and which
+// commands exist and how each reads its arguments (to find the command in argv), and evaluating
+// every command class for them was about half of --version's and the completer's start-up. They
+// are computed here, when the bundle is built, from the same classes compiled against
+// `liteModule` (as the fast path runs them); commandRegistry() and completionSpec() put them in
+// the bundle in place of src/cli/command-registry.js and src/cli/completion-spec.js.
+export async function liteCommandFacts(liteModule) {
+  const tmp = join(root, 'dist', `.command-facts-${process.pid}.mjs`);
+  await build({
+    stdin: {
+      contents: [
+        "import {COMMANDS} from './commands/index.js';",
+        "import {specFromCommands} from './src/completion/complete.js';",
+        "import {routesOf} from './src/cli/command-registry.js';",
+        'export default {spec: specFromCommands(COMMANDS), routes: routesOf(COMMANDS)};',
+      ].join('\n'),
+      resolveDir: join(root, 'dist'),
+      loader: 'js',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outfile: tmp,
+    logLevel: 'warning',
+    plugins: [{name: 'oclif-lite', setup: (b) => b.onResolve({filter: /^@oclif\/core$/}, () => ({path: liteModule}))}],
+  });
+  let facts;
+  try {
+    facts = (await import(pathToFileURL(tmp).href)).default;
+  } finally {
+    rmSync(tmp, {force: true});
+  }
+  return {...facts, files: commandFiles(Object.keys(facts.routes))};
+}
+
+/** Each command id's module, read from the registry tsc wrote (`import X from './x.js'` and `id: X`). */
+function commandFiles(ids) {
+  const text = readFileSync(join(root, 'dist', 'commands', 'index.js'), 'utf8');
+  const imports = new Map([...text.matchAll(/^import (\w+) from '(\.\/[^']+)';$/gm)].map((m) => [m[1], m[2]]));
+  const body = text.slice(text.indexOf('export const COMMANDS'));
+  const files = Object.fromEntries([...body.matchAll(/^\s*(?:'([^']+)'|([\w-]+)):\s*(\w+),?$/gm)].map((m) => [m[1] ?? m[2], imports.get(m[3])]));
+  const missing = ids.filter((id) => !files[id]);
+  if (missing.length > 0) throw new Error(`dist/commands/index.js: no module found for ${missing.join(', ')}; scripts/esbuild-plugins.mjs reads \`import X from './x.js'\` and \`id: X,\` lines`);
+  return files;
+}
+
+const REGISTRY_FILE = /[\\/]src[\\/]cli[\\/]command-registry\.js$/;
+const SPEC_FILE = /[\\/]src[\\/]cli[\\/]completion-spec\.js$/;
+
+export function commandRegistry(facts) {
+  const loaders = Object.entries(facts.files).map(([id, file]) => `  ${JSON.stringify(id)}: () => import(${JSON.stringify(`../../commands/${file.slice(2)}`)}),`);
+  return {
+    name: 'command-registry',
+    setup(b) {
+      b.onLoad({filter: REGISTRY_FILE}, (args) => ({
+        contents: [
+          `const ROUTES = JSON.parse(${JSON.stringify(JSON.stringify(facts.routes))});`,
+          'const LOADERS = {',
+          ...loaders,
+          '};',
+          'export async function commandRoutes() {\n  return ROUTES;\n}',
+          'export async function loadCommand(id) {\n  return (await LOADERS[id]?.())?.default;\n}',
+        ].join('\n'),
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+      b.onLoad({filter: SPEC_FILE}, (args) => ({
+        contents: `export async function completionSpec() {\n  return JSON.parse(${JSON.stringify(JSON.stringify(facts.spec))});\n}\n`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+// simple-git (and its @kwsites/file-exists) logs through `debug`, which at load requires tty, util and supports-color and
+// reads the terminal's colour support: ~8 ms CPU of every hook run. Its loggers print only when
+// DEBUG names them, and the fast path never runs with DEBUG set (src/cli/fast.ts hands such
+// runs to oclif, which loads simple-git and debug from node_modules). So in the npm fast
+// bundle, simple-git's `debug` is a logger that is never enabled. Not for the single
+// executable, whose oclif path shares this bundled simple-git.
+const QUIET_DEBUG = `
+function logger(namespace) {
+  const log = () => {};
+  return Object.assign(log, {namespace, enabled: false, color: '', log, destroy: () => true, extend: (sub, delimiter = ':') => logger(namespace + delimiter + sub)});
+}
+export default Object.assign(logger, {formatters: {}, names: [], skips: [], enable() {}, disable: () => '', enabled: () => false});
+`;
+export const quietDebugForSimpleGit = {
+  name: 'quiet-debug-for-simple-git',
+  setup(b) {
+    b.onResolve({filter: /^debug$/}, (args) => (/[\\/]node_modules[\\/](simple-git|@kwsites[\\/]file-exists)[\\/]/.test(args.importer) ? {path: 'debug', namespace: 'quiet-debug'} : undefined));
+    b.onLoad({filter: /.*/, namespace: 'quiet-debug'}, () => ({contents: QUIET_DEBUG, loader: 'js'}));
   },
 };

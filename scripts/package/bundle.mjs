@@ -5,7 +5,7 @@ import {readFile} from 'node:fs/promises';
 import {dirname, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {usedEsm} from '../esbuild-plugins.mjs';
+import {commandRegistry, liteCommandFacts, usedEsm, yamlEsm} from '../esbuild-plugins.mjs';
 
 const MODULES_KEY = "Symbol.for('kubectl-secret.sea-modules')";
 
@@ -54,7 +54,9 @@ const liteCommands = {
     b.onResolve({filter: /^@oclif\/core$/, namespace: 'lite'}, () => ({path: liteModule}));
     b.onResolve({filter: /^\./, namespace: 'lite'}, (args) => {
       const path = resolve(args.resolveDir, args.path);
-      return path.startsWith(`${distDir}commands${sep}`) ? {path, namespace: 'lite'} : {path};
+      // command-registry.js imports the command modules (commandRegistry): they must be the lite ones.
+      const lite = path.startsWith(`${distDir}commands${sep}`) || path === `${distDir}src${sep}cli${sep}command-registry.js`;
+      return lite ? {path, namespace: 'lite'} : {path};
     });
     b.onLoad({filter: /.*/, namespace: 'lite'}, async (args) => ({contents: await readFile(args.path, 'utf8'), resolveDir: dirname(args.path), loader: 'js'}));
   },
@@ -62,6 +64,7 @@ const liteCommands = {
 
 /** Writes the bundle to `outfile`; returns esbuild's metafile for size reports. */
 export async function bundle(outfile) {
+  const facts = await liteCommandFacts(liteModule);
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./sea-main.mjs', import.meta.url))],
     bundle: true,
@@ -76,7 +79,7 @@ export async function bundle(outfile) {
     logLevel: 'warning',
     // oclif requires typescript only to run .ts sources in development, which a SEA never does.
     external: ['typescript'],
-    plugins: [oclifModuleLoader, liteCommands, usedEsm],
+    plugins: [oclifModuleLoader, commandRegistry(facts), liteCommands, yamlEsm, usedEsm],
   });
   return result.metafile;
 }

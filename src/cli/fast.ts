@@ -6,9 +6,8 @@
 // everything else (help, topics, plugins, parse errors, DEBUG), which oclif then handles.
 import {existsSync, readFileSync} from 'node:fs';
 import {arch, platform, release} from 'node:os';
-import {COMMANDS} from '../../commands/index.js';
-import KubectlSecretHelp from '../../commands/_help.js';
 import {runCompletion} from '../completion/main.js';
+import {commandRoutes, loadCommand, type Route} from './command-registry.js';
 import {ExitError, Fallback, type LiteConfig} from './oclif-lite.js';
 
 export interface FastOptions {
@@ -16,7 +15,8 @@ export interface FastOptions {
   pjson: {name: string; version: string; oclif: Record<string, any>};
 }
 
-type CommandClass = (typeof COMMANDS)[keyof typeof COMMANDS];
+// The registry (commands/index.js) would evaluate every command class: a command run finds its
+// id from the routes and loads its own class; the overview reads summaries from the routes.
 
 /** oclif reports "wsl" as the platform there (wsl-utils); rare enough to leave to oclif. */
 function looksLikeWsl(): boolean {
@@ -29,7 +29,7 @@ function looksLikeWsl(): boolean {
   }
 }
 
-function liteConfig(o: FastOptions): LiteConfig {
+function liteConfig(o: FastOptions, findCommand: (id: string) => unknown = () => undefined): LiteConfig {
   const {name, version} = o.pjson;
   const a = arch() === 'ia32' ? 'x86' : arch();
   return {
@@ -39,24 +39,24 @@ function liteConfig(o: FastOptions): LiteConfig {
     userAgent: `${name}/${version} ${platform()}-${a} node-${process.version}`,
     root: o.root,
     pjson: o.pjson,
-    findCommand: (id) => (COMMANDS as Record<string, any>)[id],
+    findCommand: findCommand as LiteConfig['findCommand'],
     runHook: async () => ({successes: [], failures: []}),
     scopedEnvVar: () => undefined,
   };
 }
 
 /** oclif's collateSpacedCmdIDFromArgs (help/util.js), over our registry: the command id and its argv. */
-export function commandId(argv: string[]): {id: string; rest: string[]} | undefined {
+export function commandId(argv: string[], routes: Record<string, Route>): {id: string; rest: string[]} | undefined {
   const ids = new Set<string>();
-  for (const id of Object.keys(COMMANDS)) {
+  for (const id of Object.keys(routes)) {
     const parts = id.split(':');
     for (let i = 1; i <= parts.length; i++) ids.add(parts.slice(0, i).join(':'));
   }
   const final: string[] = [];
   const join = (s?: string) => (s ? [...final, s] : final).join(':');
   const hasArgs = () => {
-    const c = (COMMANDS as Record<string, CommandClass>)[join()];
-    return Boolean(c && (c.strict === false || Object.keys(c.args ?? {}).length > 0));
+    const c = routes[join()];
+    return Boolean(c && (!c.strict || c.args.length > 0));
   };
   if (argv.length === 1) final.push(argv[0]);
   else {
@@ -67,7 +67,7 @@ export function commandId(argv: string[]): {id: string; rest: string[]} | undefi
     }
   }
   const id = join();
-  if (!(id in COMMANDS)) return undefined;
+  if (!(id in routes)) return undefined;
   return {id, rest: argv.slice(final.length)};
 }
 
@@ -76,14 +76,15 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
   // oclif's debug logging (DEBUG=*) and its own environment switches are oclif's to honour.
   if (process.env.DEBUG) return false;
   const oclif = o.pjson.oclif ?? {};
-  const config = liteConfig(o);
-  if (argv.length === 0) {
-    process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
-    return true;
-  }
   if (argv[0] === '--version' || (oclif.additionalVersionFlags ?? []).includes(argv[0])) {
     if (looksLikeWsl()) return false;
-    process.stdout.write(`${config.userAgent}\n`);
+    process.stdout.write(`${liteConfig(o).userAgent}\n`);
+    return true;
+  }
+  if (argv.length === 0) {
+    const [routes, {default: KubectlSecretHelp}] = await Promise.all([commandRoutes(), import('../../commands/_help.js')]);
+    const config = liteConfig(o, (id) => (routes[id] ? {summary: routes[id].summary} : undefined));
+    process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
     return true;
   }
   const helpFlags = ['--help', ...(oclif.additionalHelpFlags ?? [])];
@@ -91,11 +92,12 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     if (word === '--') break;
     if (helpFlags.includes(word)) return false;
   }
-  const found = commandId(argv);
+  const found = commandId(argv, await commandRoutes());
   // `help CMD` is oclif's help class to render.
   if (!found || found.id === 'help') return false;
-  const Cmd = (COMMANDS as Record<string, any>)[found.id];
+  const Cmd = (await loadCommand(found.id)) as any;
   Cmd.id = found.id;
+  const config = liteConfig(o, (id) => (id === found.id ? Cmd : undefined));
   const cmd = new Cmd(found.rest, config);
   try {
     await cmd._run();
@@ -109,7 +111,7 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
   return true;
 }
 
-/** kubectl_complete-secret: the same registry, without oclif. */
+/** kubectl_complete-secret: the same commands, without oclif (their spec, computed when the bundle is built). */
 export function complete(words: string[]): Promise<number> {
-  return runCompletion(COMMANDS, words);
+  return runCompletion(async () => (await import('./completion-spec.js')).completionSpec(), words);
 }

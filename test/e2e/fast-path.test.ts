@@ -30,6 +30,8 @@ interface Outcome {
   stdout: string;
   stderr: string;
   oclif: boolean;
+  /** The URLs of the modules the run loaded. */
+  loaded: string[];
 }
 
 function run(cmd: string[], o: {input?: string; cwd?: string; full?: boolean; env?: Record<string, string>} = {}): Promise<Outcome> {
@@ -45,8 +47,9 @@ function run(cmd: string[], o: {input?: string; cwd?: string; full?: boolean; en
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
-      const oclif = readFileSync(log, 'utf8').includes('/node_modules/@oclif/core/');
-      resolve({code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), oclif});
+      const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      const oclif = loaded.some((url) => url.includes('/node_modules/@oclif/core/'));
+      resolve({code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), oclif, loaded});
     });
     child.stdin.on('error', () => {});
     child.stdin.end(o.input ?? '');
@@ -152,18 +155,39 @@ test('every argv gives oclif\'s own stdout, stderr and exit status, and the path
   }
 });
 
+/** The command classes (commands/, but not its _-prefixed shared modules) in the dist/fast chunks a run loaded (esbuild's metafile). */
+function commandModules(loaded: string[]): string[] {
+  const meta: {outputs: Record<string, {inputs: Record<string, unknown>}>} = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast', 'meta.json'), 'utf8'));
+  return loaded.flatMap((url) => Object.keys(meta.outputs[url.match(/\/(dist\/fast\/.+\.js)$/)?.[1] ?? '']?.inputs ?? {})).filter((i) => i.startsWith('dist/commands/') && !/\/_[^/]+\.js$/.test(i));
+}
+
+// Every TAB press, --version and the overview pay for what they load: evaluating the command classes
+// was about half of their start-up (docs/performance.md).
+test('--version and the overview evaluate no command class; a command evaluates only its own', async () => {
+  for (const args of [['--version'], []]) {
+    const r = await run([BIN, ...args]);
+    assert.equal(r.code, 0);
+    assert.deepEqual(commandModules(r.loaded), [], `kubectl-secret ${args.join(' ')}`);
+  }
+  const scan = await run([BIN, 'scan', 'secret.yaml']);
+  assert.deepEqual(commandModules(scan.loaded), ['dist/commands/scan.js'], 'scan: is dist/fast/meta.json current?');
+});
+
 test('kubectl_complete-secret answers as the command classes oclif loads describe themselves', async () => {
   // The reference: the completion core over the registry as tsc compiled it (real oclif flags).
   const reference = join(dir, 'reference-completer.mjs');
-  writeFileSync(reference, `const [{COMMANDS}, {runCompletion}] = await Promise.all([
+  // The completer answers from a spec computed when the bundle was built; this one is computed now.
+  writeFileSync(reference, `const [{COMMANDS}, {runCompletion}, {specFromCommands}] = await Promise.all([
   import(${JSON.stringify(join(REPO_ROOT, 'dist', 'commands', 'index.js'))}),
-  import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'completion', 'main.js'))})]);
-process.exitCode = await runCompletion(COMMANDS, process.argv.slice(2));
+  import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'completion', 'main.js'))}),
+  import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'completion', 'complete.js'))})]);
+process.exitCode = await runCompletion(async () => specFromCommands(COMMANDS), process.argv.slice(2));
 `);
   const words = [[''], ['se'], ['keys', ''], ['restart', '--'], ['seal', '--scope', ''], ['seal', '--scope='], ['scan', '--format', 's'], ['list', '-o', ''], ['rotate', '--no'], ['controller', 'run', '--'], ['diff', '-']];
   for (const w of words) {
     const [fast, ref] = await Promise.all([run([COMPLETER, ...w]), run([reference, ...w])]);
     assert.ok(!fast.oclif, `completion of ${w.join(' ')} loaded oclif`);
+    assert.deepEqual(commandModules(fast.loaded), [], `completion of ${w.join(' ')} evaluated command classes`);
     assert.deepEqual({code: fast.code, stdout: fast.stdout}, {code: ref.code, stdout: ref.stdout}, w.join(' '));
     assert.match(fast.stdout, /:\d+\n$/);
   }
