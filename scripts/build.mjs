@@ -15,7 +15,8 @@
 //   (esbuild-plugins.mjs, commandRegistry), with one import per command: a TAB press and
 //   --version evaluate no command class, a command run only its own.
 //
-// dist/fast/meta.json is esbuild's metafile: test/e2e/package.test.ts reads it to tell which
+// dist/fast-meta.json is esbuild's metafile, beside dist/fast so the package does not ship it
+// (1 MB): test/e2e/package.test.ts and fast-path.test.ts read it to tell which
 // packages each chunk a command loaded carries.
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -68,7 +69,7 @@ for (const [file, out] of Object.entries(result.metafile.outputs)) {
     throw new Error(`${file}: a dynamic import without a literal path (${bad[0]}…), from one of ${sources}; write import('./literal/path.js')`);
   }
 }
-writeFileSync(`${outdir}/meta.json`, JSON.stringify(result.metafile));
+writeFileSync(join(outdir, '..', 'fast-meta.json'), JSON.stringify(result.metafile));
 writeFileSync(`${outdir}/package.json`, '{"type": "module"}\n');
 if (process.env.KUBECTL_SECRET_BUILD_VERBOSE) {
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);

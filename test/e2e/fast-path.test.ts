@@ -157,7 +157,7 @@ test('every argv gives oclif\'s own stdout, stderr and exit status, and the path
 
 /** The command classes (commands/, but not its _-prefixed shared modules) in the dist/fast chunks a run loaded (esbuild's metafile). */
 function commandModules(loaded: string[]): string[] {
-  const meta: {outputs: Record<string, {inputs: Record<string, unknown>}>} = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast', 'meta.json'), 'utf8'));
+  const meta: {outputs: Record<string, {inputs: Record<string, unknown>}>} = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast-meta.json'), 'utf8'));
   return loaded.flatMap((url) => Object.keys(meta.outputs[url.match(/\/(dist\/fast\/.+\.js)$/)?.[1] ?? '']?.inputs ?? {})).filter((i) => i.startsWith('dist/commands/') && !/\/_[^/]+\.js$/.test(i));
 }
 
@@ -170,7 +170,7 @@ test('--version and the overview evaluate no command class; a command evaluates 
     assert.deepEqual(commandModules(r.loaded), [], `kubectl-secret ${args.join(' ')}`);
   }
   const scan = await run([BIN, 'scan', 'secret.yaml']);
-  assert.deepEqual(commandModules(scan.loaded), ['dist/commands/scan.js'], 'scan: is dist/fast/meta.json current?');
+  assert.deepEqual(commandModules(scan.loaded), ['dist/commands/scan.js'], 'scan: is dist/fast-meta.json current?');
 });
 
 test('kubectl_complete-secret answers as the command classes oclif loads describe themselves', async () => {

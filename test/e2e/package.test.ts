@@ -126,7 +126,7 @@ async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT): Prom
       child.stdin.end(input);
     });
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
-    const meta: {outputs: Record<string, {inputs: Record<string, unknown>}>} = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast', 'meta.json'), 'utf8'));
+    const meta: {outputs: Record<string, {inputs: Record<string, unknown>}>} = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast-meta.json'), 'utf8'));
     const names = new Set<string>();
     for (const url of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
       const direct = packageOf(url);
@@ -150,7 +150,7 @@ test('offline commands load neither oclif, the Kubernetes client, prompts, simpl
   const overview = await packagesLoaded([]);
   for (const heavy of [...HEAVY, 'yaml', 'tweetnacl']) assert.ok(!overview.has(heavy), `the overview loads ${heavy}`);
   const seal = await packagesLoaded(['seal', '--cert', join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem')], secret);
-  assert.ok(seal.has('tweetnacl') && seal.has('yaml'), `the hook saw no bundled package (${[...seal].join(', ')}): is dist/fast/meta.json current?`);
+  assert.ok(seal.has('tweetnacl') && seal.has('yaml'), `the hook saw no bundled package (${[...seal].join(', ')}): is dist/fast-meta.json current?`);
   for (const heavy of HEAVY) assert.ok(!seal.has(heavy), `seal --cert loads ${heavy}`);
   const scanned = await packagesLoaded(['scan', join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem')]);
   for (const heavy of [...HEAVY, 'tweetnacl']) assert.ok(!scanned.has(heavy), `scan loads ${heavy}`);
