@@ -10,6 +10,7 @@ import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
 import {allowCommentLines, allowedInline} from './suppress.js';
 import {unparseableSecret} from './unparseable-secret.js';
+import type {ParseCache} from './yaml-parse.js';
 import {HINTS, RULE_IDS, type Finding, type ScanOptions, type ScanWarning} from './types.js';
 
 export interface TextScanOptions extends Partial<ScanOptions> {
@@ -48,9 +49,11 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   const manifest = readAsManifest(path);
   const markdown = !manifest && isMarkdownPath(path) ? markdownManifests(text) : undefined;
   if (manifest || markdown) {
-    const read = readManifest(markdown?.text ?? text);
+    // unparseable-secret first: the documents it parses are then read from its parse.
+    const cache: ParseCache = new Map();
+    const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text, cache) : [];
+    const read = readManifest(markdown?.text ?? text, {cache});
     views = read.views;
-    const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text) : [];
     raw.push(...unparseable);
     // A Markdown code block is often a fragment: not being valid YAML is no news there.
     if (!markdown) for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});
