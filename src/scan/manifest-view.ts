@@ -54,16 +54,16 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * `fast: false` reads every chunk with `yaml` (the fast path's own tests compare both). A chunk
- * already parsed cleanly in `cache` (by unparseable-secret) is read from that parse, which
- * costs less than a js-yaml parse on top.
+ * already in `cache` (parsed by unparseable-secret) is read from that parse, which costs less
+ * than a js-yaml parse on top. `all` reads the chunks TRIGGER_RE clears too.
  */
-export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCache} = {}): ReadResult {
+export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCache; all?: boolean} = {}): ReadResult {
   const out: ReadResult = {views: [], warnings: []};
   for (const chunk of splitDocuments(text)) {
-    if (!TRIGGER_RE.test(chunk.text)) continue;
-    // Only a clean parse stands in for the fast reader: where `yaml` fails, js-yaml may not.
-    const parsed = o.cache?.get(chunk.text)?.docs.every((d) => d.errors.length === 0);
-    const fast = o.fast === false || parsed ? undefined : readFast(chunk);
+    if (!o.all && !TRIGGER_RE.test(chunk.text)) continue;
+    // Parsed already: read from that parse. Where it failed, js-yaml may still read the text
+    // (` ---` on the first line, say), and the verdict must be `yaml`'s, as without the cache.
+    const fast = o.fast === false || o.cache?.has(chunk.text) ? undefined : readFast(chunk);
     if (fast) out.views.push(...fast);
     else readChunk(chunk, out, o.cache);
   }

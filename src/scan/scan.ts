@@ -18,6 +18,11 @@ export interface TextScanOptions extends Partial<ScanOptions> {
   display?: string;
   /** `.kubectl-secret.yaml` scan.allow, as a matcher on the repository-relative path. */
   allow?: (path: string) => boolean;
+  /**
+   * Parse every document with `yaml`, skipping no document a cheap check clears (the test that
+   * those checks lose nothing compares both; see test/unit/scan/scan-prefilter.test.ts).
+   */
+  exhaustive?: boolean;
 }
 
 export interface TextScanResult {
@@ -51,8 +56,8 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   if (manifest || markdown) {
     // unparseable-secret first: the documents it parses are then read from its parse.
     const cache: ParseCache = new Map();
-    const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text, cache) : [];
-    const read = readManifest(markdown?.text ?? text, {cache});
+    const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text, o.exhaustive ? undefined : cache, {exhaustive: o.exhaustive}) : [];
+    const read = readManifest(markdown?.text ?? text, o.exhaustive ? {fast: false, all: true} : {cache});
     views = read.views;
     raw.push(...unparseable);
     // A Markdown code block is often a fragment: not being valid YAML is no news there.

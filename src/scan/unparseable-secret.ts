@@ -5,6 +5,7 @@
 // are not text (a NUL byte) reach the same verdict in run.ts, with the same rule id.
 import {describeYamlError} from '../manifests/parse.js';
 import {parseCost, splitDocuments} from './documents.js';
+import {plainBlockYaml} from './plain-yaml.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
 import {parseChunk, type ParseCache} from './yaml-parse.js';
@@ -45,7 +46,7 @@ function closedTemplate(text: string): boolean {
 }
 
 /** `cache` keeps each parse for the manifest reader, which then reads the same chunks without a second parse. */
-export function unparseableSecret(text: string, cache?: ParseCache): RawFinding[] {
+export function unparseableSecret(text: string, cache?: ParseCache, o: {exhaustive?: boolean} = {}): RawFinding[] {
   const out: RawFinding[] = [];
   for (const chunk of splitDocuments(text)) {
     const material = secretMaterial(chunk.text);
@@ -59,6 +60,8 @@ export function unparseableSecret(text: string, cache?: ParseCache): RawFinding[
     // Armour with a key body is already a private-key finding: the same leak, reported once,
     // whether the document parses or not (so asked first: a key file is rarely YAML).
     if (material === 'armour' && privateKey(chunk.text).length > 0) continue;
+    // A plain block mapping is valid YAML without asking `yaml` (most Secrets in a repository).
+    if (!o.exhaustive && plainBlockYaml(chunk.text)) continue;
     const failed = parseChunk(chunk.text, cache).docs.find((d) => d.errors.length > 0);
     if (!failed) continue;
     const e = failed.errors[0];
