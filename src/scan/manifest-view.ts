@@ -63,15 +63,17 @@ export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCach
     if (!o.all && !TRIGGER_RE.test(chunk.text)) continue;
     // Parsed already: read from that parse. Where it failed, js-yaml may still read the text
     // (` ---` on the first line, say), and the verdict must be `yaml`'s, as without the cache.
-    const fast = o.fast === false || o.cache?.has(chunk.text) ? undefined : readFast(chunk);
+    // A document too costly for `yaml` is not given to js-yaml either: the readers' verdicts
+    // stay the same, and js-yaml's error message alone re-reads all of a 10 MB document.
+    const cost = parseCost(chunk.text);
+    const fast = o.fast === false || cost || o.cache?.has(chunk.text) ? undefined : readFast(chunk);
     if (fast) out.views.push(...fast);
-    else readChunk(chunk, out, o.cache);
+    else readChunk(chunk, cost, out, o.cache);
   }
   return out;
 }
 
-function readChunk(chunk: DocumentChunk, out: ReadResult, cache?: ParseCache): void {
-  const cost = parseCost(chunk.text);
+function readChunk(chunk: DocumentChunk, cost: string | undefined, out: ReadResult, cache?: ParseCache): void {
   if (cost) {
     if (containsTemplate(chunk.text)) {
       out.views.push(...readTemplated(chunk.text, chunk.startLine));

@@ -129,3 +129,42 @@ test('plainBlockYaml accepts only what yaml reads without an error, on mutated c
 test('the shortcuts give the exhaustive findings on mutated corpus documents', () => {
   fc.assert(fc.property(mutated, (text) => assertSameFindings('mutated.yaml', text)), {numRuns: 1000, seed: 19});
 });
+
+test('a document too costly for yaml is not read by the fast reader either', () => {
+  // Valid YAML that js-yaml reads, but over MAX_YAML_TOKENS: both paths report it as unreadable.
+  const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n' + Array.from({length: 60_000}, (_, i) => `  k${i}: value-${i}\n`).join('');
+  const found = show('big.yaml', text, false);
+  assert.deepEqual(found, show('big.yaml', text, true));
+  assert.deepEqual(found.map((f) => f.split(' ')[1]), ['unparseable-secret']);
+});
+
+/** The line-by-line split splitDocuments replaced, as the reference. */
+function splitByLines(text: string): {text: string; startLine: number}[] {
+  const first = text.search(/\S/);
+  if (first >= 0 && (text[first] === '{' || text[first] === '[') && !/^\{[{%#]/.test(text.slice(first, first + 2))) return [{text, startLine: 1}];
+  const chunks: {text: string; startLine: number}[] = [];
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  for (let pos = 0; pos < text.length; line++) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl === -1 ? text.length : nl + 1;
+    if (pos > start && /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/.test(text.slice(pos, Math.min(end, pos + 4)))) {
+      chunks.push({text: text.slice(start, pos), startLine});
+      start = pos;
+      startLine = line;
+    }
+    pos = end;
+  }
+  chunks.push({text: text.slice(start), startLine});
+  return chunks;
+}
+
+test('splitDocuments splits where a line-by-line reading does', () => {
+  const piece = fc.constantFrom('---', '...', '--', '----', '--- x', '---\t', '...\r', '\n', '\r', '\r\n', ' ', 'a', 'kind: Secret', '{', '{{', '\u2028', '#');
+  fc.assert(fc.property(fc.array(piece, {maxLength: 30}), (parts) => {
+    const text = parts.join('');
+    assert.deepEqual(splitDocuments(text), splitByLines(text));
+  }), {numRuns: 5000, seed: 20});
+  for (const [, text] of files) assert.deepEqual(splitDocuments(text), splitByLines(text));
+});
