@@ -7,7 +7,7 @@
 // fixtures), whose verdicts were judged by hand: precision, recall, files/s and MB/s, next to
 // secretlint (recommended preset + k8s rule) on the same files.
 import {spawnSync} from 'node:child_process';
-import {median} from './harness.js';
+import {childrenCpuMs, median} from './harness.js';
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -134,20 +134,6 @@ async function folder(): Promise<void> {
     if (count === '0') console.log('  (secretlint\'s rule matches the key "Kind", not "kind": it flags no real manifest; its time is still the baseline for reading the same files)');
   } finally {
     rmSync(dir, {recursive: true, force: true});
-  }
-}
-
-/**
- * CPU time (user + system) of waited-for children, from /proc (Linux): on a shared machine the
- * wall clock mostly measures the neighbours. Undefined elsewhere.
- */
-function childrenCpuMs(): number | undefined {
-  try {
-    const f = readFileSync('/proc/self/stat', 'utf8').split(')').pop()!.trim().split(' ');
-    // Fields 16 and 17 of stat (cutime, cstime), counted from field 3 after the command name.
-    return ((Number(f[13]) + Number(f[14])) * 1000) / 100;
-  } catch {
-    return undefined;
   }
 }
 
