@@ -126,14 +126,13 @@ async function folder(): Promise<void> {
     const names = new Set(report.findings.map((f: {file: string; message: string}) => `${f.file} ${f.message.split(' has ')[0]}`));
     console.log(`  kubectl-secret scan   ${(ours.ms / 1000).toFixed(2)} s  ${(mb / (ours.ms / 1000)).toFixed(0)} MB/s  Secrets found: ${names.size}  (files scanned ${report.scanned})`);
 
-    const probe = spawnSync('npx', ['--no-install', 'secretlint', '--version'], {cwd: ROOT, env: ENV, encoding: 'utf8'});
-    if (probe.status !== 0) {
+    if (!existsSync(SECRETLINT_BIN)) {
       console.log('  secretlint not installed (npm i -D secretlint @secretlint/secretlint-rule-no-k8s-kind-secret)');
       return;
     }
     const rc = join(dir, '.secretlintrc.json');
     writeFileSync(rc, JSON.stringify({rules: [{id: '@secretlint/secretlint-rule-no-k8s-kind-secret'}]}));
-    const theirs = timed('npx', ['--no-install', 'secretlint', '--secretlintrc', rc, '--format', 'json', `${dir}/**/*.yaml`], ROOT);
+    const theirs = timed(process.execPath, [SECRETLINT_BIN, '--secretlintrc', rc, '--format', 'json', `${dir}/**/*.yaml`], ROOT);
     let count = 'unknown';
     try {
       const out = JSON.parse(theirs.stdout) as {filePath: string; messages: unknown[]}[];
