@@ -64,6 +64,8 @@ test('plainBlockYaml: what it accepts and what it leaves to yaml', () => {
     `${head}stringData:\n  password: hunter2-x\n`,
     `---\n# c\n${head}type: Opaque\ndata:\n  a: "x y"\n  b: 'q'\n  c: |\n    line\n\n    more\n  d: >-\n    folded\nimmutable: true\n`,
     `${head}  annotations: {}\nstringData:\n  url: https://x.example/a#b # note\n`,
+    `${head}  finalizers:\n  - a\n  - "b"\nstringData:\n  k: v\n`,
+    `args:\n- --x\n- name: a\n  value: |\n    -----BEGIN RSA PRIVATE KEY-----\n  more:\n    - 1\nafter: x\n`,
   ]) assert.ok(plainBlockYaml(ok), ok);
   for (const no of [
     `${head}stringData:\n  a: b: c\n`, // a nested mapping in a compact one
@@ -75,7 +77,10 @@ test('plainBlockYaml: what it accepts and what it leaves to yaml', () => {
     `${head}stringData:\r\n  a: x\r\n`, // CR
     `${head}stringData:\n  a: |\n   \n    x\n`, // a more-indented leading blank line
     `${head}stringData:\n  a: |2\n    x\n`, // an indentation indicator
-    `${head}stringData:\n  - a\n`, // a sequence
+    `${head}stringData:\n  - - a\n`, // a sequence in a sequence entry
+    `${head}stringData:\n  -\n    a\n`, // an entry on the next line
+    `${head}stringData:\n  - a\n - b\n`, // an entry at no open sequence
+    `${head}stringData:\n- a\n  k: v\n`, // a key after a scalar entry
     `${head}stringData:\n  a: {b: c}\n`, // a flow mapping
     `--- !tag\n${head}`,
     `...\n${head}`,
@@ -84,11 +89,12 @@ test('plainBlockYaml: what it accepts and what it leaves to yaml', () => {
 });
 
 // Random documents from Secret-shaped pieces and the shapes that break YAML near them.
-const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'data', 'stringData', 'type', 'annotations', 'password', 'tls.crt', 'a.b', 'a/b', '1', 'true', '<<', '? x', '"q k"', 'x y', '-', 'k\t'];
-const VALUES = ['', ' ', 'v1', 'Secret', 'hunter2', 'x y', '"x"', "'x'", '"a\\"b"', "'it''s'", '|', '|-', '>', '>+', '|2', '{}', '[]', '{a: b}', '[a]', '*a', '&a x', '!!binary aGk=', '- x', '${X}', '{{ .Values.x }}', 'a: b', 'a:b', 'x:', '#c', 'x #c', 'x#c', '@x', '`x', '%x', '-x', '-', '~', 'null', '0x1F', '.inf', '<your-password>', 'a{b}', 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', '-----BEGIN RSA PRIVATE KEY-----', 'é', '"unterminated', "'unterminated"];
+const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'data', 'stringData', 'type', 'annotations', 'password', 'tls.crt', '.dockerconfigjson', '..', '...', '.', 'a.b', 'a/b', '1', 'true', '<<', '? x', '"q k"', 'x y', '-', 'k\t'];
+const VALUES = ['', ' ', 'v1', 'Secret', 'hunter2', 'x y', '"x"', "'x'", '"a\\"b"', "'it''s'", '|', '|-', '>', '>+', '|2', '{}', '[]', '{a: b}', '[a]', '["ALL"]', "[a, 'b' ,c]", '[a b]', '[a,]', '[,]', '[a: b]', '[-a]', '[a', '[[a]]', '["a" "b"]', '*a', '&a x', '!!binary aGk=', '- x', '${X}', '{{ .Values.x }}', 'a: b', 'a:b', 'x:', '#c', 'x #c', 'x#c', '@x', '`x', '%x', '-x', '-', '~', 'null', '0x1F', '.inf', '<your-password>', 'a{b}', 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', '-----BEGIN RSA PRIVATE KEY-----', 'é', '"unterminated', "'unterminated"];
 const line = fc.oneof(
   fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)).map(([i, k, v]) => `${' '.repeat(i)}${k}:${v === '' ? '' : ' '}${v}`),
   fc.tuple(fc.constantFrom(0, 2, 4, 5, 6, 8), fc.constantFrom('x', 'MIIEow', '# c', '- a', 'k: v', '', ' ', '---', '{{- end }}')).map(([i, t]) => ' '.repeat(i) + t),
+  fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom('- ', '-  ', '-', '- - '), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), fc.boolean()).map(([i, dash, k, v, entry]) => `${' '.repeat(i)}${dash}${entry ? v : `${k}:${v === '' ? '' : ' '}${v}`}`),
   fc.constantFrom('', '  ', '# note', '---', '...', '- x', '\t', 'kind: Secret', 'stringData:', 'data:', '  password: x', '%YAML 1.2'),
 );
 const document = fc.tuple(fc.constantFrom('', '---\n', 'apiVersion: v1\nkind: Secret\n', '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n'), fc.array(line, {minLength: 1, maxLength: 14}), fc.constantFrom('\n', '', '\n\n'))
