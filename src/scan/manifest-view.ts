@@ -4,12 +4,13 @@
 // renderer emits them verbatim, aliases and merge keys), and the tolerant
 // line reader for templates that are not valid YAML (tolerant-reader.ts). Rules only ever see
 // this view, so both readers get the same verdicts.
-import {LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap} from 'yaml';
+import {isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap} from 'yaml';
 import {describeYamlError} from '../manifests/parse.js';
 import {TRIGGER_RE, parseCost, splitDocuments, type DocumentChunk} from './documents.js';
 import {containsTemplate} from './exceptions.js';
 import {readFast} from './fast-reader.js';
 import {readTemplated} from './tolerant-reader.js';
+import {parseChunk, type ParseCache} from './yaml-parse.js';
 
 export interface Located {
   line: number;
@@ -51,20 +52,28 @@ export interface ReadResult {
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** `fast: false` reads every chunk with `yaml` (the fast path's own tests compare both). */
-export function readManifest(text: string, o: {fast?: boolean} = {}): ReadResult {
+/**
+ * `fast: false` reads every chunk with `yaml` (the fast path's own tests compare both). A chunk
+ * already in `cache` (parsed by unparseable-secret) is read from that parse, which costs less
+ * than a js-yaml parse on top. `all` reads the chunks TRIGGER_RE clears too.
+ */
+export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCache; all?: boolean} = {}): ReadResult {
   const out: ReadResult = {views: [], warnings: []};
   for (const chunk of splitDocuments(text)) {
-    if (!TRIGGER_RE.test(chunk.text)) continue;
-    const fast = o.fast === false ? undefined : readFast(chunk);
+    if (!o.all && !TRIGGER_RE.test(chunk.text)) continue;
+    // Parsed already: read from that parse. Where it failed, js-yaml may still read the text
+    // (` ---` on the first line, say), and the verdict must be `yaml`'s, as without the cache.
+    // A document too costly for `yaml` is not given to js-yaml either: the readers' verdicts
+    // stay the same, and js-yaml's error message alone re-reads all of a 10 MB document.
+    const cost = parseCost(chunk.text);
+    const fast = o.fast === false || cost || o.cache?.has(chunk.text) ? undefined : readFast(chunk);
     if (fast) out.views.push(...fast);
-    else readChunk(chunk, out);
+    else readChunk(chunk, cost, out, o.cache);
   }
   return out;
 }
 
-function readChunk(chunk: DocumentChunk, out: ReadResult): void {
-  const cost = parseCost(chunk.text);
+function readChunk(chunk: DocumentChunk, cost: string | undefined, out: ReadResult, cache?: ParseCache): void {
   if (cost) {
     if (containsTemplate(chunk.text)) {
       out.views.push(...readTemplated(chunk.text, chunk.startLine));
@@ -73,18 +82,7 @@ function readChunk(chunk: DocumentChunk, out: ReadResult): void {
     out.warnings.push({line: chunk.startLine, message: `not read as YAML (${cost}); not scanned for Secrets`});
     return;
   }
-  const lc = new LineCounter();
-  // Templates make `yaml` raise an error per broken line, and each Error captures a stack trace
-  // that nobody reads: that was a third of the time spent on a Helm chart.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  let docs;
-  try {
-    docs = parseAllDocuments(chunk.text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  const list = Array.isArray(docs) ? docs : [docs];
+  const {docs: list, lc} = parseChunk(chunk.text, cache);
   const failed = list.find((d) => d.errors.length > 0);
   if (failed) {
     if (containsTemplate(chunk.text)) {

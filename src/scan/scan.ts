@@ -10,6 +10,7 @@ import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
 import {allowCommentLines, allowedInline} from './suppress.js';
 import {unparseableSecret} from './unparseable-secret.js';
+import type {ParseCache} from './yaml-parse.js';
 import {HINTS, RULE_IDS, type Finding, type ScanOptions, type ScanWarning} from './types.js';
 
 export interface TextScanOptions extends Partial<ScanOptions> {
@@ -17,6 +18,11 @@ export interface TextScanOptions extends Partial<ScanOptions> {
   display?: string;
   /** `.kubectl-secret.yaml` scan.allow, as a matcher on the repository-relative path. */
   allow?: (path: string) => boolean;
+  /**
+   * Parse every document with `yaml`, skipping no document a cheap check clears (the test that
+   * those checks lose nothing compares both; see test/unit/scan/scan-prefilter.test.ts).
+   */
+  exhaustive?: boolean;
 }
 
 export interface TextScanResult {
@@ -48,9 +54,11 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   const manifest = readAsManifest(path);
   const markdown = !manifest && isMarkdownPath(path) ? markdownManifests(text) : undefined;
   if (manifest || markdown) {
-    const read = readManifest(markdown?.text ?? text);
+    // unparseable-secret first: the documents it parses are then read from its parse.
+    const cache: ParseCache = new Map();
+    const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text, o.exhaustive ? undefined : cache, {exhaustive: o.exhaustive}) : [];
+    const read = readManifest(markdown?.text ?? text, o.exhaustive ? {fast: false, all: true} : {cache});
     views = read.views;
-    const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text) : [];
     raw.push(...unparseable);
     // A Markdown code block is often a fragment: not being valid YAML is no news there.
     if (!markdown) for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});

@@ -3,11 +3,12 @@
 // full. The rules cannot see inside it, so "nothing found" would be a guess; the scan fails
 // closed and names the line and the reason instead. Files over --max-file-size and files that
 // are not text (a NUL byte) reach the same verdict in run.ts, with the same rule id.
-import {parseAllDocuments} from 'yaml';
 import {describeYamlError} from '../manifests/parse.js';
 import {parseCost, splitDocuments} from './documents.js';
+import {plainBlockYaml} from './plain-yaml.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
+import {parseChunk, type ParseCache} from './yaml-parse.js';
 
 // Bounded whitespace keeps each test linear in the text however many `kind` words it holds.
 const SECRET_KIND_RE = /kind\\?["']?[ \t]{0,16}:[ \t]{0,16}\\?["']?Secret\b/;
@@ -44,7 +45,8 @@ function closedTemplate(text: string): boolean {
   return /\$\{[A-Za-z_][A-Za-z0-9_]*(?:\}|:?[-=?+])/.test(text);
 }
 
-export function unparseableSecret(text: string): RawFinding[] {
+/** `cache` keeps each parse for the manifest reader, which then reads the same chunks without a second parse. */
+export function unparseableSecret(text: string, cache?: ParseCache, o: {exhaustive?: boolean} = {}): RawFinding[] {
   const out: RawFinding[] = [];
   for (const chunk of splitDocuments(text)) {
     const material = secretMaterial(chunk.text);
@@ -55,11 +57,13 @@ export function unparseableSecret(text: string): RawFinding[] {
       out.push({rule: 'unparseable-secret', severity: 'high', line: chunk.startLine, column: 1, message: `${MATERIAL_NAMES[material]} in a document too complex to parse (${cost}), so its values could not be checked`});
       continue;
     }
-    const docs = parseAllDocuments(chunk.text, {uniqueKeys: false, prettyErrors: false});
-    const failed = (Array.isArray(docs) ? docs : [docs]).find((d) => d.errors.length > 0);
-    if (!failed) continue;
-    // Armour with a key body is already a private-key finding: the same leak, reported once.
+    // Armour with a key body is already a private-key finding: the same leak, reported once,
+    // whether the document parses or not (so asked first: a key file is rarely YAML).
     if (material === 'armour' && privateKey(chunk.text).length > 0) continue;
+    // A plain block mapping is valid YAML without asking `yaml` (most Secrets in a repository).
+    if (!o.exhaustive && plainBlockYaml(chunk.text)) continue;
+    const failed = parseChunk(chunk.text, cache).docs.find((d) => d.errors.length > 0);
+    if (!failed) continue;
     const e = failed.errors[0];
     out.push({
       rule: 'unparseable-secret',

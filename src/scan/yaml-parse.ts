@@ -1,0 +1,32 @@
+// One `yaml` parse per document chunk, shared by the rules that need one. unparseable-secret
+// asks `yaml` whether a document holding Secret material is valid, and the manifest reader
+// needs the same parse (with positions) to build the views: parsing it once for both was
+// a third of the scan's time on a corpus of Secret manifests (docs/performance.md).
+import {LineCounter, parseAllDocuments, type Document} from 'yaml';
+
+export interface ParsedChunk {
+  docs: Document.Parsed[];
+  lc: LineCounter;
+}
+
+/** Chunk text → its parse, for the length of one file's scan. */
+export type ParseCache = Map<string, ParsedChunk>;
+
+export function parseChunk(text: string, cache?: ParseCache): ParsedChunk {
+  const hit = cache?.get(text);
+  if (hit) return hit;
+  const lc = new LineCounter();
+  // Templates make `yaml` raise an error per broken line, and each Error captures a stack trace
+  // that nobody reads: that was a third of the time spent on a Helm chart.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let docs;
+  try {
+    docs = parseAllDocuments(text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const parsed = {docs: Array.isArray(docs) ? docs : [docs], lc};
+  cache?.set(text, parsed);
+  return parsed;
+}
