@@ -23,7 +23,7 @@ export default class WhoCan extends ClusterCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(WhoCan);
     const [{InputError}, {whoCanInputs}, {whoCan}, {reportData, reportTables}] = await Promise.all([
-      import('../src/errors.js'), import('../src/rbac/inputs.js'), import('../src/rbac/who-can.js'), import('../src/rbac/report.js'),
+      import('../src/errors.js'), import('../src/rbac/inputs.js'), import('../src/rbac/who-can.js'), import('../src/rbac/render.js'),
     ]);
     if (flags.verify && flags.filename) {
       throw new InputError('--verify asks the cluster, so it cannot be used with -f', 'drop -f to verify against the current context, or drop --verify to analyse the files');

@@ -13,7 +13,7 @@ import {decodeFile, toPosix} from './files.js';
 import {workTreeRoot} from './git.js';
 import {readBlobsInBatches, walkHistory, type Introduction} from './history-inputs.js';
 import {parseLiteral, referencesOf} from './kustomize-secret-literal.js';
-import type {ObjectView} from './manifest-view.js';
+import type {ObjectView} from './object-view.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig} from './suppress.js';
 import type {Finding, KustomizeReference, ScanWarning} from './types.js';
 

@@ -3,7 +3,7 @@
 // (parseLiteralSource, KeyValuesFromLine) so we read the same key and value kustomize would.
 import {posix} from 'node:path';
 import {exemption} from './exceptions.js';
-import type {ObjectView} from './manifest-view.js';
+import type {ObjectView} from './object-view.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
 import type {KustomizeReference} from './types.js';

@@ -128,3 +128,17 @@ export function intrinsicUse(secret: KubeObject): {sealingKey: boolean; by: stri
   if (owner) return {sealingKey: false, by: `its owner ${owner.kind}/${owner.name}`};
   return undefined;
 }
+
+/** Every reference by those objects, by `namespace/secret`. */
+export function referencesBySecret(objects: KubeObject[]): Map<string, ResourceReference[]> {
+  const m = new Map<string, ResourceReference[]>();
+  for (const o of objects) {
+    for (const r of resourceReferences(o)) {
+      const k = `${r.namespace}/${r.secret}`;
+      const l = m.get(k) ?? [];
+      if (!l.some((x) => x.kind === r.kind && x.name === r.name && x.objectNamespace === r.objectNamespace)) l.push(r);
+      m.set(k, l);
+    }
+  }
+  return m;
+}

@@ -5,7 +5,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fixFindings, type SealFileInPlace} from '../../../src/scan/fix.js';
-import {runScan} from '../../../src/scan/run.js';
+import {runScan} from '../../../src/scan/inputs.js';
 
 const GIT_ENV = {...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1'};
 const leaky = (n: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${n}\nstringData:\n  k: v\n`;
