@@ -1,13 +1,12 @@
 // What the end-to-end files about one Secret's values (diff, rotate) share: the crypto fixtures,
 // fresh canary values, one test environment per file with a namespace per test, a Secret built
 // from plain values, and the check that no value, nor its base64, was printed.
-import {after, before} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import {join} from 'node:path';
 import type {StartOptions} from '../server/index.js';
 import type {CliResult} from './cli.js';
-import {e2eEnv, type E2EEnv} from './cluster.js';
+import {fileE2EEnv, type E2EEnv} from './cluster.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 export const RSA_CERT = join(FIX, 'golden-cert.pem');
@@ -19,29 +18,20 @@ export const canary = (): string => `CANARY-${randomBytes(6).toString('hex')}`;
 export const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 /**
- * One environment (test server or real cluster) for the whole file, set up in `before` and closed
- * in `after`, and `namespace()`: a new namespace `PREFIX-N` per test, so tests never see each
- * other's Secrets. `sealedSecretCRDs` registers both SealedSecret kinds.
+ * One environment (test server or real cluster) for the whole file, and `namespace()`: a new
+ * namespace `PREFIX-N` per test, so tests never see each other's Secrets. `sealedSecretCRDs`
+ * registers both SealedSecret kinds.
  */
-export function fileEnv(prefix: string, opts: StartOptions & {sealedSecretCRDs?: boolean} = {}): {readonly env: E2EEnv; namespace: () => Promise<string>} {
+export function fileEnv(prefix: string, opts: StartOptions & {sealedSecretCRDs?: boolean} = {}): {env: E2EEnv; namespace: () => Promise<string>} {
   const {sealedSecretCRDs, ...start} = opts;
-  let env: E2EEnv | undefined;
-  let n = 0;
-  before(async () => {
-    env = await e2eEnv(start);
+  const env = fileE2EEnv(start, async (e) => {
     if (!sealedSecretCRDs) return;
     for (const group of ['bitnami.com', 'kubectl-secret.dev']) {
-      await env.kube.registerCRD({group, version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
+      await e.kube.registerCRD({group, version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
     }
   });
-  after(() => env?.close());
-  return {
-    get env() {
-      assert.ok(env, 'the environment is set up in before()');
-      return env;
-    },
-    namespace: () => env!.kube.namespace(`${prefix}-${++n}`),
-  };
+  let n = 0;
+  return {env, namespace: () => env.kube.namespace(`${prefix}-${++n}`)};
 }
 
 /** A v1 Secret with `data` from plain values; `extra` may set type and metadata labels/annotations. */

@@ -8,29 +8,36 @@ import {rule} from './objects.js';
 
 const req = (verb: string, group: string, resource: string, extra: Partial<ResourceRequest> = {}): ResourceRequest => ({verb, group, resource, namespace: 'ns1', ...extra});
 
-test('a * verb matches every verb but only the named group and resource (star verb, exact match other)', () => {
-  const r = rule(['*'], ['group1'], ['resource1']);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb2', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group2', 'resource1'), r), false);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource2'), r), false);
-});
+// TestRuleMatches' star cases, as its table: the rule, then requests it allows and denies.
+type Req = [verb: string, group: string, resource: string];
+const STAR_CASES: Array<{name: string; rule: [string[], string[], string[]]; allows: Req[]; denies: Req[]}> = [
+  {
+    name: 'a * verb matches every verb but only the named group and resource (star verb, exact match other)',
+    rule: [['*'], ['group1'], ['resource1']],
+    allows: [['verb1', 'group1', 'resource1'], ['verb2', 'group1', 'resource1']],
+    denies: [['verb1', 'group2', 'resource1'], ['verb1', 'group1', 'resource2']],
+  },
+  {
+    name: 'a * group matches every group (star group, exact match other)',
+    rule: [['verb1'], ['*'], ['resource1']],
+    allows: [['verb1', 'group1', 'resource1'], ['verb1', 'group2', 'resource1']],
+    denies: [['verb2', 'group1', 'resource1'], ['verb1', 'group1', 'resource2']],
+  },
+  {
+    name: 'a * resource matches every resource of the group (star resource, exact match other)',
+    rule: [['verb1'], ['group1'], ['*']],
+    allows: [['verb1', 'group1', 'resource1'], ['verb1', 'group1', 'resource2']],
+    denies: [['verb1', 'group2', 'resource1'], ['verb2', 'group1', 'resource1']],
+  },
+];
 
-test('a * group matches every group (star group, exact match other)', () => {
-  const r = rule(['verb1'], ['*'], ['resource1']);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group2', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb2', 'group1', 'resource1'), r), false);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource2'), r), false);
-});
-
-test('a * resource matches every resource of the group (star resource, exact match other)', () => {
-  const r = rule(['verb1'], ['group1'], ['*']);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource2'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group2', 'resource1'), r), false);
-  assert.equal(ruleAllows(req('verb2', 'group1', 'resource1'), r), false);
-});
+for (const c of STAR_CASES) {
+  test(c.name, () => {
+    const r = rule(...c.rule);
+    for (const q of c.allows) assert.equal(ruleAllows(req(...q), r), true, q.join(' '));
+    for (const q of c.denies) assert.equal(ruleAllows(req(...q), r), false, q.join(' '));
+  });
+}
 
 test('lists expand to every verb x group x resource tuple (tuple expansion)', () => {
   const r = rule(['verb1', 'verb2'], ['group1', 'group2'], ['resource1', 'resource2']);
