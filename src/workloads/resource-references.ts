@@ -5,10 +5,8 @@
 // Pure: objects in, references out. None of these is restarted: the operator reads the Secret
 // itself. Field names follow each project's CRD (cert-manager.io/v1, external-secrets.io/v1beta1,
 // source/kustomize/helm/notification.toolkit.fluxcd.io, monitoring.coreos.com/v1).
-import type {ResourceInfo} from '../kube/resources.js';
+import {resourceInfo as R, type ResourceInfo} from '../kube/resources.js';
 import type {KubeObject} from '../manifests/parse.js';
-
-const R = (kind: string, group: string, version: string, plural: string, namespaced = true): ResourceInfo => ({kind, group, version, plural, namespaced});
 
 /** The kinds that name Secrets outside pod specs. A kind the cluster does not serve lists as none. */
 export const REFERENCING_KINDS: ResourceInfo[] = [

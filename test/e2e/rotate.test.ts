@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parse, stringify} from 'yaml';
-import {needsTestServer} from '../helpers/cluster.js';
+import {needsTestServer, withRule} from '../helpers/cluster.js';
 import {assertNoValue, b64, canary, fileEnv, NACL_PUB, RSA_CERT, secretObject} from '../helpers/secret-e2e.js';
 import {runCli} from '../helpers/cli.js';
 import {PAUSE} from '../helpers/kube.js';
@@ -291,8 +291,7 @@ test('--exec: a write the server will refuse (an admission webhook) is found by 
   const old = canary();
   const ns = await seed({password: old});
   const marker = join(suite.env.dir, `exec-ran-${ns}`);
-  const undo = server.fault({method: 'PUT', path: `/api/v1/namespaces/${ns}/secrets/db`, status: 400, message: ADMISSION_DENY});
-  try {
+  await withRule(server.fault({method: 'PUT', path: `/api/v1/namespaces/${ns}/secrets/db`, status: 400, message: ADMISSION_DENY}), async () => {
     const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', `cat > "${marker}"`, '--yes', '--no-restart']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, /was not rotated: a dry run of the write failed/);
@@ -301,9 +300,7 @@ test('--exec: a write the server will refuse (an admission webhook) is found by 
     assert.equal(unb64((await live(ns)).data.password), old);
     assert.ok(server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`) && /dryRun=All/.test(q.query)), 'a dry run was sent');
     assertNoValue(r, old);
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('--recreate: a create the server will refuse is found by a dry run before the delete; the Secret is never deleted', async (t) => {
@@ -312,17 +309,14 @@ test('--recreate: a create the server will refuse is found by a dry run before t
   const old = canary();
   const ns = await seed({password: old}, {immutable: true});
   const before = await live(ns);
-  const undo = server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, status: 403, message: ADMISSION_DENY});
-  try {
+  await withRule(server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, status: 403, message: ADMISSION_DENY}), async () => {
     const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, /was not rotated: a dry run of the write failed.*Secrets need a team label.*nothing was changed/);
     assert.equal((await live(ns)).metadata.uid, before.metadata.uid, 'still the same object');
     assert.ok(!server.requests.some((q) => q.method === 'DELETE' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)), 'no delete was sent');
     assertNoValue(r, old);
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('--recreate: without permission to create Secrets, nothing is deleted (SelfSubjectAccessReview first)', async (t) => {
@@ -330,17 +324,14 @@ test('--recreate: without permission to create Secrets, nothing is deleted (Self
   if (!server) return;
   const ns = await seed({password: canary()}, {immutable: true});
   const before = await live(ns);
-  const undo = server.deny({verb: 'create', resource: 'secrets', namespace: ns});
-  try {
+  await withRule(server.deny({verb: 'create', resource: 'secrets', namespace: ns}), async () => {
     const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, /you may not create Secrets in namespace ".*", which --recreate needs/);
     assert.equal((await live(ns)).metadata.uid, before.metadata.uid);
     assert.ok(server.requests.some((q) => q.path.endsWith('/selfsubjectaccessreviews')));
     assert.ok(!server.requests.some((q) => q.method === 'DELETE' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('--recreate: a create that still fails after the delete puts the old Secret back', async (t) => {
@@ -365,8 +356,7 @@ test('--recreate: when the create and every restore fail, exit 3 names a 0600 ba
   const old = canary();
   const ns = await seed({password: old}, {immutable: true});
   const state = join(suite.env.dir, `state-${ns}`);
-  const undo = server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, query: /^(?!.*dryRun)/, status: 500});
-  try {
+  await withRule(server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, query: /^(?!.*dryRun)/, status: 500}), async () => {
     const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart'], {env: {XDG_STATE_HOME: state}});
     assert.equal(r.code, 3, r.stdout + r.stderr);
     const m = r.stderr.match(/the old object is saved in (\S+\.json)/);
@@ -380,9 +370,7 @@ test('--recreate: when the create and every restore fail, exit 3 names a 0600 ba
     assert.equal(saved.metadata.name, 'db');
     assert.equal(saved.metadata.resourceVersion, undefined, 'ready for kubectl create -f');
     assertNoValue(r, old);
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('a Secret served with a name that is not a string is refused (exit 3); nothing is written', async (t) => {

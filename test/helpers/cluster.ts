@@ -58,6 +58,15 @@ export async function e2eEnv(opts: StartOptions & {namespace?: string; testServe
   };
 }
 
+/** Runs `fn` with a test-server rule in place (a fault or a deny rule) and lifts it afterwards, whatever happens. */
+export async function withRule<T>(undo: () => void, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    undo();
+  }
+}
+
 /** Skips the test on a real cluster; returns the test server otherwise. */
 export function needsTestServer(t: TestContext, env: E2EEnv): TestServer | undefined {
   if (!env.server) t.skip('needs the test server (fault injection, deny rules, rollout control, proxy handlers or the request log)');
