@@ -4,30 +4,24 @@
 // the inputs + every finding for every Secret), and the audit time at half and a quarter of the
 // namespaces, to show it grows linearly. Each measurement runs in its own process.
 import {median, treeBench, treeBenchChild} from './harness.js';
-import {clusterRbac, namespaceRbac, type RbacShape} from './rbac-tree.js';
+import {clusterRbac, describeRbac, namespaceRbac, type RbacShape} from './rbac-tree.js';
 import {audit} from '../src/audit/audit.js';
 import {loadAuditInputs} from '../src/audit/inputs.js';
 import type {ObjectSource} from '../src/kube/object-source.js';
 
-const NAMESPACES = 500;
 const SECRETS_PER_NS = 20;
 const WORKLOADS_PER_NS = 10;
-const BINDINGS_PER_NS = 100;
-const ROLES_PER_NS = 5;
-const SAS_PER_NS = 10;
-const CLUSTER_ROLES = 200;
-const AGGREGATED = 5;
-const CLUSTER_ROLE_BINDINGS = 100;
 const RUNS = 3;
 const NOW = Date.parse('2025-06-01T00:00:00Z');
 
 const ns = (i: number) => `ns-${String(i).padStart(3, '0')}`;
-const SHAPE: RbacShape = {namespaces: NAMESPACES, rolesPerNs: ROLES_PER_NS, bindingsPerNs: BINDINGS_PER_NS, sasPerNs: SAS_PER_NS, clusterRoles: CLUSTER_ROLES, clusterRoleBindings: CLUSTER_ROLE_BINDINGS, aggregated: AGGREGATED, users: 2_000, teams: 100, ns};
+const SHAPE: RbacShape = {namespaces: 500, rolesPerNs: 5, bindingsPerNs: 100, sasPerNs: 10, clusterRoles: 200, clusterRoleBindings: 100, aggregated: 5, users: 2_000, teams: 100, ns};
+const NAMESPACES = SHAPE.namespaces;
 
 function podSpec(n: number, w: number): string {
   const env = `secret-${(2 * w) % SECRETS_PER_NS}`;
   const vol = `secret-${(2 * w + 1) % SECRETS_PER_NS}`;
-  return `serviceAccountName: sa-${w % SAS_PER_NS}\n${w % 3 === 0 ? 'automountServiceAccountToken: false\n' : ''}containers:\n- name: app\n  image: app:${n}\n  env:\n  - name: PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: ${env}\n        key: password\n  volumeMounts:\n  - name: creds\n    mountPath: /creds\nvolumes:\n- name: creds\n  secret:\n    secretName: ${vol}\n`;
+  return `serviceAccountName: sa-${w % SHAPE.sasPerNs}\n${w % 3 === 0 ? 'automountServiceAccountToken: false\n' : ''}containers:\n- name: app\n  image: app:${n}\n  env:\n  - name: PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: ${env}\n        key: password\n  volumeMounts:\n  - name: creds\n    mountPath: /creds\nvolumes:\n- name: creds\n  secret:\n    secretName: ${vol}\n`;
 }
 
 const indent = (text: string, by: number) => text.replace(/^(?=.)/gm, ' '.repeat(by));
@@ -88,7 +82,7 @@ async function analyse(source: ObjectSource): Promise<{audits: AuditRun[]}> {
 export async function run(): Promise<void> {
   const {bytes, parse, measured} = treeBench<{audits: AuditRun[]}>({moduleUrl: import.meta.url, marker: MARKER, prefix: 'ks-audit-bench-', cluster: clusterRbac(SHAPE), namespaces: NAMESPACES, ns, nsText: namespaceFile});
   const [full, half, quarter] = measured.audits;
-  console.log(`${NAMESPACES} namespaces, ${NAMESPACES * SECRETS_PER_NS} Secrets, ${NAMESPACES * WORKLOADS_PER_NS} workloads, ${NAMESPACES * BINDINGS_PER_NS} RoleBindings, ${NAMESPACES * ROLES_PER_NS} Roles, ${NAMESPACES * SAS_PER_NS} ServiceAccounts, ${CLUSTER_ROLES} ClusterRoles (${AGGREGATED} aggregated), ${CLUSTER_ROLE_BINDINGS} ClusterRoleBindings`);
+  console.log(`${NAMESPACES} namespaces, ${NAMESPACES * SECRETS_PER_NS} Secrets, ${NAMESPACES * WORKLOADS_PER_NS} workloads, ${describeRbac(SHAPE)}`);
   console.log(`(${(bytes / 1e6).toFixed(1)} MB of YAML in ${NAMESPACES + 1} files; audit -A --expect-sealed = gathering the inputs + every check for every Secret, median of ${RUNS} runs)`);
   console.log('');
   console.log(`  parse only (baseline):              ${parse.parseMs.toFixed(0).padStart(8)} ms   peak RSS ${parse.maxRssMb.toFixed(0)} MB`);

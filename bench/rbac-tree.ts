@@ -18,6 +18,11 @@ export interface RbacShape {
   ns: (i: number) => string;
 }
 
+/** The RBAC of a shape in words, for a benchmark's heading. */
+export function describeRbac(s: RbacShape): string {
+  return `${s.namespaces * s.bindingsPerNs} RoleBindings, ${s.namespaces * s.rolesPerNs} Roles, ${s.clusterRoles} ClusterRoles (${s.aggregated} aggregated), ${s.clusterRoleBindings} ClusterRoleBindings, ${s.namespaces * s.sasPerNs} ServiceAccounts`;
+}
+
 export function roleRules(i: number): string {
   switch (i % 5) {
     case 0: return `- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get, list, watch]\n`;

@@ -6,24 +6,18 @@
 // Each measurement runs in its own process, so peak RSS (maxRSS) is its own. Times are CPU
 // time of the process: the figures stay comparable on a busy machine.
 import {cpuMs, median, treeBench, treeBenchChild} from './harness.js';
-import {clusterRbac, namespaceRbac, type RbacShape} from './rbac-tree.js';
+import {clusterRbac, describeRbac, namespaceRbac, type RbacShape} from './rbac-tree.js';
 import type {ObjectSource} from '../src/kube/object-source.js';
 import {whoCanInputs} from '../src/rbac/inputs.js';
 import {whoCan} from '../src/rbac/who-can.js';
 
-const NAMESPACES = 2_000;
-const ROLES_PER_NS = 5;
-const BINDINGS_PER_NS = 50;
-const SAS_PER_NS = 10;
-const CLUSTER_ROLES = 2_000;
-const CLUSTER_ROLE_BINDINGS = 1_000;
-const AGGREGATED = 20;
 /** The namespace analysed: a busy one, with the same number of bindings as every other. */
 const TARGET_NS = 'ns-0007';
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 
 const ns = (i: number) => `ns-${String(i).padStart(4, '0')}`;
-const SHAPE: RbacShape = {namespaces: NAMESPACES, rolesPerNs: ROLES_PER_NS, bindingsPerNs: BINDINGS_PER_NS, sasPerNs: SAS_PER_NS, clusterRoles: CLUSTER_ROLES, clusterRoleBindings: CLUSTER_ROLE_BINDINGS, aggregated: AGGREGATED, users: 5_000, teams: 300, ns};
+const SHAPE: RbacShape = {namespaces: 2_000, rolesPerNs: 5, bindingsPerNs: 50, sasPerNs: 10, clusterRoles: 2_000, clusterRoleBindings: 1_000, aggregated: 20, users: 5_000, teams: 300, ns};
+const NAMESPACES = SHAPE.namespaces;
 
 /** Each namespace file: the Namespace and its RBAC. */
 export function namespaceFile(n: number): string {
@@ -72,7 +66,7 @@ export async function run(): Promise<void> {
   const [full, half, quarter, none] = measured.analysis;
   const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
   const pct = (x: number) => `${((100 * x) / parse.parseMs).toFixed(2)}% of parse`;
-  console.log(`${NAMESPACES} namespaces, ${NAMESPACES * BINDINGS_PER_NS} RoleBindings, ${NAMESPACES * ROLES_PER_NS} Roles, ${CLUSTER_ROLES} ClusterRoles (${AGGREGATED} aggregated), ${CLUSTER_ROLE_BINDINGS} ClusterRoleBindings, ${NAMESPACES * SAS_PER_NS} ServiceAccounts`);
+  console.log(`${NAMESPACES} namespaces, ${describeRbac(SHAPE)}`);
   console.log(`(${(bytes / 1e6).toFixed(1)} MB of YAML in ${NAMESPACES + 1} files; analysing Secret secret-3 in ${TARGET_NS}. Times are CPU time; analysis = gathering`);
   console.log(` from the parsed objects + who-can, median of ${RUNS} interleaved runs after a warm-up)`);
   console.log('');

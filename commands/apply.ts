@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
+import {controllerFlags} from './_seal-flags.js';
 
 export default class Apply extends ClusterCommand {
   static override summary = 'Apply a sealed file: open nacl objects, or wait for Synced.';
@@ -11,7 +12,7 @@ export default class Apply extends ClusterCommand {
   static override args = {file: Args.string({description: 'Sealed file (either scheme).', required: true, ignoreStdin: true})};
   static override flags = {
     key: Flags.string({description: 'nacl private key to open with instead of the cluster\'s (repeatable).', multiple: true}),
-    'key-namespace': Flags.string({description: 'Namespace of the nacl sealing keys.', default: 'kube-system'}),
+    'key-namespace': controllerFlags['key-namespace'],
     timeout: Flags.string({description: 'How long to wait for the Sealed Secrets controller to report Synced.', default: '60s'}),
   };
 

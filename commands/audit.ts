@@ -22,12 +22,12 @@ export default class Audit extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit);
-    const [{parseDuration}, {auditSource}, {auditJson, auditTable}, {atOrAbove}, {toSarif}] = await Promise.all([
-      import('../src/duration.js'), import('../src/audit/run.js'), import('../src/audit/render.js'), import('../src/audit/types.js'), import('../src/audit/sarif.js'),
+    const [{parseDuration}, {runAudit}, {auditJson, auditTable}, {atOrAbove}, {toSarif}] = await Promise.all([
+      import('../src/duration.js'), import('../src/audit/inputs.js'), import('../src/audit/render.js'), import('../src/audit/types.js'), import('../src/audit/sarif.js'),
     ]);
     const maxAgeMs = parseDuration(flags['max-age'], '--max-age');
     const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'all-in-files', allNamespaces: flags['all-namespaces']});
-    const {report, locate} = await auditSource(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']}, cluster);
+    const {report, locate} = await runAudit(source, namespace, {now: Date.now(), maxAgeMs, expectSealed: flags['expect-sealed']}, cluster);
     const {absentNamespace} = await import('../src/audit/inputs.js');
     const missing = namespace === undefined ? undefined : await absentNamespace(namespace, cluster, source);
     if (missing) report.summary.warnings.push(missing);

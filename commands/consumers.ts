@@ -19,11 +19,11 @@ export default class Consumers extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consumers);
-    const [{consumersReport, reportJson, consumerRow, usedByLine, CONSUMER_COLUMNS}, {renderTable}] = await Promise.all([
-      import('../src/workloads/consumers-report.js'), import('../src/render/table.js'),
+    const [{runConsumers}, {reportJson, consumerRow, usedByLine, CONSUMER_COLUMNS}, {renderTable}] = await Promise.all([
+      import('../src/workloads/inputs.js'), import('../src/workloads/render.js'), import('../src/render/table.js'),
     ]);
     const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'all-in-files'});
-    const report = await consumersReport(source, args.name, namespace, cluster);
+    const report = await runConsumers(source, args.name, namespace, cluster);
     this.warnings(report.warnings);
     const owner = (report.sealedSecret ? `Secret "${args.name}" is produced by SealedSecret "${report.sealedSecret.name}" (${report.sealedSecret.apiVersion}).\n` : '')
       + report.usedBy.map((r) => `${usedByLine(r)}\n`).join('');

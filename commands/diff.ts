@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs';
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand, outputFlag} from './_base.js';
+import {controllerFlags} from './_seal-flags.js';
 
 export default class Diff extends ClusterCommand {
   static override summary = 'Compare Secrets or sealed files with the cluster, no values.';
@@ -18,7 +19,7 @@ export default class Diff extends ClusterCommand {
     'show-values': Flags.boolean({description: 'Print the values that differ (off by default: values are secret).', default: false}),
     key: Flags.string({description: 'nacl private key (PEM) to open sealed values with (repeatable; default: the cluster\'s keys when readable).', multiple: true}),
     'recovery-private-key': Flags.string({description: 'Sealed Secrets controller private key, to compare Bitnami sealed values with the live Secret (repeatable).', multiple: true}),
-    'key-namespace': Flags.string({description: 'Namespace of the nacl sealing keys.', default: 'kube-system'}),
+    'key-namespace': controllerFlags['key-namespace'],
     output: outputFlag(),
   };
 

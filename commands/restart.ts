@@ -15,13 +15,13 @@ export default class Restart extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Restart);
-    const [{restartConsumers}, {restartView, incompleteSummary}, {parseDuration}, {IncompleteError}] = await Promise.all([
-      import('../src/workloads/restart.js'), import('../src/workloads/restart-view.js'), import('../src/duration.js'), import('../src/errors.js'),
+    const [{runRestart}, {restartView, incompleteSummary}, {parseDuration}, {IncompleteError}] = await Promise.all([
+      import('../src/workloads/restart.js'), import('../src/workloads/restart-render.js'), import('../src/duration.js'), import('../src/errors.js'),
     ]);
     const timeoutMs = parseDuration(flags.timeout, '--timeout');
     const cluster = await this.cluster(flags);
     const view = restartView(process.stdout, {dryRun: flags['dry-run']});
-    const report = await restartConsumers(cluster, args.name, cluster.namespace, {
+    const report = await runRestart(cluster, args.name, cluster.namespace, {
       dryRun: flags['dry-run'], force: flags.force, selector: flags.selector, concurrency: flags.concurrency,
       deletePods: flags['delete-pods'], wait: flags.wait, timeoutMs,
     }, (e) => view.onEvent(e));

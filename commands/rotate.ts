@@ -75,11 +75,11 @@ export default class Rotate extends ClusterCommand {
     this.report(r.plan.keys.map((k) => k.key), r.generated, r.values, flags['show-values'], `written to Secret ${cluster.namespace}/${args.name}${r.plan.immutable ? ' (recreated)' : ''} (resourceVersion ${r.object?.metadata?.resourceVersion})`);
     if (!flags.restart) return;
 
-    const [{restartConsumers}, {restartView, incompleteSummary}, {parseDuration}] = await Promise.all([
-      import('../src/workloads/restart.js'), import('../src/workloads/restart-view.js'), import('../src/duration.js'),
+    const [{runRestart}, {restartView, incompleteSummary}, {parseDuration}] = await Promise.all([
+      import('../src/workloads/restart.js'), import('../src/workloads/restart-render.js'), import('../src/duration.js'),
     ]);
     const view = restartView(process.stdout);
-    const report = await restartConsumers(cluster, args.name, cluster.namespace, {wait: flags.wait, timeoutMs: parseDuration(flags.timeout, '--timeout')}, (e) => view.onEvent(e));
+    const report = await runRestart(cluster, args.name, cluster.namespace, {wait: flags.wait, timeoutMs: parseDuration(flags.timeout, '--timeout')}, (e) => view.onEvent(e));
     if (report.results.length === 0) process.stdout.write(`No workloads in namespace ${cluster.namespace} use Secret "${args.name}".\n`);
     if (report.incomplete.length > 0) throw new IncompleteError(`the Secret was rotated, but ${incompleteSummary(report)}`, `fix the cause shown above, then run \`kubectl secret restart ${args.name} -n ${cluster.namespace}\``);
   }

@@ -44,7 +44,7 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     if (flags['check-live'] && !flags.history) throw new (await import('../src/errors.js')).InputError('--check-live only applies with --history', 'run kubectl secret scan --history --check-live');
     if (flags.history) return this.history(flags, argv as string[], format);
     const [{runScan}, {parseSize}, {InputError}, report] = await Promise.all([
-      import('../src/scan/run.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/report.js'),
+      import('../src/scan/inputs.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/render.js'),
     ]);
     // Questions go to the terminal (src/io/prompt.ts), so stdout may be redirected.
     const interactive = Boolean(process.stdin.isTTY);

@@ -38,7 +38,7 @@ export default class Seal extends ClusterCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Seal);
     const [{runSeal}, {resolveSealingKey}, {promptSecretValue}] = await Promise.all([
-      import('../src/seal/run-seal.js'), import('../src/seal/key-resolution.js'), import('../src/io/prompt.js'),
+      import('../src/seal/inputs.js'), import('../src/seal/key-resolution.js'), import('../src/io/prompt.js'),
     ]);
     const building = flags.name !== undefined || (flags.raw && (flags['from-file'] || flags['from-literal']));
     if (!building && flags.prompt?.length) this.fail('--prompt builds a Secret from flags and needs --name', 'add --name NAME', 2);

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
+import {controllerFlags} from './_seal-flags.js';
 
 export default class Unseal extends ClusterCommand {
   static override summary = 'Decrypt a sealed file and print the plaintext (shows values).';
@@ -13,7 +14,7 @@ export default class Unseal extends ClusterCommand {
   static override flags = {
     key: Flags.string({description: 'nacl private key (PEM PRIVATE KEY) to open with (repeatable).', multiple: true}),
     'recovery-private-key': Flags.string({description: 'Sealed Secrets controller private key: PEM, or its key Secret as YAML (repeatable).', multiple: true}),
-    'key-namespace': Flags.string({description: 'Namespace of the nacl sealing keys.', default: 'kube-system'}),
+    'key-namespace': controllerFlags['key-namespace'],
     output: Flags.string({char: 'o', description: 'Output format.', options: ['yaml', 'json'], default: 'yaml'}),
     'output-file': Flags.string({char: 'w', description: 'Write the plaintext Secret here (always mode 0600, atomically; never through a symbolic link) instead of stdout.'}),
     force: Flags.boolean({description: 'Allow -w to a path inside a git work tree that git does not ignore (or where git cannot tell), or over a read-only file.', default: false}),

@@ -22,15 +22,15 @@ export default class WhoCan extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(WhoCan);
-    const [{InputError}, {whoCanInputs}, {whoCan}, {reportData, reportTables}] = await Promise.all([
-      import('../src/errors.js'), import('../src/rbac/inputs.js'), import('../src/rbac/who-can.js'), import('../src/rbac/report.js'),
+    const [{InputError}, {runWhoCan}, {reportData, reportTables}] = await Promise.all([
+      import('../src/errors.js'), import('../src/rbac/inputs.js'), import('../src/rbac/render.js'),
     ]);
     if (flags.verify && flags.filename) {
       throw new InputError('--verify asks the cluster, so it cannot be used with -f', 'drop -f to verify against the current context, or drop --verify to analyse the files');
     }
     const directOnly = flags['direct-only'];
     const {source, namespace, cluster} = await this.objectSource(flags, {namespaceRule: 'single'});
-    const report = whoCan(await whoCanInputs(source, args.name, namespace!, {directOnly}));
+    const report = await runWhoCan(source, args.name, namespace!, {directOnly});
     const warnings = [...source.warnings];
     // An answer about a Secret that does not exist is no answer: say so. (Files of RBAC rarely
     // hold the Secret, so only the cluster can tell.)

@@ -42,15 +42,24 @@ function ourIdentifiers() {
   return identifiers;
 }
 
+/**
+ * Sends each dynamic import of a package (ESM or CommonJS, as `commonJs` says) to the plugin's
+ * own namespace `tag`, resolved as esbuild resolves a static import; the plugin's onLoad then
+ * writes the module that stands in for it.
+ */
+function claimDynamicImports(b, tag, commonJs) {
+  b.onResolve({filter: /^[^./]/}, async (args) => {
+    if (args.kind !== 'dynamic-import' || args.pluginData === tag) return undefined;
+    const r = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer, pluginData: tag});
+    if (r.errors.length > 0 || r.external || isCommonJs(r.path) !== commonJs) return undefined;
+    return {path: r.path, namespace: tag};
+  });
+}
+
 export const usedEsm = {
   name: 'used-esm-exports',
   setup(b) {
-    b.onResolve({filter: /^[^./]/}, async (args) => {
-      if (args.kind !== 'dynamic-import' || args.pluginData === 'used-esm-exports') return undefined;
-      const r = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer, pluginData: 'used-esm-exports'});
-      if (r.errors.length > 0 || r.external || isCommonJs(r.path)) return undefined;
-      return {path: r.path, namespace: 'used-esm-exports'};
-    });
+    claimDynamicImports(b, 'used-esm-exports', false);
     b.onLoad({filter: /.*/, namespace: 'used-esm-exports'}, async (args) => {
       const used = ourIdentifiers();
       const names = Object.keys(await import(pathToFileURL(args.path).href)).filter((k) => k !== 'default' && used.has(k));
@@ -62,12 +71,7 @@ export const usedEsm = {
 export const namedCommonJs = {
   name: 'named-commonjs',
   setup(b) {
-    b.onResolve({filter: /^[^./]/}, async (args) => {
-      if (args.kind !== 'dynamic-import' || args.pluginData === 'named-commonjs') return undefined;
-      const r = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer, pluginData: 'named-commonjs'});
-      if (r.errors.length > 0 || r.external || !isCommonJs(r.path)) return undefined;
-      return {path: r.path, namespace: 'named-commonjs'};
-    });
+    claimDynamicImports(b, 'named-commonjs', true);
     b.onLoad({filter: /.*/, namespace: 'named-commonjs'}, (args) => {
       const names = Object.keys(createRequire(args.path)(args.path)).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
       return {

@@ -6,9 +6,9 @@ import type {KubeObject} from '../manifests/parse.js';
 import type {Consumer} from '../rbac/holders.js';
 import {consumingWorkloads, isTopLevelWorkload, podSpecOf, secretReferences, serviceAccountIndex, type ConsumerRef} from '../workloads/consumers.js';
 import {CHECKS, type SecretContext} from './checks.js';
-import type {AuditInputs} from './inputs.js';
-import {readersIndex} from './readers.js';
-import {referencesBySecret} from '../workloads/consumers-report.js';
+import type {AuditInputs} from './types.js';
+import {readersIndex} from './read-access.js';
+import {referencesBySecret} from '../workloads/resource-references.js';
 import {SEVERITIES, rank, type AuditReport, type NamespaceSummary, type SecretResult, type Severity, type SeverityCounts} from './types.js';
 
 export interface AuditOptions {

@@ -5,7 +5,7 @@ import type {KubeObject} from '../manifests/parse.js';
 import {ROTATED_AT} from '../secrets/annotations.js';
 import {findSealedSecretOwner, isEnvReference, podSpecOf, type ConsumerRef} from '../workloads/consumers.js';
 import {intrinsicUse} from '../workloads/resource-references.js';
-import type {Readers} from './readers.js';
+import type {Readers} from './read-access.js';
 import {SEVERITY_OF, type Finding, type FindingId} from './types.js';
 
 export const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';

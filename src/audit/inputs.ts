@@ -1,35 +1,16 @@
 // The edge of `audit`: every kind it needs, each listed once for the whole scope (one namespace
 // or all of them), never once per Secret. What the caller may not list becomes a warning.
+// runAudit is what the command calls: read, audit (the pure core), and say where each Secret
+// came from (manifests only) for SARIF.
 import type {ObjectSource} from '../kube/object-source.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {WORKLOAD_KINDS} from '../workloads/consumers.js';
-import {loadReferencingObjects} from '../workloads/consumers-report.js';
+import {loadReferencingObjects} from '../workloads/inputs.js';
 import {loadRbacObjects} from '../rbac/inputs.js';
 import type {Cluster} from '../kube/cluster.js';
-
-export interface AuditInputs {
-  secrets: KubeObject[];
-  roles: KubeObject[];
-  roleBindings: KubeObject[];
-  clusterRoles: KubeObject[];
-  clusterRoleBindings: KubeObject[];
-  serviceAccounts: KubeObject[];
-  workloads: KubeObject[];
-  ingresses: KubeObject[];
-  /** Objects that name Secrets outside pod specs (cert-manager, External Secrets, Flux, Prometheus Operator, webhooks). */
-  referencing: KubeObject[];
-  /** Both schemes: bitnami.com and kubectl-secret.dev. */
-  sealedSecrets: KubeObject[];
-  /** Compute ClusterRole aggregation (manifests); a live cluster's `.rules` are already aggregated. */
-  aggregate: boolean;
-  /** Role kinds we could not list: a roleRef to them is unknown, not dangling. */
-  unavailable: string[];
-  warnings: string[];
-  /** What could not be read (forbidden): the audit is incomplete, and says so with exit 3. */
-  unreadable: string[];
-  /** The namespace audited (undefined: all): workloads elsewhere were not read. */
-  scope?: string;
-}
+import {audit, type AuditOptions} from './audit.js';
+import type {Locate} from './sarif.js';
+import type {AuditInputs, AuditReport} from './types.js';
 
 /** Live Secrets as metadata and the types the checks need: no value enters the process. */
 async function secretMetadata(cluster: Cluster, namespace: string | undefined, source: ObjectSource, unreadable: string[]): Promise<KubeObject[]> {
@@ -82,4 +63,17 @@ export async function absentNamespace(namespace: string, cluster: Cluster | unde
   const [secrets, workloads] = await Promise.all([source.list('Secret', namespace), Promise.all(WORKLOAD_KINDS.map((k) => source.list(k, namespace)))]);
   const inNs = (o: KubeObject) => o.metadata?.namespace === namespace;
   return secrets.some(inNs) || workloads.flat().some(inNs) ? undefined : `no Secret or workload in the files is in namespace "${namespace}"`;
+}
+
+export async function runAudit(source: ObjectSource, namespace: string | undefined, opts: AuditOptions, cluster?: Cluster): Promise<{report: AuditReport; locate: Locate}> {
+  const inputs = await loadAuditInputs(source, namespace, cluster);
+  const report = audit(inputs, opts);
+  const origins = new Map<string, {file: string; line: number}>();
+  if (source.origin) {
+    for (const s of inputs.secrets) {
+      const at = source.origin(s);
+      if (at) origins.set(`${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`, at);
+    }
+  }
+  return {report, locate: (ns, name) => origins.get(`${ns}/${name}`)};
 }

@@ -1,6 +1,8 @@
 // The vocabulary of `audit`: finding ids, severities and the report every output is made from.
 // The ids and the JSON shape are a public contract (docs/audit.md): add, never rename.
 
+import type {KubeObject} from '../manifests/parse.js';
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -61,3 +63,28 @@ export const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 /** Whether `s` is at or above the threshold. */
 export const atOrAbove = (s: Severity, threshold: Severity): boolean => rank(s) <= rank(threshold);
+
+/** What audit reads, each kind listed once for the whole scope (inputs.ts gathers it). */
+export interface AuditInputs {
+  secrets: KubeObject[];
+  roles: KubeObject[];
+  roleBindings: KubeObject[];
+  clusterRoles: KubeObject[];
+  clusterRoleBindings: KubeObject[];
+  serviceAccounts: KubeObject[];
+  workloads: KubeObject[];
+  ingresses: KubeObject[];
+  /** Objects that name Secrets outside pod specs (cert-manager, External Secrets, Flux, Prometheus Operator, webhooks). */
+  referencing: KubeObject[];
+  /** Both schemes: bitnami.com and kubectl-secret.dev. */
+  sealedSecrets: KubeObject[];
+  /** Compute ClusterRole aggregation (manifests); a live cluster's `.rules` are already aggregated. */
+  aggregate: boolean;
+  /** Role kinds we could not list: a roleRef to them is unknown, not dangling. */
+  unavailable: string[];
+  warnings: string[];
+  /** What could not be read (forbidden): the audit is incomplete, and says so with exit 3. */
+  unreadable: string[];
+  /** The namespace audited (undefined: all): workloads elsewhere were not read. */
+  scope?: string;
+}

@@ -8,7 +8,7 @@ const IV = new Uint32Array([
   0xade682d1, 0x510e527f, 0x2b3e6c1f, 0x9b05688c, 0xfb41bd6b, 0x1f83d9ab, 0x137e2179, 0x5be0cd19,
 ]);
 
-// RFC 7693 section 2.7; rounds 10 and 11 reuse rows 0 and 1.
+// RFC 7693 section 2.7: ten rows; rounds 10 and 11 reuse rows 0 and 1 (SIGMA[r % 10]).
 const SIGMA = [
   [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
   [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
@@ -20,8 +20,6 @@ const SIGMA = [
   [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
   [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
   [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
-  [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
 ].map((row) => row.map((i) => i * 2));
 
 const v = new Uint32Array(32);
@@ -92,7 +90,7 @@ function compress(h: Uint32Array, block: Uint8Array, offset: number, count: numb
     m[i] = block[p]! | (block[p + 1]! << 8) | (block[p + 2]! << 16) | (block[p + 3]! << 24);
   }
   for (let r = 0; r < 12; r++) {
-    const s = SIGMA[r]!;
+    const s = SIGMA[r % 10]!;
     g(0, 8, 16, 24, s[0]!, s[1]!);
     g(2, 10, 18, 26, s[2]!, s[3]!);
     g(4, 12, 20, 28, s[4]!, s[5]!);

@@ -54,27 +54,26 @@ export function parseNaclPublicKey(text: string): Uint8Array {
     throw new CryptoError('bad-key', `expected a PEM "PUBLIC KEY" (X25519), found ${blocks.map((b) => `"${b.type}"`).join(', ')}`,
       blocks.some((b) => b.type === 'CERTIFICATE') ? 'a certificate is for the sealed-secrets scheme (--scheme sealed-secrets)' : undefined);
   }
-  let key: KeyObject;
-  try {
-    key = createPublicKey(block.pem);
-  } catch {
-    throw new CryptoError('bad-key', 'the PEM "PUBLIC KEY" could not be parsed');
-  }
-  if (key.asymmetricKeyType !== 'x25519') throw new CryptoError('bad-key', `the public key is ${keyTypeName(key)}, the nacl scheme needs X25519`);
-  return rawX25519(key, 'x');
+  return rawX25519(x25519Key(block.pem, 'public'), 'x');
 }
 
 export function parseNaclPrivateKey(text: string): NaclKeyPair {
   const block = pemBlocks(text).find((b) => b.type === 'PRIVATE KEY');
   if (!block) throw new CryptoError('bad-key', 'expected a PEM "PRIVATE KEY" (X25519, PKCS#8)');
+  const key = x25519Key(block.pem, 'private');
+  return {publicKey: rawX25519(key, 'x'), secretKey: rawX25519(key, 'd')};
+}
+
+/** The key of a PEM "PUBLIC KEY" or "PRIVATE KEY" block, which must be X25519. */
+function x25519Key(pem: string, which: 'public' | 'private'): KeyObject {
   let key: KeyObject;
   try {
-    key = createPrivateKey(block.pem);
+    key = which === 'public' ? createPublicKey(pem) : createPrivateKey(pem);
   } catch {
-    throw new CryptoError('bad-key', 'the PEM "PRIVATE KEY" could not be parsed');
+    throw new CryptoError('bad-key', `the PEM "${which.toUpperCase()} KEY" could not be parsed`);
   }
-  if (key.asymmetricKeyType !== 'x25519') throw new CryptoError('bad-key', `the private key is ${keyTypeName(key)}, the nacl scheme needs X25519`);
-  return {publicKey: rawX25519(key, 'x'), secretKey: rawX25519(key, 'd')};
+  if (key.asymmetricKeyType !== 'x25519') throw new CryptoError('bad-key', `the ${which} key is ${keyTypeName(key)}, the nacl scheme needs X25519`);
+  return key;
 }
 
 export interface ParsedCert {

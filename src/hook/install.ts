@@ -1,10 +1,11 @@
 // hook install / uninstall / status. The invariants: an existing hook is never overwritten (it
 // is renamed to pre-commit.kubectl-secret-chained, which keeps its bytes and mode, and our hook
 // runs it first); installing twice changes nothing; uninstall puts back exactly what was there.
-import {chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync} from 'node:fs';
+import {chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync} from 'node:fs';
 import {delimiter, join} from 'node:path';
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
+import {readTextIfPresent as readHook} from '../io/input.js';
 import {locateHooks, type HookPaths} from './locate.js';
 import {classifyHook, createdDir, hookManager, hookScript, type HookKind} from './script.js';
 
@@ -23,14 +24,6 @@ function exists(p: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function readHook(p: string): string | undefined {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

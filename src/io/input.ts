@@ -2,7 +2,7 @@
 // holds at most 1 MiB of data (Kubernetes' own limit), so an input far beyond that is refused
 // once the reader has passed its limit, never loaded whole (a 150 MB value once took 1.6 GB).
 // Values are bytes; manifests are text and must decode exactly, never with replacement marks.
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs';
 import {InputError} from '../errors.js';
 import {fileError} from './file-error.js';
 
@@ -149,4 +149,13 @@ export async function readInput(file: string | undefined, what = 'input'): Promi
 export function readManifestFile(file: string, what = 'input', hint = 'check the path'): string {
   const bytes = readFileBounded(file, {limit: MANIFEST_READ_LIMIT, what: `${what} ${file}`}, fsError(file, undefined, hint === 'check the path' ? undefined : hint));
   return decodeManifestText(bytes, file);
+}
+
+/** A small optional file's text (a hook, a config), or undefined when it is absent or unreadable. */
+export function readTextIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -9,8 +9,10 @@ export interface ResourceInfo {
   namespaced: boolean;
 }
 
-const R = (kind: string, group: string, version: string, plural: string, namespaced = true): ResourceInfo =>
+/** A kind's REST coordinates, for tables of kinds (here and in workloads/resource-references.ts). */
+export const resourceInfo = (kind: string, group: string, version: string, plural: string, namespaced = true): ResourceInfo =>
   ({kind, group, version, plural, namespaced});
+const R = resourceInfo;
 
 export const RESOURCES: ResourceInfo[] = [
   R('Namespace', '', 'v1', 'namespaces', false),

@@ -1,8 +1,9 @@
 // Reads what who-can needs from an object source (the live cluster or -f manifests), each
-// kind listed once. What the caller may not list becomes a warning, not an error.
+// kind listed once. What the caller may not list becomes a warning, not an error. runWhoCan is
+// what the command calls: read, then the pure who-can.
 import type {KubeObject} from '../manifests/parse.js';
 import type {ObjectSource} from '../kube/object-source.js';
-import type {WhoCanInput} from './who-can.js';
+import {whoCan, type WhoCanInput, type WhoCanReport} from './who-can.js';
 
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController'];
 
@@ -34,4 +35,8 @@ export async function whoCanInputs(source: ObjectSource, secretName: string, nam
     opts.directOnly ? Promise.resolve([]) : Promise.all(WORKLOAD_KINDS.map((k) => source.list(k, namespace))).then((l) => l.flat()),
   ]);
   return {secretName, namespace, ...rbac, workloads, directOnly: opts.directOnly};
+}
+
+export async function runWhoCan(source: ObjectSource, secretName: string, namespace: string, opts: {directOnly?: boolean} = {}): Promise<WhoCanReport> {
+  return whoCan(await whoCanInputs(source, secretName, namespace, opts));
 }

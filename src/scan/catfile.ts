@@ -64,52 +64,44 @@ export class CatFile {
     return !!this.child && !(this.closed && this.exitCode !== 0);
   }
 
-  async info(names: string[]): Promise<Map<string, ObjectInfo>> {
-    const out = new Map<string, ObjectInfo>();
-    if (names.length === 0) return out;
-    if (this.usable()) {
-      this.child!.stdin.write(names.map((n) => `info ${n}\n`).join('') + 'flush\n');
-      let ok = true;
-      for (const name of names) {
-        const l = await this.line();
-        if (l === undefined) {
-          ok = false;
-          break;
-        }
-        const m = HEADER_RE.exec(l);
-        if (m) out.set(name, {sha: m[1], type: m[2], size: Number(m[3])});
-      }
-      if (ok) return out;
+  /**
+   * The one request loop: `COMMAND NAME` for each name and a flush, then one answer per name, its
+   * header line (`<name> missing` has no header to match and is left out) and whatever `body`
+   * reads after it. undefined when the process cannot answer (git older than 2.36, or it ended
+   * mid-answer): the caller then asks the one-shot commands instead.
+   */
+  private async request<T>(command: 'info' | 'contents', names: string[], body: (size: number, header: RegExpExecArray) => Promise<T | undefined>): Promise<Map<string, T> | undefined> {
+    if (!this.usable()) return undefined;
+    this.child!.stdin.write(names.map((n) => `${command} ${n}\n`).join('') + 'flush\n');
+    const out = new Map<string, T>();
+    for (const name of names) {
+      const header = await this.line();
+      if (header === undefined) return undefined;
+      const m = HEADER_RE.exec(header);
+      if (!m) continue;
+      const answer = await body(Number(m[3]), m);
+      if (answer === undefined) return undefined;
+      out.set(name, answer);
     }
-    return objectInfo(this.root, names);
+    return out;
+  }
+
+  async info(names: string[]): Promise<Map<string, ObjectInfo>> {
+    if (names.length === 0) return new Map();
+    const answered = await this.request('info', names, async (size, m) => ({sha: m[1], type: m[2], size}));
+    return answered ?? objectInfo(this.root, names);
   }
 
   async contents(shas: string[]): Promise<Map<string, Buffer>> {
     const unique = [...new Set(shas)];
-    const out = new Map<string, Buffer>();
-    if (unique.length === 0) return out;
-    if (this.usable()) {
-      this.child!.stdin.write(unique.map((s) => `contents ${s}\n`).join('') + 'flush\n');
-      let ok = true;
-      for (const sha of unique) {
-        const header = await this.line();
-        if (header === undefined) {
-          ok = false;
-          break;
-        }
-        const m = HEADER_RE.exec(header);
-        if (!m) continue;
-        const size = Number(m[3]);
-        if (!(await this.need(size + 1))) {
-          ok = false;
-          break;
-        }
-        out.set(sha, Buffer.from(this.buf.subarray(0, size)));
-        this.buf = this.buf.subarray(size + 1);
-      }
-      if (ok) return out;
-    }
-    return readBlobs(this.root, unique);
+    if (unique.length === 0) return new Map();
+    const answered = await this.request('contents', unique, async (size) => {
+      if (!(await this.need(size + 1))) return undefined;
+      const content = Buffer.from(this.buf.subarray(0, size));
+      this.buf = this.buf.subarray(size + 1);
+      return content;
+    });
+    return answered ?? readBlobs(this.root, unique);
   }
 
   close(): void {

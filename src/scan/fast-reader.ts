@@ -10,7 +10,7 @@
 import * as jsyaml from 'js-yaml';
 import type {DocumentChunk} from './documents.js';
 import {exemption} from './exceptions.js';
-import type {ObjectView, ValueEntry} from './manifest-view.js';
+import type {ObjectView, ValueEntry} from './object-view.js';
 import {isV1Secret} from './plaintext-secret.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

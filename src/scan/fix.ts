@@ -8,7 +8,7 @@ import {IncompleteError, InputError} from '../errors.js';
 import type {Cluster} from '../kube/cluster.js';
 import type {SourceFile} from './files.js';
 import {git, gitRaw, splitZ} from './git.js';
-import type {ScanReport} from './run.js';
+import type {ScanReport} from './inputs.js';
 import type {RuleId} from './types.js';
 
 export interface SealInPlaceOptions {

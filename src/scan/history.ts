@@ -4,16 +4,16 @@
 // to the oldest commit that introduced it and marked when HEAD still holds it. A value that
 // changed is a new leak with its own introduction. The values themselves stay in this module's
 // memory, for `--check-live` to compare with the cluster; nothing here prints, logs or hashes one.
-import {readFileSync} from 'node:fs';
 import {join, posix, relative} from 'node:path';
 import {parse} from 'yaml';
 import {InputError} from '../errors.js';
+import {readTextIfPresent} from '../io/input.js';
 import {mightFind} from './documents.js';
 import {decodeFile, toPosix} from './files.js';
 import {workTreeRoot} from './git.js';
 import {readBlobsInBatches, walkHistory, type Introduction} from './history-inputs.js';
 import {generatorConfigPaths, parseLiteral, referencesOf} from './kustomize-secret-literal.js';
-import type {ObjectView} from './manifest-view.js';
+import type {ObjectView} from './object-view.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig} from './suppress.js';
 import type {Finding, KustomizeReference, ScanWarning} from './types.js';
 
@@ -72,7 +72,7 @@ export async function runHistoryScan(o: HistoryOptions): Promise<HistoryReport> 
     commits = n;
     if (n % 200 === 0) o.progress?.({phase: 'walk', commits: n, blobsDone: 0, blobsTotal: 0});
   });
-  const configText = readOptional(join(root, CONFIG_FILE));
+  const configText = readTextIfPresent(join(root, CONFIG_FILE));
   const config = configText === undefined ? defaultConfig() : await parseScanConfig(configText);
   const allow = config.allow.length ? globMatcher(config.allow) : undefined;
   const {scanText} = await import('./scan.js');
@@ -145,14 +145,6 @@ export async function runHistoryScan(o: HistoryOptions): Promise<HistoryReport> 
   report.findings = idx.map((i) => report.findings[i]);
   report.targets = targets;
   return report;
-}
-
-function readOptional(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Commit → position in the walk (oldest first), from the introductions the walk recorded. */

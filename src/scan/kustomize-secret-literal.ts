@@ -4,7 +4,7 @@
 import {posix} from 'node:path';
 import {parseAllDocuments} from 'yaml';
 import {exemption} from './exceptions.js';
-import type {ObjectView} from './manifest-view.js';
+import type {ObjectView} from './object-view.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
 import type {KustomizeReference} from './types.js';

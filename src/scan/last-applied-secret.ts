@@ -2,7 +2,7 @@
 // kubectl.kubernetes.io/last-applied-configuration annotation, so a dumped object
 // (`kubectl get -o yaml`) carries the Secret's values a second time, as JSON.
 import {exemption} from './exceptions.js';
-import type {ObjectView} from './manifest-view.js';
+import type {ObjectView} from './object-view.js';
 import {isV1Secret, secretLabel} from './plaintext-secret.js';
 import type {RawFinding} from './rule.js';
 import {highest, severityOf} from './severity.js';

@@ -11,44 +11,7 @@ import {containsTemplate} from './exceptions.js';
 import {readFast} from './fast-reader.js';
 import {readTemplated} from './tolerant-reader.js';
 import {parseChunk, type ParseCache} from './yaml-parse.js';
-
-export interface Located {
-  line: number;
-  column: number;
-}
-
-export interface ValueEntry extends Located {
-  field: 'data' | 'stringData';
-  key: string;
-  value: string | null;
-  endLine: number;
-}
-
-export interface GeneratorView extends Located {
-  name: string;
-  literals: (Located & {text: string})[];
-  files: string[];
-  envs: string[];
-}
-
-export interface ObjectView {
-  kind?: string;
-  apiVersion?: string;
-  name?: string;
-  namespace?: string;
-  /** The `kind:` line (where `# kubectl-secret:allow` applies to the whole object). */
-  anchor: Located;
-  /** The document carries a SOPS metadata block. */
-  sops: boolean;
-  values: ValueEntry[];
-  lastApplied?: Located & {json: string};
-  secretGenerators: GeneratorView[];
-}
-
-export interface ReadResult {
-  views: ObjectView[];
-  warnings: {line: number; message: string}[];
-}
+import type {Located, ObjectView, ReadResult} from './object-view.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 

@@ -3,7 +3,7 @@
 // reviewer (and a SARIF viewer) lands on the exact value, and so an allow comment can be
 // placed on one key as well as on the whole Secret.
 import {exemption} from './exceptions.js';
-import type {ObjectView} from './manifest-view.js';
+import type {ObjectView} from './object-view.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
 

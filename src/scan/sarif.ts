@@ -3,7 +3,7 @@
 // expects. Suppressed findings are included with a `suppressions` entry, which is how SARIF
 // viewers show "allowed" results without counting them as open.
 import {pathToFileURL} from 'node:url';
-import type {ScanReport} from './run.js';
+import type {ScanReport} from './inputs.js';
 import {HINTS, RULE_IDS, type Finding, type Severity} from './types.js';
 
 // error blocks a code-scanning gate, warning is shown; security-severity is GitHub's 0-10 scale.

@@ -3,7 +3,8 @@
 import {isMarkdownPath, readAsManifest} from './documents.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
-import {readManifest, type ObjectView} from './manifest-view.js';
+import {readManifest} from './manifest-view.js';
+import type {ObjectView} from './object-view.js';
 import {markdownManifests} from './markdown.js';
 import {plaintextSecret} from './plaintext-secret.js';
 import {privateKey} from './private-key.js';

@@ -3,7 +3,7 @@
 // top-level kind/apiVersion/metadata, and the entries of data/stringData with their values.
 // Lines that are only a template action (`{{- if … }}`) or a comment carry no structure and
 // are skipped, so a conditional inside `data:` does not end the section.
-import type {Located, ObjectView, ValueEntry} from './manifest-view.js';
+import type {Located, ObjectView, ValueEntry} from './object-view.js';
 
 interface Line {
   no: number;

@@ -1,6 +1,6 @@
 // Which public key `seal` uses: --cert when given (offline), otherwise whatever the cluster has.
 import {InputError} from '../errors.js';
-import {findController, fetchControllerCert, type ControllerLookup} from './controller.js';
+import {findController, fetchControllerCert, type ControllerLookup} from './bitnami-controller.js';
 import {clusterNaclKey, DEFAULT_KEY_NAMESPACE, PUBLIC_KEY_CONFIGMAP} from './nacl-keys.js';
 import {readCertArgument, sealingKeyFromText, type SealingKey} from './sealing-key.js';
 import type {Scheme} from './sealed-object.js';

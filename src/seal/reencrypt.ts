@@ -4,7 +4,7 @@
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
 import {renderManifests} from '../render/manifests.js';
-import {controllerRotate, findController, type ControllerLookup} from './controller.js';
+import {controllerRotate, findController, type ControllerLookup} from './bitnami-controller.js';
 import {clusterNaclKey, clusterNaclPrivateKeys, PUBLIC_KEY_CONFIGMAP} from './nacl-keys.js';
 import {readSealedFile} from './sealed-files.js';
 import {schemeOf, sealedIdentity} from './sealed-object.js';

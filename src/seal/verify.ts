@@ -4,7 +4,7 @@
 // the answer says that the values were not checked (never "ok").
 import {ClusterError, InputError} from '../errors.js';
 import {CryptoError, naclKeyIdOf, naclOpen, sealLabel} from '../crypto/index.js';
-import {controllerVerify, findController, type ControllerLookup} from './controller.js';
+import {controllerVerify, findController, type ControllerLookup} from './bitnami-controller.js';
 import {clusterNaclPrivateKeys, listKeySecrets, PUBLIC_KEY_CONFIGMAP} from './nacl-keys.js';
 import {schemeOf, sealedIdentity} from './sealed-object.js';
 import {resourceFor} from '../kube/resources.js';

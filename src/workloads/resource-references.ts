@@ -5,10 +5,8 @@
 // Pure: objects in, references out. None of these is restarted: the operator reads the Secret
 // itself. Field names follow each project's CRD (cert-manager.io/v1, external-secrets.io/v1beta1,
 // source/kustomize/helm/notification.toolkit.fluxcd.io, monitoring.coreos.com/v1).
-import type {ResourceInfo} from '../kube/resources.js';
+import {resourceInfo as R, type ResourceInfo} from '../kube/resources.js';
 import type {KubeObject} from '../manifests/parse.js';
-
-const R = (kind: string, group: string, version: string, plural: string, namespaced = true): ResourceInfo => ({kind, group, version, plural, namespaced});
 
 /** The kinds that name Secrets outside pod specs. A kind the cluster does not serve lists as none. */
 export const REFERENCING_KINDS: ResourceInfo[] = [
@@ -127,4 +125,18 @@ export function intrinsicUse(secret: KubeObject): {sealingKey: boolean; by: stri
   const owner = (secret.metadata?.ownerReferences ?? []).find((r: {kind?: string; name?: string}) => r?.kind && r?.name);
   if (owner) return {sealingKey: false, by: `its owner ${owner.kind}/${owner.name}`};
   return undefined;
+}
+
+/** Every reference by those objects, by `namespace/secret`. */
+export function referencesBySecret(objects: KubeObject[]): Map<string, ResourceReference[]> {
+  const m = new Map<string, ResourceReference[]>();
+  for (const o of objects) {
+    for (const r of resourceReferences(o)) {
+      const k = `${r.namespace}/${r.secret}`;
+      const l = m.get(k) ?? [];
+      if (!l.some((x) => x.kind === r.kind && x.name === r.name && x.objectNamespace === r.objectNamespace)) l.push(r);
+      m.set(k, l);
+    }
+  }
+  return m;
 }

@@ -11,7 +11,8 @@ import {liveSource} from '../kube/object-source.js';
 import {resourceFor} from '../kube/resources.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {findConsumers, type ConsumerRef} from './consumers.js';
-import {describeHow, loadConsumerInputs} from './consumers-report.js';
+import {loadConsumerInputs} from './inputs.js';
+import {describeHow} from './render.js';
 import {parseLabelSelector} from './label-selector.js';
 import {currentRestartedFor, restartedForAnnotation, restartPatch, secretVersion} from './restart-patch.js';
 import {rolloutStatus, type RolloutStatus} from './rollout-status.js';
@@ -152,7 +153,7 @@ function rolloutInProgress(workload: KubeObject): boolean {
   return !s.done;
 }
 
-export async function restartConsumers(cluster: Cluster, secretName: string, namespace: string, opts: RestartOptions = {}, onEvent: (e: RestartEvent) => void = () => {}): Promise<RestartReport> {
+export async function runRestart(cluster: Cluster, secretName: string, namespace: string, opts: RestartOptions = {}, onEvent: (e: RestartEvent) => void = () => {}): Promise<RestartReport> {
   const matches = opts.selector !== undefined ? parseLabelSelector(opts.selector) : () => true;
   const concurrency = opts.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`invalid --concurrency ${concurrency}`, 'pass a whole number of at least 1');

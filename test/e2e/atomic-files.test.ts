@@ -105,23 +105,21 @@ const CASES: Case[] = [
     symlinkSync('real.yaml', join(dir, 'link.yaml'));
     return {target, args: ['seal', join(dir, 'link.yaml'), '--in-place', '--cert', RSA_CERT]};
   }},
-  {name: 'unseal -w over a 0644 file', mode: 0o600, setup: async (dir) => {
-    const sealed = join(dir, 'sealed.yaml');
-    const first = await runCli(['seal', '--cert', NACL_PUB, '-w', sealed], {input: secretYaml({password: 'CANARY-unseal-644'})});
-    assert.equal(first.code, 0, first.stderr);
-    const target = join(dir, 'plain.yaml');
-    writeFileSync(target, 'previous file\n', {mode: 0o644});
-    return {target, args: ['unseal', sealed, '--key', NACL_PRIV, '-w', target]};
-  }},
-  {name: 'unseal -w', mode: 0o600, setup: async (dir) => {
-    const sealed = join(dir, 'sealed.yaml');
-    const first = await runCli(['seal', '--cert', NACL_PUB, '-w', sealed], {input: secretYaml({password: 'CANARY-unseal'})});
-    assert.equal(first.code, 0, first.stderr);
-    const target = join(dir, 'plain.yaml');
-    writeFileSync(target, 'previous plaintext\n', {mode: 0o600});
-    return {target, args: ['unseal', sealed, '--key', NACL_PRIV, '-w', target]};
-  }},
+  {name: 'unseal -w over a 0644 file', mode: 0o600, setup: unsealOver('CANARY-unseal-644', 'previous file\n', 0o644)},
+  {name: 'unseal -w', mode: 0o600, setup: unsealOver('CANARY-unseal', 'previous plaintext\n', 0o600)},
 ];
+
+/** Seals `password` to a file, and sets up `unseal -w` over an existing plain file of `mode`. */
+function unsealOver(password: string, previous: string, mode: number) {
+  return async (dir: string) => {
+    const sealed = join(dir, 'sealed.yaml');
+    const first = await runCli(['seal', '--cert', NACL_PUB, '-w', sealed], {input: secretYaml({password})});
+    assert.equal(first.code, 0, first.stderr);
+    const target = join(dir, 'plain.yaml');
+    writeFileSync(target, previous, {mode});
+    return {target, args: ['unseal', sealed, '--key', NACL_PRIV, '-w', target]};
+  };
+}
 
 for (const c of CASES) {
   test(`${c.name}: killed mid-write, the previous file is intact; the next write clears the dead temporary`, async () => {

@@ -13,7 +13,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {stringify} from 'yaml';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
-import {BIN, runCli, type CliResult} from '../helpers/cli.js';
+import {BIN, installCliInto, runCli, type CliResult} from '../helpers/cli.js';
+import {GIT_ENV} from '../helpers/git-repo.js';
 import {canary, findCanaries, inspect, snapshot} from '../helpers/leaks.js';
 import type {TestServer} from '../server/index.js';
 
@@ -21,10 +22,6 @@ const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const RSA_CERT = join(FIX, 'golden-cert.pem');
 const RSA_KEY = join(FIX, 'golden-rsa-key.pem');
 const NS = 'leak';
-const GIT_ENV = {
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
-};
 
 /** Every planted value, by where it was planted. */
 const C = {
@@ -254,8 +251,7 @@ before(async () => {
   for (const n of readdirSync(tmpdir())) systemTmpBefore.add(n);
   env = await e2eEnv({testServerOnly: true});
   server = env.server;
-  binDir = mkdtempSync(join(tmpdir(), 'ks-leak-bin-'));
-  writeFileSync(join(binDir, 'kubectl-secret'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755});
+  binDir = installCliInto(mkdtempSync(join(tmpdir(), 'ks-leak-bin-')));
   if (!server) return;
   server.registerCRD({group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});
   server.registerCRD({group: 'kubectl-secret.dev', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', namespaced: true, status: true});

@@ -1,7 +1,7 @@
 // One error path, as a user meets it: every failure, oclif's own parse errors included, is
 // `error: …` plus one hint line with the documented exit code; no Node codes, no usage dump,
 // no Node warnings, and nothing the user typed as a value is echoed back.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {BIN, REPO_ROOT, runCli, type CliResult} from '../helpers/cli.js';
-import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
+import {fileE2EEnv} from '../helpers/cluster.js';
 
 const FIX = join(REPO_ROOT, 'test', 'fixtures', 'crypto');
 const NACL_PUB = join(FIX, 'x25519-public.pem');
@@ -214,13 +214,7 @@ test('a closed pipe ends quietly: no EPIPE, no exit 13, no unsettled top-level a
   }
 });
 
-let env: E2EEnv;
-before(async () => {
-  env = await e2eEnv();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileE2EEnv();
 
 test('flags are accepted before the command, as kubectl accepts them: kubectl secret -n NS list', async () => {
   const ns = await env.kube.namespace('payments');

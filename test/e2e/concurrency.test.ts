@@ -10,14 +10,11 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
-import {BIN, runCli, type CliResult} from '../helpers/cli.js';
+import {installCliInto, runCli, type CliResult} from '../helpers/cli.js';
+import {GIT_ENV} from '../helpers/git-repo.js';
 
 const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
 const RSA_CERT = join(FIX, 'golden-cert.pem');
-const GIT_ENV = {
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
-};
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
@@ -73,10 +70,7 @@ test('two rotate runs at once on one Secret: exactly one wins, the other changes
 });
 
 function kubectlSecretOnPath(dir: string): string {
-  const bin = join(dir, 'bin');
-  execFileSync('mkdir', ['-p', bin]);
-  writeFileSync(join(bin, 'kubectl-secret'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755});
-  return `${bin}:${process.env.PATH}`;
+  return `${installCliInto(join(dir, 'bin'))}:${process.env.PATH}`;
 }
 
 test('the pre-commit hook and scan --fix while commits land: the index stays sound, no lock is left', async (t) => {

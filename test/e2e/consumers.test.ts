@@ -1,14 +1,14 @@
 // `kubectl secret consumers` as a user runs it: over the shared real-world manifests with -f
 // (their README's EXPECTED lines are the oracle), and live against the test API server or a real
 // cluster.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {runCli, REPO_ROOT} from '../helpers/cli.js';
-import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+import {fileE2EEnv, needsTestServer} from '../helpers/cluster.js';
 import {manifestObjects, PAUSE} from '../helpers/kube.js';
 
 const WORKLOADS = join(REPO_ROOT, '..', 'shared', 'fixtures', 'workloads');
@@ -105,13 +105,7 @@ test('a missing -f path is an input error (exit 2)', async () => {
   assert.equal(r.code, 2);
 });
 
-let env: E2EEnv;
-before(async () => {
-  env = await e2eEnv();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileE2EEnv();
 
 test('live: the consumers of a Secret in the cluster, with the SealedSecret that owns it', async () => {
   const kube = env.kube;

@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {BIN, REPO_ROOT} from '../helpers/cli.js';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
+import {GIT_ENV} from '../helpers/git-repo.js';
 
 const CERT = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem');
 const PRIVATE = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-private.pem');
@@ -69,7 +70,7 @@ before(async () => {
   writeFileSync(join(dir, 'secret.yaml'), SECRET);
   writeFileSync(join(dir, 'clean.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n');
   writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Secret\n  metadata: [\n');
-  const git = (...a: string[]) => execFileSync('git', a, {cwd: join(dir, 'repo'), env: {...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1'}});
+  const git = (...a: string[]) => execFileSync('git', a, {cwd: join(dir, 'repo'), env: {...process.env, ...GIT_ENV}});
   mkdirSync(join(dir, 'repo'));
   git('init', '-q', '-b', 'main');
   writeFileSync(join(dir, 'repo', 'db.yaml'), SECRET);

@@ -4,29 +4,22 @@ import {spawnSync, execFileSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {BIN, runCli} from '../helpers/cli.js';
+import {installCliInto, runCli} from '../helpers/cli.js';
+import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
 const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
-const GIT_ENV = {
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
-};
 const SYSTEM_PATH = dirname(execFileSync('sh', ['-c', 'command -v git']).toString().trim()) + ':/usr/bin:/bin';
 
 function repo(t: {after: (fn: () => void) => void}) {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-hook-'));
-  t.after(() => rmSync(dir, {recursive: true, force: true}));
-  const git = (...a: string[]) => execFileSync('git', a, {cwd: dir, env: {...process.env, ...GIT_ENV}}).toString();
-  git('init', '-q', '-b', 'main');
-  return {dir, git, hooks: join(dir, '.git', 'hooks')};
+  const r = tempRepo(t, 'ks-hook-');
+  return {...r, hooks: join(r.dir, '.git', 'hooks')};
 }
 
 /** A folder holding `kubectl-secret`, a wrapper around this checkout's bin/run.js, as an install would. */
 function binDir(t: {after: (fn: () => void) => void}): string {
   const dir = mkdtempSync(join(tmpdir(), 'ks-bin-'));
   t.after(() => rmSync(dir, {recursive: true, force: true}));
-  writeFileSync(join(dir, 'kubectl-secret'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755});
-  return dir;
+  return installCliInto(dir);
 }
 
 const hook = (dir: string, args: string[]) => runCli(['hook', ...args], {cwd: dir, env: GIT_ENV});

@@ -2,14 +2,14 @@
 // the same data; lists are kubectl-shaped; YAML has no anchors; on a terminal tables fit its
 // width and severities are coloured, piped output is never cut or coloured, NO_COLOR is
 // honoured; names from the cluster or files are printed with control characters escaped.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parse} from 'yaml';
 import {runCli} from '../helpers/cli.js';
-import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
+import {fileE2EEnv} from '../helpers/cluster.js';
 import {runInPty} from '../helpers/pty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ks-printer-'));
@@ -119,13 +119,7 @@ test('piped output is never cut nor coloured; on a terminal tables fit its width
   assert.ok(!noColor.tty.includes(`${ESC}[3`), 'NO_COLOR: no colour');
 });
 
-let env: E2EEnv;
-before(async () => {
-  env = await e2eEnv();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileE2EEnv();
 
 test('list: -o json|yaml is a kind: List of Secrets without data, -o name is secret/NAME', async () => {
   const ns = await env.kube.namespace('printer');

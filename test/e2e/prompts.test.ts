@@ -3,7 +3,7 @@
 // shows nothing per keystroke; Ctrl-C and Ctrl-D cancel with exit 130 and write nothing; an
 // empty value is refused unless --allow-empty-data; a confirmation defaults to No and comes
 // after the values are typed.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parse} from 'yaml';
 import {REPO_ROOT, runCli} from '../helpers/cli.js';
-import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
+import {fileE2EEnv} from '../helpers/cluster.js';
 import {runInPty} from '../helpers/pty.js';
 
 const FIX = join(REPO_ROOT, 'test', 'fixtures', 'crypto');
@@ -85,13 +85,7 @@ test('an empty value is refused unless --allow-empty-data', async () => {
   assert.deepEqual(await opened(out), {password: ''});
 });
 
-let env: E2EEnv;
-before(async () => {
-  env = await e2eEnv();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileE2EEnv();
 
 async function seed(password: string): Promise<string> {
   const ns = await env.kube.namespace('prompts');

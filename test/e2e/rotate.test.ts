@@ -2,58 +2,38 @@
 // confirmation, the conditional write (a concurrent change mid-flight gives exit 3 and keeps
 // the other writer's data), the annotations, immutable Secrets, --exec, restarts, and
 // --sealed on both schemes checked with libsodium and with OpenSSL through node:crypto.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {randomBytes} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parse, stringify} from 'yaml';
-import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
-import {runCli, type CliResult} from '../helpers/cli.js';
+import {needsTestServer, withRule} from '../helpers/cluster.js';
+import {assertNoValue, b64, canary, fileEnv, NACL_PUB, RSA_CERT, secretObject} from '../helpers/secret-e2e.js';
+import {runCli} from '../helpers/cli.js';
 import {PAUSE} from '../helpers/kube.js';
 import {libsodiumOpen, opensslOpen} from '../helpers/interop.js';
 import {secretVersion} from '../../src/workloads/restart-patch.js';
 
-const FIX = new URL('../../../test/fixtures/crypto/', import.meta.url).pathname;
-const RSA_CERT = join(FIX, 'golden-cert.pem');
-const NACL_PUB = join(FIX, 'x25519-public.pem');
 const ROTATED_AT = 'kubectl-secret.dev/rotated-at';
 const ROTATED_KEYS = 'kubectl-secret.dev/rotated-keys';
 
-let env: E2EEnv;
-let nsCounter = 0;
-before(async () => {
-  env = await e2eEnv({rolloutStepMs: 30});
-});
-after(() => env?.close());
-
-const canary = () => `CANARY-${randomBytes(6).toString('hex')}`;
-const b64 = (s: string) => Buffer.from(s).toString('base64');
+const suite = fileEnv('rotate', {rolloutStepMs: 30});
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-async function seed(data: Record<string, string>, extra: Record<string, unknown> = {}): Promise<string> {
-  const ns = await env.kube.namespace(`rotate-${++nsCounter}`);
-  await env.kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])), ...extra});
+async function seed(data: Record<string, string>, extra: {immutable?: boolean} = {}): Promise<string> {
+  const ns = await suite.namespace();
+  await suite.env.kube.apply(secretObject('db', ns, data, extra));
   return ns;
 }
 
-const live = (ns: string) => env.kube.get('v1', 'Secret', ns, 'db');
-
-function assertNoValue(r: CliResult, ...values: string[]): void {
-  for (const v of values) {
-    for (const text of [r.stdout, r.stderr]) {
-      assert.ok(!text.includes(v), 'a value was printed');
-      assert.ok(!text.includes(b64(v)), 'a value was printed (base64)');
-    }
-  }
-}
+const live = (ns: string) => suite.env.kube.get('v1', 'Secret', ns, 'db');
 
 test('--generate: a new random value, the other keys untouched, the annotations recorded, the value never printed', async () => {
   const [old, user] = [canary(), canary()];
   const ns = await seed({password: old, user});
   const before = (await live(ns));
   const started = Date.now();
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
+  const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const after = (await live(ns));
   const pw = unb64(after.data.password);
@@ -68,7 +48,7 @@ test('--generate: a new random value, the other keys untouched, the annotations 
   assert.match(r.stdout, /No workloads .* use Secret "db"/);
   assertNoValue(r, old, user, pw);
 
-  const hex = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'user', '--length', '12', '--charset', 'hex', '--yes', '--show-values']);
+  const hex = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'user', '--length', '12', '--charset', 'hex', '--yes', '--show-values']);
   assert.equal(hex.code, 0, hex.stderr);
   const now = (await live(ns));
   for (const k of ['password', 'user']) {
@@ -81,16 +61,16 @@ test('--generate: a new random value, the other keys untouched, the annotations 
 test('--from-literal and --from-file set the given values; a new key needs --add', async () => {
   const ns = await seed({password: canary(), token: canary()});
   const [lit, fromFile, added] = [canary(), canary(), canary()];
-  const file = join(env.dir, 'token.txt');
+  const file = join(suite.env.dir, 'token.txt');
   writeFileSync(file, fromFile);
   const rv = (await live(ns)).metadata.resourceVersion;
-  const missing = await env.cli(['rotate', 'db', '-n', ns, '--from-literal', `apikey=${added}`, '--yes']);
+  const missing = await suite.env.cli(['rotate', 'db', '-n', ns, '--from-literal', `apikey=${added}`, '--yes']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /has no key "apikey"/);
   assert.match(missing.stderr, /--add/);
   assert.equal((await live(ns)).metadata.resourceVersion, rv, 'nothing written');
 
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--from-literal', `password=${lit}`, '--from-file', `token=${file}`, '--from-literal', `apikey=${added}`, '--add', '--yes']);
+  const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--from-literal', `password=${lit}`, '--from-file', `token=${file}`, '--from-literal', `apikey=${added}`, '--add', '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const s = (await live(ns));
   assert.deepEqual([unb64(s.data.password), unb64(s.data.token), unb64(s.data.apikey)], [lit, fromFile, added]);
@@ -103,26 +83,26 @@ test('without a terminal: --prompt and a missing --yes refuse with exit 2 and wr
   const old = canary();
   const ns = await seed({password: old});
   const rv = (await live(ns)).metadata.resourceVersion;
-  const prompt = await env.cli(['rotate', 'db', '-n', ns, '--prompt', 'password', '--yes']);
+  const prompt = await suite.env.cli(['rotate', 'db', '-n', ns, '--prompt', 'password', '--yes']);
   assert.equal(prompt.code, 2, prompt.stderr);
   assert.match(prompt.stderr, /--prompt password needs a terminal/);
-  const noYes = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password']);
+  const noYes = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password']);
   assert.equal(noYes.code, 2, noYes.stderr);
   assert.match(noYes.stderr, /refusing to rotate without confirmation/);
   assert.match(noYes.stderr, /--yes/);
   assert.match(noYes.stderr, /~ change password/, 'the plan is shown (on stderr, never stdout) before refusing');
-  const dry = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--dry-run']);
+  const dry = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--dry-run']);
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /dry run: nothing was changed/);
   assert.equal((await live(ns)).metadata.resourceVersion, rv, 'nothing written');
   assert.equal(unb64((await live(ns)).data.password), old);
   // The request log (test server only) shows not even a rejected write was attempted.
-  if (env.server) assert.ok(!env.server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
+  if (suite.env.server) assert.ok(!suite.env.server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
   assertNoValue(noYes, old);
 });
 
 test('someone else changes the Secret between our read and our write: 409, exit 3, their data kept, nothing of ours written', async (t) => {
-  const server = needsTestServer(t, env);
+  const server = needsTestServer(t, suite.env);
   if (!server) return;
   const old = canary();
   let theirs = canary();
@@ -135,7 +115,7 @@ test('someone else changes the Secret between our read and our write: 409, exit 
     server.update({...cur, data: {...cur.data, password: b64(theirs)}});
   });
   try {
-    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
+    const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, new RegExp(`Secret ${ns}/db was changed by someone else after it was read; nothing was written`));
     assert.equal(fired, 1);
@@ -149,7 +129,7 @@ test('someone else changes the Secret between our read and our write: 409, exit 
     fired = 0;
     at = 1;
     theirs = canary();
-    const withExec = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null', '--yes']);
+    const withExec = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null', '--yes']);
     assert.equal(withExec.code, 3, withExec.stderr);
     assert.match(withExec.stderr, /nothing was written; but --exec already ran for password/);
     assert.equal(unb64((await live(ns)).data.password), theirs);
@@ -162,13 +142,13 @@ test('an immutable Secret is refused without --recreate; with it, the Secret is 
   const [old, kept] = [canary(), canary()];
   const ns = await seed({password: old, user: kept}, {immutable: true});
   const before = (await live(ns));
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
+  const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /is immutable/);
   assert.match(r.stderr, /--recreate/);
   assert.equal((await live(ns)).metadata.resourceVersion, before.metadata.resourceVersion);
 
-  const re = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes']);
+  const re = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes']);
   assert.equal(re.code, 0, re.stdout + re.stderr);
   assert.match(re.stderr, /immutable: it will be deleted and created again/);
   assert.match(re.stdout, /\(recreated\)/);
@@ -183,9 +163,9 @@ test('an immutable Secret is refused without --recreate; with it, the Secret is 
 
 test('--exec gets each new value on stdin with KEY, SECRET_NAME and NAMESPACE before the write; if it fails nothing is written', async () => {
   const ns = await seed({password: canary(), token: canary()});
-  const dir = env.dir;
+  const dir = suite.env.dir;
   const cmd = `cat > "${dir}/exec-$KEY"; printf '%s/%s' "$NAMESPACE" "$SECRET_NAME" > "${dir}/exec-$KEY.target"`;
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'token', '--exec', cmd, '--yes']);
+  const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--generate', 'token', '--exec', cmd, '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const s = (await live(ns));
   for (const k of ['password', 'token']) {
@@ -196,7 +176,7 @@ test('--exec gets each new value on stdin with KEY, SECRET_NAME and NAMESPACE be
   assertNoValue(r, unb64(s.data.password), unb64(s.data.token));
 
   const rv = s.metadata.resourceVersion;
-  const failing = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null; exit 7', '--yes']);
+  const failing = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', 'cat >/dev/null; exit 7', '--yes']);
   assert.equal(failing.code, 1, failing.stdout + failing.stderr);
   assert.match(failing.stderr, /--exec failed for key "password" \(exit code 7\); nothing was written/);
   assert.equal((await live(ns)).metadata.resourceVersion, rv);
@@ -204,15 +184,15 @@ test('--exec gets each new value on stdin with KEY, SECRET_NAME and NAMESPACE be
 
 test('after writing, the consumers restart and their rollouts are reported; --no-restart leaves them alone', async () => {
   const ns = await seed({password: canary()});
-  await env.kube.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: ns}, spec: {replicas: 1, selector: {matchLabels: {app: 'api'}}, template: {
+  await suite.env.kube.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api', namespace: ns}, spec: {replicas: 1, selector: {matchLabels: {app: 'api'}}, template: {
     metadata: {labels: {app: 'api'}}, spec: {containers: [{name: 'app', image: PAUSE, env: [{name: 'PW', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}]},
   }}});
-  const annotations = async () => (await env.kube.get('apps/v1', 'Deployment', ns, 'api')).spec.template.metadata.annotations ?? {};
-  const quiet = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--no-restart']);
+  const annotations = async () => (await suite.env.kube.get('apps/v1', 'Deployment', ns, 'api')).spec.template.metadata.annotations ?? {};
+  const quiet = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--no-restart']);
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.deepEqual(await annotations(), {});
   // A real rollout pulls an image and starts a pod: give it longer than the simulator needs.
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--timeout', env.real ? '180s' : '30s'], {timeoutMs: 240_000});
+  const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--timeout', suite.env.real ? '180s' : '30s'], {timeoutMs: 240_000});
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const s = (await live(ns));
   assert.equal((await annotations())['kubectl-secret.dev/restarted-for.db'], secretVersion(s));
@@ -243,19 +223,19 @@ for (const scheme of ['sealed-secrets', 'nacl'] as const) {
     const [oldPw, user, lit] = [canary(), canary(), canary()];
     const sealed = await runCli(['seal', '--cert', cert], {input: secretYaml({password: oldPw, user, apikey: canary()})});
     assert.equal(sealed.code, 0, sealed.stderr);
-    const file = join(env.dir, `sealed-${scheme}.yaml`);
+    const file = join(suite.env.dir, `sealed-${scheme}.yaml`);
     writeFileSync(file, sealed.stdout);
     const before = readFileSync(file, 'utf8');
-    const requests = env.server?.requests.length ?? 0;
+    const requests = suite.env.server?.requests.length ?? 0;
 
-    const r = await runCli(['rotate', '--sealed', file, '--generate', 'password', '--from-literal', `apikey=${lit}`, '--cert', cert, '--yes', '--show-values'], {env: {KUBECONFIG: join(env.dir, 'no-such-kubeconfig'), HOME: env.dir}});
+    const r = await runCli(['rotate', '--sealed', file, '--generate', 'password', '--from-literal', `apikey=${lit}`, '--cert', cert, '--yes', '--show-values'], {env: {KUBECONFIG: join(suite.env.dir, 'no-such-kubeconfig'), HOME: suite.env.dir}});
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /Rotate SealedSecret payments\/db in .*:\n {2}~ change apikey: new value from --from-literal\n {2}~ change password: new value generated/);
     assert.match(r.stdout, /Nothing was written to the cluster\. Commit the file: git add .* && git commit/);
     const generated = /^password=(.*)$/m.exec(r.stdout)?.[1];
     assert.match(generated ?? '', /^[A-Za-z0-9]{32}$/);
     assertNoValue(r, oldPw, user, lit);
-    assert.equal(env.server?.requests.length ?? 0, requests, 'no request to the cluster');
+    assert.equal(suite.env.server?.requests.length ?? 0, requests, 'no request to the cluster');
 
     const after = readFileSync(file, 'utf8');
     const [a, b] = [encryptedLines(before), encryptedLines(after)];
@@ -282,23 +262,23 @@ for (const scheme of ['sealed-secrets', 'nacl'] as const) {
 
 test('--sealed without --cert seals with the key the cluster publishes (nacl), and the cluster\'s keys open the result', async () => {
   // On a real cluster the keys live in a namespace of this run, not in everyone's kube-system.
-  const keys = env.real ? ['--key-namespace', await env.kube.namespace('rotate-keys')] : [];
-  assert.equal((await env.cli(['keys', 'init', ...keys])).code, 0);
+  const keys = suite.env.real ? ['--key-namespace', await suite.env.kube.namespace('rotate-keys')] : [];
+  assert.equal((await suite.env.cli(['keys', 'init', ...keys])).code, 0);
   const user = canary();
-  const sealed = await env.cli(['seal', '--scheme', 'nacl', ...keys], {input: secretYaml({password: canary(), user})});
+  const sealed = await suite.env.cli(['seal', '--scheme', 'nacl', ...keys], {input: secretYaml({password: canary(), user})});
   assert.equal(sealed.code, 0, sealed.stderr);
-  const file = join(env.dir, 'cluster-nacl.yaml');
+  const file = join(suite.env.dir, 'cluster-nacl.yaml');
   writeFileSync(file, sealed.stdout);
-  const liveBefore = await env.kube.get('v1', 'Secret', 'payments', 'db');
-  const r = await env.cli(['rotate', 'db', '--sealed', file, '--generate', 'password', '--yes', '--show-values', ...keys]);
+  const liveBefore = await suite.env.kube.get('v1', 'Secret', 'payments', 'db');
+  const r = await suite.env.cli(['rotate', 'db', '--sealed', file, '--generate', 'password', '--yes', '--show-values', ...keys]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const generated = /^password=(.*)$/m.exec(r.stdout)?.[1];
-  const opened = await env.cli(['unseal', file, ...keys]);
+  const opened = await suite.env.cli(['unseal', file, ...keys]);
   assert.equal(opened.code, 0, opened.stderr);
   const data = parse(opened.stdout).data;
   assert.deepEqual([unb64(data.password), unb64(data.user)], [generated, user]);
-  if (env.server) assert.ok(!env.server.requests.some((q) => q.method !== 'GET' && q.path.includes('/namespaces/payments/')), 'no write to the cluster');
-  else assert.equal((await env.kube.get('v1', 'Secret', 'payments', 'db'))?.metadata.resourceVersion, liveBefore?.metadata.resourceVersion, 'no write to the cluster');
+  if (suite.env.server) assert.ok(!suite.env.server.requests.some((q) => q.method !== 'GET' && q.path.includes('/namespaces/payments/')), 'no write to the cluster');
+  else assert.equal((await suite.env.kube.get('v1', 'Secret', 'payments', 'db'))?.metadata.resourceVersion, liveBefore?.metadata.resourceVersion, 'no write to the cluster');
 });
 
 // Writes that must not lose a Secret or change the external system first: each server-side
@@ -306,14 +286,13 @@ test('--sealed without --cert seals with the key the cluster publishes (nacl), a
 const ADMISSION_DENY = 'admission webhook "policy.example.com" denied the request: Secrets need a team label';
 
 test('--exec: a write the server will refuse (an admission webhook) is found by a dry run before the command runs', async (t) => {
-  const server = needsTestServer(t, env);
+  const server = needsTestServer(t, suite.env);
   if (!server) return;
   const old = canary();
   const ns = await seed({password: old});
-  const marker = join(env.dir, `exec-ran-${ns}`);
-  const undo = server.fault({method: 'PUT', path: `/api/v1/namespaces/${ns}/secrets/db`, status: 400, message: ADMISSION_DENY});
-  try {
-    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', `cat > "${marker}"`, '--yes', '--no-restart']);
+  const marker = join(suite.env.dir, `exec-ran-${ns}`);
+  await withRule(server.fault({method: 'PUT', path: `/api/v1/namespaces/${ns}/secrets/db`, status: 400, message: ADMISSION_DENY}), async () => {
+    const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--exec', `cat > "${marker}"`, '--yes', '--no-restart']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, /was not rotated: a dry run of the write failed/);
     assert.match(r.stderr, /denied the request: Secrets need a team label/);
@@ -321,56 +300,48 @@ test('--exec: a write the server will refuse (an admission webhook) is found by 
     assert.equal(unb64((await live(ns)).data.password), old);
     assert.ok(server.requests.some((q) => q.method === 'PUT' && q.path.endsWith(`/namespaces/${ns}/secrets/db`) && /dryRun=All/.test(q.query)), 'a dry run was sent');
     assertNoValue(r, old);
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('--recreate: a create the server will refuse is found by a dry run before the delete; the Secret is never deleted', async (t) => {
-  const server = needsTestServer(t, env);
+  const server = needsTestServer(t, suite.env);
   if (!server) return;
   const old = canary();
   const ns = await seed({password: old}, {immutable: true});
   const before = await live(ns);
-  const undo = server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, status: 403, message: ADMISSION_DENY});
-  try {
-    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
+  await withRule(server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, status: 403, message: ADMISSION_DENY}), async () => {
+    const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, /was not rotated: a dry run of the write failed.*Secrets need a team label.*nothing was changed/);
     assert.equal((await live(ns)).metadata.uid, before.metadata.uid, 'still the same object');
     assert.ok(!server.requests.some((q) => q.method === 'DELETE' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)), 'no delete was sent');
     assertNoValue(r, old);
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('--recreate: without permission to create Secrets, nothing is deleted (SelfSubjectAccessReview first)', async (t) => {
-  const server = needsTestServer(t, env);
+  const server = needsTestServer(t, suite.env);
   if (!server) return;
   const ns = await seed({password: canary()}, {immutable: true});
   const before = await live(ns);
-  const undo = server.deny({verb: 'create', resource: 'secrets', namespace: ns});
-  try {
-    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
+  await withRule(server.deny({verb: 'create', resource: 'secrets', namespace: ns}), async () => {
+    const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stderr, /you may not create Secrets in namespace ".*", which --recreate needs/);
     assert.equal((await live(ns)).metadata.uid, before.metadata.uid);
     assert.ok(server.requests.some((q) => q.path.endsWith('/selfsubjectaccessreviews')));
     assert.ok(!server.requests.some((q) => q.method === 'DELETE' && q.path.endsWith(`/namespaces/${ns}/secrets/db`)));
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('--recreate: a create that still fails after the delete puts the old Secret back', async (t) => {
-  const server = needsTestServer(t, env);
+  const server = needsTestServer(t, suite.env);
   if (!server) return;
   const old = canary();
   const ns = await seed({password: old, user: 'app'}, {immutable: true});
   // Only the real create fails (the dry run passed): the server changed its mind in between.
   server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, query: /^(?!.*dryRun)/, status: 500, times: 1});
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart'], {env: {XDG_STATE_HOME: join(env.dir, `state-${ns}`)}});
+  const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart'], {env: {XDG_STATE_HOME: join(suite.env.dir, `state-${ns}`)}});
   assert.equal(r.code, 3, r.stdout + r.stderr);
   assert.match(r.stderr, /the old Secret was restored/);
   const s = await live(ns);
@@ -380,14 +351,13 @@ test('--recreate: a create that still fails after the delete puts the old Secret
 });
 
 test('--recreate: when the create and every restore fail, exit 3 names a 0600 backup file outside git that holds the old object; no value is printed', async (t) => {
-  const server = needsTestServer(t, env);
+  const server = needsTestServer(t, suite.env);
   if (!server) return;
   const old = canary();
   const ns = await seed({password: old}, {immutable: true});
-  const state = join(env.dir, `state-${ns}`);
-  const undo = server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, query: /^(?!.*dryRun)/, status: 500});
-  try {
-    const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart'], {env: {XDG_STATE_HOME: state}});
+  const state = join(suite.env.dir, `state-${ns}`);
+  await withRule(server.fault({method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, query: /^(?!.*dryRun)/, status: 500}), async () => {
+    const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--recreate', '--yes', '--no-restart'], {env: {XDG_STATE_HOME: state}});
     assert.equal(r.code, 3, r.stdout + r.stderr);
     const m = r.stderr.match(/the old object is saved in (\S+\.json)/);
     assert.ok(m, r.stderr);
@@ -400,18 +370,16 @@ test('--recreate: when the create and every restore fail, exit 3 names a 0600 ba
     assert.equal(saved.metadata.name, 'db');
     assert.equal(saved.metadata.resourceVersion, undefined, 'ready for kubectl create -f');
     assertNoValue(r, old);
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('a Secret served with a name that is not a string is refused (exit 3); nothing is written', async (t) => {
-  const server = needsTestServer(t, env);
+  const server = needsTestServer(t, suite.env);
   if (!server) return;
   const ns = await seed({password: canary()});
   const path = `/api/v1/namespaces/${ns}/secrets/db`;
   server.fault({method: 'GET', path, body: {kind: 'Secret', apiVersion: 'v1', metadata: {name: {bad: 1}, namespace: ns, resourceVersion: '1'}, data: {password: b64('x')}}, times: 1});
-  const r = await env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--no-restart']);
+  const r = await suite.env.cli(['rotate', 'db', '-n', ns, '--generate', 'password', '--yes', '--no-restart']);
   assert.equal(r.code, 3, r.stdout + r.stderr);
   assert.match(r.stderr, /malformed: metadata\.name is an object/);
   assert.ok(!server.requests.some((q) => q.method === 'PUT' && q.path.includes(`/namespaces/${ns}/`)));

@@ -1,29 +1,15 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
+import {join} from 'node:path';
 import {runCli, type CliResult} from '../helpers/cli.js';
+import {GIT_ENV, tempRepo, type TempRepo} from '../helpers/git-repo.js';
 
 const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
-const GIT_ENV = {
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
-};
 const outputs: string[] = [];
 
-function repo(t: {after: (fn: () => void) => void}): {dir: string; git: (...a: string[]) => string; write: (p: string, s: string) => void} {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-scan-'));
-  t.after(() => rmSync(dir, {recursive: true, force: true}));
-  const git = (...a: string[]) => execFileSync('git', a, {cwd: dir, env: {...process.env, ...GIT_ENV}}).toString();
-  git('init', '-q', '-b', 'main');
-  const write = (p: string, s: string) => {
-    mkdirSync(dirname(join(dir, p)), {recursive: true});
-    writeFileSync(join(dir, p), s);
-  };
-  return {dir, git, write};
-}
+const repo = (t: {after: (fn: () => void) => void}): TempRepo => tempRepo(t, 'ks-scan-');
 
 async function scan(dir: string, args: string[]): Promise<CliResult> {
   const r = await runCli(['scan', ...args], {cwd: dir, env: GIT_ENV});

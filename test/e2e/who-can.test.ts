@@ -10,7 +10,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parse as parseYaml} from 'yaml';
-import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
+import {e2eEnv, needsTestServer, withRule, type E2EEnv} from '../helpers/cluster.js';
 import {runCli} from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/rbac/payments.yaml', import.meta.url));
@@ -140,8 +140,7 @@ test('live: lists are paginated, and every page is read', async () => {
 test('live: a 403 on listing clusterrolebindings is a warning, the rest is still answered, exit 0', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const undo = server.deny({user: 'admin', verb: 'list', resource: 'clusterrolebindings'});
-  try {
+  await withRule(server.deny({user: 'admin', verb: 'list', resource: 'clusterrolebindings'}), async () => {
     const res = await env.cli(['who-can', 'db-creds', '-n', 'payments', '-o', 'json']);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /warning: cannot list clusterrolebindings \(forbidden\): the answer may be incomplete/);
@@ -150,25 +149,20 @@ test('live: a 403 on listing clusterrolebindings is a warning, the rest is still
     // The auditor (ClusterRoleBinding) is unknown now; RoleBinding grants remain.
     assert.deepEqual(data.direct.map(label), EXPECTED_DIRECT.filter((l) => !l.includes('auditor')));
     assert.deepEqual(data.indirect.map(label), EXPECTED_INDIRECT.filter((l) => !l.includes('deployer')));
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('live: without list on clusterroles, RoleBindings to ClusterRoles are unknown, not dangling', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const undo = server.deny({user: 'admin', verb: 'list', resource: 'clusterroles'});
-  try {
+  await withRule(server.deny({user: 'admin', verb: 'list', resource: 'clusterroles'}), async () => {
     const res = await env.cli(['who-can', 'db-creds', '-n', 'payments', '-o', 'json']);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /cannot list clusterroles/);
     const data = JSON.parse(res.stdout);
     assert.deepEqual(data.dangling.map((d: any) => d.binding.name), ['left-behind']);
     assert.deepEqual(data.direct.map(label), ['Group:system:masters get', 'Group:system:masters list', 'Group:system:masters watch', 'ServiceAccount:payments/api get (name-restricted)']);
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('--verify: each row is confirmed or not with the server reason, and denied rows are kept', async (t) => {
@@ -209,17 +203,14 @@ test('--verify: each row is confirmed or not with the server reason, and denied 
 test('--verify without permission to create SubjectAccessReviews says so and carries on unverified', async (t) => {
   const server = needsTestServer(t, env);
   if (!server) return;
-  const undo = server.deny({user: 'admin', verb: 'create', resource: 'subjectaccessreviews'});
-  try {
+  await withRule(server.deny({user: 'admin', verb: 'create', resource: 'subjectaccessreviews'}), async () => {
     const res = await env.cli(['who-can', 'db-creds', '-n', 'payments', '--verify', '-o', 'json']);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /warning: you may not create subjectaccessreviews \(forbidden\)/);
     const data = JSON.parse(res.stdout);
     assert.deepEqual(data.direct.map(label), EXPECTED_DIRECT);
     assert.ok([...data.direct, ...data.indirect].every((r: Row) => r.verified === undefined));
-  } finally {
-    undo();
-  }
+  });
 });
 
 test('offline: -f reads manifests without a cluster; -o yaml and --direct-only', async () => {

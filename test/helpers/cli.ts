@@ -1,10 +1,22 @@
 // Runs the built CLI exactly as a user does: a child process of bin/run.js, with its own
 // environment, stdin and exit code.
 import {spawn} from 'node:child_process';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Puts an executable `kubectl-secret` that runs this checkout's bin/run.js into `dir` (created if
+ * need be), as an install would: what the pre-commit hook calls by name. Returns `dir`.
+ */
+export function installCliInto(dir: string): string {
+  mkdirSync(dir, {recursive: true});
+  writeFileSync(join(dir, 'kubectl-secret'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755});
+  return dir;
+}
 
 export interface CliResult {
   code: number;

@@ -7,7 +7,7 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {TestContext} from 'node:test';
+import {after, before, type TestContext} from 'node:test';
 import {startTestServer, type StartOptions, type TestServer} from '../server/index.js';
 import {runCli, type CliOptions} from './cli.js';
 import {apiKube, directKube, type Kube} from './kube.js';
@@ -58,8 +58,54 @@ export async function e2eEnv(opts: StartOptions & {namespace?: string; testServe
   };
 }
 
+/** Runs `fn` with a test-server rule in place (a fault or a deny rule) and lifts it afterwards, whatever happens. */
+export async function withRule<T>(undo: () => void, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    undo();
+  }
+}
+
 /** Skips the test on a real cluster; returns the test server otherwise. */
 export function needsTestServer(t: TestContext, env: E2EEnv): TestServer | undefined {
   if (!env.server) t.skip('needs the test server (fault injection, deny rules, rollout control, proxy handlers or the request log)');
   return env.server;
+}
+
+/**
+ * One environment for a whole test file: started in before(), closed in after(), and usable by
+ * every test as if it were the environment itself (its fields are read when a test runs).
+ * `setup` runs once it is started (CRDs, shared objects).
+ */
+export function fileE2EEnv(opts: Parameters<typeof e2eEnv>[0] = {}, setup?: (env: E2EEnv) => Promise<void>): E2EEnv {
+  let env: E2EEnv | undefined;
+  before(async () => {
+    env = await e2eEnv(opts);
+    await setup?.(env);
+  });
+  after(() => env?.close());
+  const current = (): E2EEnv => {
+    if (!env) throw new Error('the e2e environment starts in before(): use it inside a test');
+    return env;
+  };
+  return {
+    get kubeconfig() {
+      return current().kubeconfig;
+    },
+    get server() {
+      return current().server;
+    },
+    get real() {
+      return current().real;
+    },
+    get kube() {
+      return current().kube;
+    },
+    get dir() {
+      return current().dir;
+    },
+    cli: (args, o) => current().cli(args, o),
+    close: () => current().close(),
+  };
 }

@@ -10,6 +10,8 @@ export type LabelRequirement =
 const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+// A deliberate copy of src/workloads/label-selector.ts's splitting: the test server is an
+// independent check of the CLI, so it shares no code with it (issue #18).
 /** Splits on commas that are not inside parentheses. */
 function splitTop(s: string): string[] {
   const out: string[] = [];

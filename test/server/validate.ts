@@ -112,26 +112,20 @@ export function applyDefaults(t: ResourceType, obj: any): void {
     case 'Deployment':
       if (!spec) break;
       spec.replicas ??= 1;
-      spec.strategy ??= {};
-      spec.strategy.type ||= 'RollingUpdate';
-      if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate ??= {maxUnavailable: '25%', maxSurge: '25%'};
+      rollingByDefault(spec, 'strategy', {maxUnavailable: '25%', maxSurge: '25%'});
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
       break;
     case 'StatefulSet':
       if (!spec) break;
       spec.replicas ??= 1;
-      spec.updateStrategy ??= {};
-      spec.updateStrategy.type ||= 'RollingUpdate';
-      if (spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= {partition: 0};
+      rollingByDefault(spec, 'updateStrategy', {partition: 0});
       spec.podManagementPolicy ??= 'OrderedReady';
       spec.revisionHistoryLimit ??= 10;
       break;
     case 'DaemonSet':
       if (!spec) break;
-      spec.updateStrategy ??= {};
-      spec.updateStrategy.type ||= 'RollingUpdate';
-      if (spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= {maxUnavailable: 1, maxSurge: 0};
+      rollingByDefault(spec, 'updateStrategy', {maxUnavailable: 1, maxSurge: 0});
       spec.revisionHistoryLimit ??= 10;
       break;
     case 'ReplicaSet':
@@ -186,4 +180,11 @@ export function validate(t: ResourceType, obj: any, old: any | undefined): void 
 
 export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
+}
+
+/** apps/v1 defaulting of an update strategy: RollingUpdate unless set, with that kind's rollingUpdate defaults. */
+function rollingByDefault(spec: any, field: 'strategy' | 'updateStrategy', rollingUpdate: Record<string, unknown>): void {
+  spec[field] ??= {};
+  spec[field].type ||= 'RollingUpdate';
+  if (spec[field].type === 'RollingUpdate') spec[field].rollingUpdate ??= rollingUpdate;
 }

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileSource, type ObjectSource} from '../../../src/kube/object-source.js';
 import {secretScore} from '../../../src/audit/audit.js';
-import {auditSource} from '../../../src/audit/run.js';
+import {runAudit} from '../../../src/audit/inputs.js';
 import type {AuditReport, FindingId} from '../../../src/audit/types.js';
 
 const SHARED = '/work/shared/fixtures';
@@ -119,7 +119,7 @@ function objects(withWorkloads = true): ObjectSource {
 }
 
 async function run(o: {namespace?: string; expectSealed?: boolean; maxAgeDays?: number; withWorkloads?: boolean} = {}): Promise<AuditReport> {
-  const {report} = await auditSource(objects(o.withWorkloads), o.namespace, {now: NOW, maxAgeMs: (o.maxAgeDays ?? 90) * DAY, expectSealed: o.expectSealed ?? false});
+  const {report} = await runAudit(objects(o.withWorkloads), o.namespace, {now: NOW, maxAgeMs: (o.maxAgeDays ?? 90) * DAY, expectSealed: o.expectSealed ?? false});
   return report;
 }
 

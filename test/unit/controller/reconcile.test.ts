@@ -140,18 +140,14 @@ test('a tampered value fails with Tampered and names the key, not the value', ()
 
 test('a value moved to another name or namespace fails with WrongScope', () => {
   const s = sealed(kp, {name: 'db', namespace: 'payments', values: {password: canary()}});
-  const moved = structuredClone(s);
-  moved.metadata!.name = 'db2';
-  moved.spec.template.metadata.name = 'db2';
-  const r = reconcile(moved, [kp], undefined);
-  assert.ok(!r.ok);
-  assert.equal(r.failure.reason, 'WrongScope');
-  const otherNs = structuredClone(s);
-  otherNs.metadata!.namespace = 'billing';
-  otherNs.spec.template.metadata.namespace = 'billing';
-  const r2 = reconcile(otherNs, [kp], undefined);
-  assert.ok(!r2.ok);
-  assert.equal(r2.failure.reason, 'WrongScope');
+  for (const [field, value] of [['name', 'db2'], ['namespace', 'billing']] as const) {
+    const moved = structuredClone(s);
+    moved.metadata![field] = value;
+    moved.spec.template.metadata[field] = value;
+    const r = reconcile(moved, [kp], undefined);
+    assert.ok(!r.ok, field);
+    assert.equal(r.failure.reason, 'WrongScope', field);
+  }
 });
 
 test('a namespace-wide seal opens under another name in the same namespace', () => {

@@ -12,15 +12,12 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import {parseAllDocuments} from 'yaml';
 import {BIN, runCli, type CliResult} from '../../helpers/cli.js';
+import {GIT_ENV} from '../../helpers/git-repo.js';
 
 const FIX = new URL('../../../../test/fixtures/crypto/', import.meta.url).pathname;
 const RSA_CERT = join(FIX, 'golden-cert.pem');
 const NACL_PUB = join(FIX, 'x25519-public.pem');
 const NACL_PRIV = join(FIX, 'x25519-private.pem');
-const GIT_ENV = {
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
-};
 // No cluster: any command that would reach one fails fast and says so (exit 2 or 3).
 const OFFLINE = {KUBECONFIG: '/nonexistent/kubeconfig', HOME: '/nonexistent'};
 

@@ -8,56 +8,61 @@ import {rule} from './objects.js';
 
 const req = (verb: string, group: string, resource: string, extra: Partial<ResourceRequest> = {}): ResourceRequest => ({verb, group, resource, namespace: 'ns1', ...extra});
 
-test('a * verb matches every verb but only the named group and resource (star verb, exact match other)', () => {
-  const r = rule(['*'], ['group1'], ['resource1']);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb2', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group2', 'resource1'), r), false);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource2'), r), false);
-});
+// TestRuleMatches' star and subresource cases, as its table: the rule, then requests it allows and denies.
+type Req = [verb: string, group: string, resource: string, extra?: Partial<ResourceRequest>];
+const STAR_CASES: Array<{name: string; rule: [string[], string[], string[]]; allows: Req[]; denies: Req[]}> = [
+  {
+    name: 'a * verb matches every verb but only the named group and resource (star verb, exact match other)',
+    rule: [['*'], ['group1'], ['resource1']],
+    allows: [['verb1', 'group1', 'resource1'], ['verb2', 'group1', 'resource1']],
+    denies: [['verb1', 'group2', 'resource1'], ['verb1', 'group1', 'resource2']],
+  },
+  {
+    name: 'a * group matches every group (star group, exact match other)',
+    rule: [['verb1'], ['*'], ['resource1']],
+    allows: [['verb1', 'group1', 'resource1'], ['verb1', 'group2', 'resource1']],
+    denies: [['verb2', 'group1', 'resource1'], ['verb1', 'group1', 'resource2']],
+  },
+  {
+    name: 'a * resource matches every resource of the group (star resource, exact match other)',
+    rule: [['verb1'], ['group1'], ['*']],
+    allows: [['verb1', 'group1', 'resource1'], ['verb1', 'group1', 'resource2']],
+    denies: [['verb1', 'group2', 'resource1'], ['verb2', 'group1', 'resource1']],
+  },
+  {
+    name: 'resource/subresource matches only that subresource of that resource (subresource expansion)',
+    rule: [['*'], ['*'], ['resource1/subresource1']],
+    allows: [['verb1', 'group1', 'resource1', {subresource: 'subresource1'}]],
+    denies: [['verb1', 'group2', 'resource1', {subresource: 'subresource2'}], ['verb1', 'group1', 'resource2', {subresource: 'subresource1'}], ['verb1', 'group1', 'resource1']],
+  },
+  {
+    name: 'a * resource matches subresources too',
+    rule: [['get'], [''], ['*']],
+    allows: [['get', '', 'pods', {subresource: 'exec'}], ['get', '', 'nodes', {subresource: 'proxy', namespace: ''}]],
+    denies: [],
+  },
+  {
+    name: '*/SUB matches subresource SUB of any resource, and nothing else',
+    rule: [['create'], [''], ['*/exec']],
+    allows: [['create', '', 'pods', {subresource: 'exec'}], ['create', '', 'anything', {subresource: 'exec'}]],
+    denies: [['create', '', 'pods', {subresource: 'attach'}], ['create', '', 'pods']],
+  },
+];
 
-test('a * group matches every group (star group, exact match other)', () => {
-  const r = rule(['verb1'], ['*'], ['resource1']);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group2', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb2', 'group1', 'resource1'), r), false);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource2'), r), false);
-});
-
-test('a * resource matches every resource of the group (star resource, exact match other)', () => {
-  const r = rule(['verb1'], ['group1'], ['*']);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource2'), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group2', 'resource1'), r), false);
-  assert.equal(ruleAllows(req('verb2', 'group1', 'resource1'), r), false);
-});
+for (const c of STAR_CASES) {
+  test(c.name, () => {
+    const r = rule(...c.rule);
+    for (const q of c.allows) assert.equal(ruleAllows(req(...q), r), true, JSON.stringify(q));
+    for (const q of c.denies) assert.equal(ruleAllows(req(...q), r), false, JSON.stringify(q));
+  });
+}
 
 test('lists expand to every verb x group x resource tuple (tuple expansion)', () => {
   const r = rule(['verb1', 'verb2'], ['group1', 'group2'], ['resource1', 'resource2']);
   for (const v of ['verb1', 'verb2']) for (const g of ['group1', 'group2']) for (const res of ['resource1', 'resource2']) assert.equal(ruleAllows(req(v, g, res), r), true);
 });
 
-test('resource/subresource matches only that subresource of that resource (subresource expansion)', () => {
-  const r = rule(['*'], ['*'], ['resource1/subresource1']);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1', {subresource: 'subresource1'}), r), true);
-  assert.equal(ruleAllows(req('verb1', 'group2', 'resource1', {subresource: 'subresource2'}), r), false);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource2', {subresource: 'subresource1'}), r), false);
-  assert.equal(ruleAllows(req('verb1', 'group1', 'resource1'), r), false);
-});
-
-test('a * resource matches subresources too', () => {
-  const r = rule(['get'], [''], ['*']);
-  assert.equal(ruleAllows(req('get', '', 'pods', {subresource: 'exec'}), r), true);
-  assert.equal(ruleAllows(req('get', '', 'nodes', {subresource: 'proxy', namespace: ''}), r), true);
-});
-
-test('*/SUB matches subresource SUB of any resource, and nothing else', () => {
-  const r = rule(['create'], [''], ['*/exec']);
-  assert.equal(ruleAllows(req('create', '', 'pods', {subresource: 'exec'}), r), true);
-  assert.equal(ruleAllows(req('create', '', 'anything', {subresource: 'exec'}), r), true);
-  assert.equal(ruleAllows(req('create', '', 'pods', {subresource: 'attach'}), r), false);
-  assert.equal(ruleAllows(req('create', '', 'pods'), r), false);
-  // The length check in ResourceMatches: */exec must not match a longer subresource ending in "exec".
+test('*/exec does not match a longer subresource ending in "exec" (the length check in ResourceMatches)', () => {
   assert.equal(resourceMatches({resources: ['*/exec']}, 'pods/reexec', 'reexec'), false);
 });
 

@@ -1,21 +1,17 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fixFindings, type SealFileInPlace} from '../../../src/scan/fix.js';
-import {runScan} from '../../../src/scan/run.js';
+import {runScan} from '../../../src/scan/inputs.js';
+import {tempRepo} from '../../helpers/git-repo.js';
 
-const GIT_ENV = {...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1'};
 const leaky = (n: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${n}\nstringData:\n  k: v\n`;
 const SEALED = 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: x\n';
 
 test('--fix seals the flagged files, re-stages them, and leaves files with unstaged changes alone', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-fix-'));
-  t.after(() => rmSync(dir, {recursive: true, force: true}));
-  const git = (...a: string[]) => execFileSync('git', a, {cwd: dir, env: GIT_ENV}).toString();
-  git('init', '-q');
+  const {dir, git} = tempRepo(t, 'ks-fix-');
   writeFileSync(join(dir, 'a.yaml'), leaky('a'));
   writeFileSync(join(dir, 'b.yaml'), leaky('b'));
   writeFileSync(join(dir, 'k.yaml'), 'kind: Kustomization\nsecretGenerator:\n- name: g\n  literals: [x=y]\n');

@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {findConsumers, findSealedSecretOwner, secretReferences, isEnvReference} from '../../../src/workloads/consumers.js';
-import {consumerJson, describeHow} from '../../../src/workloads/consumers-report.js';
+import {consumerJson, describeHow} from '../../../src/workloads/render.js';
 import type {KubeObject} from '../../../src/manifests/parse.js';
 
 const deployment = (name: string, podSpec: any, extra: Partial<KubeObject> = {}): KubeObject => ({

@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {planWorkload, workloadId} from '../../../src/workloads/restart.js';
 import {secretReferences} from '../../../src/workloads/consumers.js';
-import {resultLine} from '../../../src/workloads/restart-view.js';
+import {resultLine} from '../../../src/workloads/restart-render.js';
 import type {KubeObject} from '../../../src/manifests/parse.js';
 
 const spec = {containers: [{name: 'c', env: [{name: 'DB_PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}]};

@@ -1,6 +1,6 @@
 // The human and JSON renderings of a scan. Both are built from findings only (names, keys,
 // positions), never from file contents.
-import type {ScanReport} from './run.js';
+import type {ScanReport} from './inputs.js';
 import {atOrAbove} from './severity.js';
 import {HINTS, type Finding, type RuleId, type Severity} from './types.js';
 

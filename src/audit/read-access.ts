@@ -10,7 +10,7 @@ import {GROUP_ALL_SERVICEACCOUNTS, GROUP_AUTHENTICATED, subjectKey} from '../rba
 import type {Consumer} from '../rbac/holders.js';
 import type {PolicyRule} from '../rbac/match.js';
 import {whoCan, type AccessRow} from '../rbac/who-can.js';
-import type {AuditInputs} from './inputs.js';
+import type {AuditInputs} from './types.js';
 
 const GROUP_UNAUTHENTICATED = 'system:unauthenticated';
 const SA_NAMESPACE_GROUP_PREFIX = `${GROUP_ALL_SERVICEACCOUNTS}:`;

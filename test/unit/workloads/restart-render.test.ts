@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {restartView} from '../../../src/workloads/restart-view.js';
+import {restartView} from '../../../src/workloads/restart-render.js';
 import type {WorkloadResult} from '../../../src/workloads/restart.js';
 
 const api: WorkloadResult = {kind: 'Deployment', apiVersion: 'apps/v1', name: 'api', namespace: 'ns', action: 'restart', applied: true, reason: '', references: []};

@@ -1,11 +1,11 @@
 // The edge of `consumers`: reads workloads, ServiceAccounts, the Secret and SealedSecrets from
-// an ObjectSource (live or -f files), runs the pure finder, and shapes the answer for the
-// table and for -o json|yaml.
+// an ObjectSource (live or -f files) and runs the pure finder. render.ts shapes the answer for
+// the table and for -o json|yaml.
 import type {Cluster} from '../kube/cluster.js';
 import type {ObjectSource} from '../kube/object-source.js';
 import {KS_SEALED_SECRET, resourceFor} from '../kube/resources.js';
 import type {KubeObject} from '../manifests/parse.js';
-import {REFERENCING_KINDS, resourceReferences, type ResourceReference} from './resource-references.js';
+import {REFERENCING_KINDS, referencesBySecret, type ResourceReference} from './resource-references.js';
 import {WORKLOAD_KINDS, findConsumers, findSealedSecretOwner, isTopLevelWorkload, type ConsumerRef, type SealedSecretOwner} from './consumers.js';
 
 export interface ConsumerInputs {
@@ -72,20 +72,6 @@ export async function loadReferencingObjects(source: ObjectSource, namespace: st
   return lists.flat();
 }
 
-/** Every reference by those objects, by `namespace/secret`. */
-export function referencesBySecret(objects: KubeObject[]): Map<string, ResourceReference[]> {
-  const m = new Map<string, ResourceReference[]>();
-  for (const o of objects) {
-    for (const r of resourceReferences(o)) {
-      const k = `${r.namespace}/${r.secret}`;
-      const l = m.get(k) ?? [];
-      if (!l.some((x) => x.kind === r.kind && x.name === r.name && x.objectNamespace === r.objectNamespace)) l.push(r);
-      m.set(k, l);
-    }
-  }
-  return m;
-}
-
 export interface ConsumersReport {
   secret: string;
   /** The namespaces searched (several only for -f without -n). */
@@ -101,7 +87,7 @@ export interface ConsumersReport {
  * Finds the consumers of Secret `secretName`. `namespace` undefined (files without -n) searches
  * every namespace the files name, each for its own Secret of that name.
  */
-export async function consumersReport(source: ObjectSource, secretName: string, namespace: string | undefined, cluster?: Cluster): Promise<ConsumersReport> {
+export async function runConsumers(source: ObjectSource, secretName: string, namespace: string | undefined, cluster?: Cluster): Promise<ConsumersReport> {
   const unreadable: string[] = [];
   const [inputs, referencing] = await Promise.all([loadConsumerInputs(source, namespace), loadReferencingObjects(source, namespace, cluster, unreadable)]);
   const namespaces = namespace !== undefined
@@ -170,68 +156,4 @@ async function sealedSecretOwner(source: ObjectSource, name: string, namespace: 
 
 function status(error: unknown): number | undefined {
   return (error as {status?: number})?.status;
-}
-
-/** The -o json|yaml entry: exactly the documented fields, optional ones only when they apply. */
-export interface ConsumerJson {
-  kind: string;
-  name: string;
-  namespace: string;
-  container?: string;
-  via: ConsumerRef['via'];
-  key?: string;
-  mountPath?: string;
-  optional: boolean;
-}
-
-export function consumerJson(r: ConsumerRef): ConsumerJson {
-  return {
-    kind: r.kind,
-    name: r.name,
-    namespace: r.namespace,
-    ...(r.container !== undefined ? {container: r.container} : {}),
-    via: r.via,
-    ...(r.via === 'env' && r.key !== undefined ? {key: r.key} : {}),
-    ...(r.mountPath !== undefined ? {mountPath: r.mountPath} : {}),
-    optional: r.optional,
-  };
-}
-
-export function reportJson(report: ConsumersReport): {consumers: ConsumerJson[]; usedBy?: Array<{kind: string; name: string; namespace?: string}>; sealedSecret?: {apiVersion: string; name: string; namespace: string}} {
-  const s = report.sealedSecret;
-  return {
-    consumers: report.consumers.map(consumerJson),
-    ...(report.usedBy.length ? {usedBy: report.usedBy.map((r) => ({kind: r.kind, name: r.name, ...(r.objectNamespace ? {namespace: r.objectNamespace} : {})}))} : {}),
-    ...(s ? {sealedSecret: {apiVersion: s.apiVersion, name: s.name, namespace: s.namespace}} : {}),
-  };
-}
-
-/** `used by Certificate/web`: what reads the Secret without a pod spec naming it. */
-export function usedByLine(r: ResourceReference): string {
-  return `used by ${r.kind}/${r.objectNamespace ? `${r.objectNamespace}/` : ''}${r.name} (its operator reads the Secret; not restarted)`;
-}
-
-/** The HOW column: what the pod does with the Secret, in the words of its spec. */
-export function describeHow(r: ConsumerRef): string {
-  switch (r.via) {
-    case 'env':
-      return `env ${r.envVar ?? '?'} ← key ${r.key ?? '?'}`;
-    case 'envFrom':
-      return r.prefix ? `envFrom (prefix ${r.prefix})` : 'envFrom';
-    case 'volume':
-    case 'projected': {
-      const what = r.via === 'projected' ? `projected volume ${r.volume}` : `volume ${r.volume}`;
-      return r.mountPath !== undefined ? `${what} at ${r.mountPath}` : `${what} (not mounted)`;
-    }
-    case 'imagePullSecret':
-      return 'imagePullSecret';
-    case 'serviceAccountImagePullSecret':
-      return `imagePullSecret of ServiceAccount ${r.serviceAccount}`;
-  }
-}
-
-export const CONSUMER_COLUMNS = ['KIND', 'NAME', 'CONTAINER', 'HOW', 'OPTIONAL'];
-
-export function consumerRow(r: ConsumerRef): string[] {
-  return [r.kind, r.name, r.container ?? '<none>', describeHow(r), String(r.optional)];
 }
