@@ -109,7 +109,7 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
   return true;
 }
 
-/** kubectl_complete-secret: the same registry, without oclif. */
-export function complete(words: string[]): Promise<number> {
-  return runCompletion(COMMANDS, words);
+/** kubectl_complete-secret: the same registry, without oclif; topics as package.json's oclif.topics describes them. */
+export function complete(words: string[], topics?: Record<string, {description?: string}>): Promise<number> {
+  return runCompletion(COMMANDS, words, topics);
 }

@@ -158,7 +158,7 @@ test('kubectl_complete-secret answers as the command classes oclif loads describ
   writeFileSync(reference, `const [{COMMANDS}, {runCompletion}] = await Promise.all([
   import(${JSON.stringify(join(REPO_ROOT, 'dist', 'commands', 'index.js'))}),
   import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'completion', 'main.js'))})]);
-process.exitCode = await runCompletion(COMMANDS, process.argv.slice(2));
+process.exitCode = await runCompletion(COMMANDS, process.argv.slice(2), ${JSON.stringify(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).oclif.topics)});
 `);
   const words = [[''], ['se'], ['keys', ''], ['restart', '--'], ['seal', '--scope', ''], ['seal', '--scope='], ['scan', '--format', 's'], ['list', '-o', ''], ['rotate', '--no'], ['controller', 'run', '--'], ['diff', '-']];
   for (const w of words) {
