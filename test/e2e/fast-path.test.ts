@@ -106,6 +106,10 @@ const cases = (): Case[] => [
   {args: ['scan', '--yes', 'secret.yaml'], fast: false},
   {args: ['scan', '--history', '-o', 'json'], cwd: 'repo', fast: true},
   {args: ['scan', 'does-not-exist.yaml'], fast: true},
+  // -n on keys commands is refused (the keys live in --key-namespace), the same on both paths.
+  {args: ['keys', 'list', '-n', 'payments'], fast: true},
+  {args: ['-n', 'payments', 'keys', 'rotate'], fast: true},
+  {args: ['keys', 'export', '--namespace=payments', '-w', 'k.pem'], fast: true},
   {args: ['seal', '--cert', CERT], input: SECRET, fast: true},
   {args: ['seal', '--cert', CERT, '-o', 'json', '--scope', 'namespace-wide'], input: SECRET, fast: true},
   {args: ['seal', '--cert', CERT, 'secret.yaml'], fast: true},
