@@ -10,7 +10,7 @@ export function schemeNote(scheme: Scheme, files: string[]): string {
   const which = files.length > 1 ? ` (${files.join(', ')})` : '';
   const it = files.length > 1 ? 'them' : 'it';
   if (scheme === 'nacl') {
-    return `note: sealed with the nacl scheme (kubectl-secret's own)${which}. To get ${it} into the cluster: kubectl secret apply -f ${file}, ` +
+    return `note: sealed with the nacl scheme (kubectl-secret's own)${which}. To get ${it} into the cluster: kubectl secret apply ${file}, ` +
       `or kubectl apply -f ${file} where kubectl-secret's controller runs (kubectl secret controller manifests | kubectl apply -f -).\n`;
   }
   return `note: sealed with the sealed-secrets scheme (Bitnami)${which}. To get ${it} into the cluster: kubectl apply -f ${file}; the Sealed Secrets controller opens ${it} there.\n`;

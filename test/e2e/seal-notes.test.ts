@@ -26,7 +26,7 @@ after(async () => {
   await env?.close();
 });
 
-const NACL_NOTE = /^note: sealed with the nacl scheme \(kubectl-secret's own\)\. To get it into the cluster: kubectl secret apply -f (\S+), or kubectl apply -f \1 where kubectl-secret's controller runs \(kubectl secret controller manifests \| kubectl apply -f -\)\.$/m;
+const NACL_NOTE = /^note: sealed with the nacl scheme \(kubectl-secret's own\)\. To get it into the cluster: kubectl secret apply (\S+), or kubectl apply -f \1 where kubectl-secret's controller runs \(kubectl secret controller manifests \| kubectl apply -f -\)\.$/m;
 const BITNAMI_NOTE = /^note: sealed with the sealed-secrets scheme \(Bitnami\)\. To get it into the cluster: kubectl apply -f (\S+); the Sealed Secrets controller opens it there\.$/m;
 
 function sealedKinds(stdout: string): string[] {
