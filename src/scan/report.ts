@@ -20,7 +20,7 @@ export function failingFindings(r: ScanReport, failOn: Severity = 'low'): Findin
   return activeFindings(r).filter((f) => atOrAbove(f.severity, failOn));
 }
 
-const SKIP_WORDS: Record<SkipReason, string> = {'binary': 'binary', 'too-large': 'too large', 'not-a-file': 'not a regular file', 'unreadable': 'unreadable'};
+const SKIP_WORDS: Record<SkipReason, string> = {'binary': 'binary', 'too-large': 'too large', 'not-a-file': 'not a regular file', 'unreadable': 'unreadable', 'ignored': 'ignored by .gitignore'};
 
 export function summaryLine(r: ScanReport, failOn: Severity = 'low'): string {
   const active = activeFindings(r);

@@ -96,12 +96,28 @@ test('skipped files are counted apart from scanned ones, by reason, in the summa
     const json = JSON.parse((await scan(dir, ['deploy', '--max-file-size', '1k', '-o', 'json'])).stdout);
     assert.equal(json.scanned, 1);
     assert.equal(json.skipped, 4 + notFiles);
-    assert.deepEqual(json.skippedBy, {binary: 3, 'too-large': 1, 'not-a-file': notFiles, unreadable: 0});
+    assert.deepEqual(json.skippedBy, {binary: 3, 'too-large': 1, 'not-a-file': notFiles, unreadable: 0, ignored: 0});
     // Named explicitly: a FIFO, a socket and a link to a file (a link named is followed, as kubectl -f does).
     const named = JSON.parse((await scan(dir, ['deploy/pipe', 'deploy/sock', 'deploy/link.yaml', '-o', 'json'])).stdout);
     assert.deepEqual([named.scanned, named.skippedBy['not-a-file']], [1, 2]);
     server.close();
   }
+});
+
+test('in a git work tree, what .gitignore leaves out is counted as skipped (a folder ignored whole counts once), never scanned', async (t) => {
+  const {dir, write} = tree(t, true);
+  write('deploy/.gitignore', '*.log\nvendor/\n');
+  write('deploy/debug.log', leaky('log'));
+  write('deploy/vendor/a.yaml', leaky('vendored'));
+  write('deploy/vendor/b.yaml', leaky('vendored2'));
+  const res = await scan(dir, ['deploy']);
+  assert.equal(res.code, 1, res.stderr);
+  assert.doesNotMatch(res.stdout, /debug\.log|vendor/, 'ignored files are not scanned');
+  assert.match(res.stderr, /\(2 files scanned, 3 skipped: 1 binary, 2 ignored by \.gitignore; 0 suppressed\)/);
+  const json = JSON.parse((await scan(dir, ['deploy', '-o', 'json'])).stdout);
+  assert.deepEqual([json.scanned, json.skipped, json.skippedBy.ignored], [2, 3, 2]);
+  // Named explicitly, an ignored file is scanned (as git add -f would take it).
+  assert.match((await scan(dir, ['deploy/debug.log'])).stdout, /^deploy\/debug\.log:6:3: plaintext-secret/m);
 });
 
 test('a file the scan cannot open is counted as unreadable and said in a warning, never passed over silently', async (t) => {
