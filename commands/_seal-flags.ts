@@ -9,3 +9,14 @@ export const controllerFlags = {
   'controller-name': Flags.string({description: 'Service name of the Sealed Secrets controller (default: sealed-secrets-controller, sealed-secrets, or the chart label).'}),
   'key-namespace': Flags.string({description: 'Namespace of the nacl sealing keys.', default: 'kube-system'}),
 };
+
+/**
+ * The keys commands work in --key-namespace; -n (a base flag of every cluster command) would be
+ * read by a user as choosing the keys' namespace, and silently ignoring it put keys elsewhere
+ * than meant. Refused before anything is read or written.
+ */
+export async function refuseNamespaceFlag(command: string, flags: {namespace?: string}): Promise<void> {
+  if (flags.namespace === undefined) return;
+  const {InputError} = await import('../src/errors.js');
+  throw new InputError(`${command} does not take -n/--namespace: the sealing keys live in --key-namespace (default kube-system)`, `use --key-namespace ${flags.namespace} to choose the keys' namespace`);
+}

@@ -58,14 +58,25 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     if (flags.fix && report.activeFindings(result).length > 0) {
       const [{fixFindings, loadSealFileInPlace}, {confirm}] = await Promise.all([import('../src/scan/fix.js'), import('../src/io/prompt.js')]);
       if (human) await this.print(format, {data: () => report.toJson(result), table: () => report.renderText(result)});
+      // What sealed each file, said once all are done (src/seal/notes.ts).
+      const how: {file: string; sealed: import('../src/seal/in-place.js').SealedInPlace}[] = [];
+      const displayOf = new Map([...result.files.values()].map((f) => [f.abs, f.display]));
       const fixed = await fixFindings({
         report: result,
         staged: flags.staged,
-        loadSeal: loadSealFileInPlace,
+        loadSeal: async () => {
+          const seal = await loadSealFileInPlace();
+          return async (file, opts) => {
+            const sealed = await seal(file, opts);
+            if (sealed) how.push({file: displayOf.get(file) ?? file, sealed});
+            return sealed;
+          };
+        },
         sealOptions: {cert: flags.cert, namespace: flags.namespace, cluster: () => this.cluster(flags)},
         confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`),
         log: (line) => process.stderr.write(`${line}\n`),
       });
+      if (how.length > 0) this.note((await import('../src/seal/notes.js')).fixNotes(how));
       if (fixed.sealed.length > 0) result = await runScan(opts);
       if (human) process.stderr.write(`after --fix: ${report.summaryLine(result, failOn)}\n`);
     }

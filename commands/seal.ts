@@ -37,9 +37,12 @@ export default class Seal extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Seal);
-    const [{runSeal}, {resolveSealingKey}, {promptSecretValue}] = await Promise.all([
-      import('../src/seal/inputs.js'), import('../src/seal/key-resolution.js'), import('../src/io/prompt.js'),
+    const [{runSeal}, {resolveSealingKey}, {promptSecretValue}, notes] = await Promise.all([
+      import('../src/seal/inputs.js'), import('../src/seal/key-resolution.js'), import('../src/io/prompt.js'), import('../src/seal/notes.js'),
     ]);
+    // Noted on the way, for what is said on stderr afterwards.
+    let scheme: import('../src/seal/sealed-object.js').Scheme | undefined;
+    let fromContext: {namespace: string; context: string} | undefined;
     const building = flags.name !== undefined || (flags.raw && (flags['from-file'] || flags['from-literal']));
     if (!building && flags.prompt?.length) this.fail('--prompt builds a Secret from flags and needs --name', 'add --name NAME', 2);
     const prompted = new Map<string, Buffer>();
@@ -57,16 +60,28 @@ export default class Seal extends ClusterCommand {
       allowEmptyData: flags['allow-empty-data'],
       force: flags.force,
       namespace: flags.namespace,
-      contextNamespace: async () => (await this.cluster(flags)).namespace,
-      key: () => resolveSealingKey({
-        cert: flags.cert,
-        scheme: flags.scheme as any,
-        connect: () => this.cluster(flags),
-        keyNamespace: flags['key-namespace'],
-        controller: {namespace: flags['controller-namespace'], name: flags['controller-name']},
-      }),
+      contextNamespace: async () => {
+        const {namespace, contextName} = await this.cluster(flags);
+        fromContext = {namespace, context: contextName};
+        return namespace;
+      },
+      key: async () => {
+        const key = await resolveSealingKey({
+          cert: flags.cert,
+          scheme: flags.scheme as any,
+          connect: () => this.cluster(flags),
+          keyNamespace: flags['key-namespace'],
+          controller: {namespace: flags['controller-namespace'], name: flags['controller-name']},
+        });
+        scheme = key.scheme;
+        return key;
+      },
     });
     if (result.stdout) process.stdout.write(result.stdout);
     for (const f of result.written) process.stderr.write(`sealed ${result.sealedCount} ${flags['merge-into'] ? 'key(s)' : 'Secret(s)'} into ${f}\n`);
+    // --raw prints a value for a template, not a file to apply.
+    if (flags.raw || !scheme) return;
+    if (fromContext) this.note(notes.contextNamespaceNote(fromContext.namespace, fromContext.context));
+    this.note(notes.schemeNote(scheme, result.written.length ? result.written : ['FILE']));
   }
 }

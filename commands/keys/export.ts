@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../_base.js';
-import {controllerFlags} from '../_seal-flags.js';
+import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysExport extends ClusterCommand {
   static override summary = 'Print the active nacl public key as PEM, for --cert.';
@@ -10,6 +10,7 @@ export default class KeysExport extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysExport);
+    await refuseNamespaceFlag('keys export', flags);
     const [{clusterNaclKey}, {atomicWriteFile}, {InputError}] = await Promise.all([import('../../src/seal/nacl-keys.js'), import('../../src/io/atomic-write.js'), import('../../src/errors.js')]);
     const key = await clusterNaclKey(await this.cluster(flags), flags['key-namespace']);
     if (!key) throw new InputError(`no nacl public key in namespace ${flags['key-namespace']}`, 'run `kubectl secret keys init` first');

@@ -1,5 +1,5 @@
 import {ClusterCommand} from '../_base.js';
-import {controllerFlags} from '../_seal-flags.js';
+import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysInit extends ClusterCommand {
   static override summary = 'Create the nacl sealing key pair in the cluster (idempotent).';
@@ -9,6 +9,7 @@ export default class KeysInit extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysInit);
+    await refuseNamespaceFlag('keys init', flags);
     const {initKeys} = await import('../../src/seal/nacl-keys.js');
     const cluster = await this.cluster(flags);
     const res = await initKeys(cluster, flags['key-namespace']);

@@ -1,5 +1,5 @@
 import {ClusterCommand, outputFlag} from '../_base.js';
-import {controllerFlags} from '../_seal-flags.js';
+import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysList extends ClusterCommand {
   static override summary = 'List the nacl sealing keys: id, created, active, age.';
@@ -9,6 +9,7 @@ export default class KeysList extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysList);
+    await refuseNamespaceFlag('keys list', flags);
     const [{listKeys}, {renderTable}, {formatAge}] = await Promise.all([
       import('../../src/seal/nacl-keys.js'), import('../../src/render/table.js'), import('../../src/duration.js'),
     ]);

@@ -1,5 +1,5 @@
 import {ClusterCommand} from '../_base.js';
-import {controllerFlags} from '../_seal-flags.js';
+import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysRotate extends ClusterCommand {
   static override summary = 'Make a new nacl key active; old keys still open old files.';
@@ -9,6 +9,7 @@ export default class KeysRotate extends ClusterCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysRotate);
+    await refuseNamespaceFlag('keys rotate', flags);
     const {rotateKeys} = await import('../../src/seal/nacl-keys.js');
     const res = await rotateKeys(await this.cluster(flags), flags['key-namespace']);
     process.stdout.write(`active key is now ${res.keyId}${res.previous ? ` (was ${res.previous}; kept for opening)` : ''}\n`);

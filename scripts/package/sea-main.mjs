@@ -37,7 +37,7 @@ const argv = process.argv.slice(2);
 // Invoked as kubectl_complete-secret (a symlink to this binary), or as `kubectl-secret __complete`.
 const asCompleter = basename(process.argv0 ?? '').replace(/\.exe$/i, '') === 'kubectl_complete-secret';
 if (asCompleter || argv[0] === '__complete') {
-  complete(asCompleter ? argv : argv.slice(1)).then((code) => { process.exitCode = code; });
+  complete(asCompleter ? argv : argv.slice(1), oclif.topics).then((code) => { process.exitCode = code; });
 } else {
   (process.env.KUBECTL_SECRET_FULL_OCLIF ? Promise.resolve(false) : runFast(argv, {root: loadOptions.root, pjson: loadOptions.pjson}))
     .then((handled) => (handled ? undefined : viaOclif(argv)));

@@ -111,7 +111,7 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
   return true;
 }
 
-/** kubectl_complete-secret: the same commands, without oclif (their spec, computed when the bundle is built). */
-export function complete(words: string[]): Promise<number> {
-  return runCompletion(async () => (await import('./completion-spec.js')).completionSpec(), words);
+/** kubectl_complete-secret: the same commands, without oclif (their spec, computed when the bundle is built); topics as package.json's oclif.topics describes them. */
+export function complete(words: string[], topics?: Record<string, {description?: string}>): Promise<number> {
+  return runCompletion(async () => (await import('./completion-spec.js')).completionSpec(), words, topics);
 }

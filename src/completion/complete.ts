@@ -95,7 +95,8 @@ function findFlag(flags: FlagSpec[], word: string): FlagSpec | undefined {
   return undefined;
 }
 
-export async function complete(commands: CommandSpec[], words: string[], lookup: NameLookup): Promise<Completion> {
+/** `topics`: a topic's summary by its words joined with spaces (`keys`), as package.json's oclif.topics gives it. */
+export async function complete(commands: CommandSpec[], words: string[], lookup: NameLookup, topics: ReadonlyMap<string, string> = new Map()): Promise<Completion> {
   const typed = words.slice(0, -1);
   const current = words.at(-1) ?? '';
 
@@ -117,8 +118,8 @@ export async function complete(commands: CommandSpec[], words: string[], lookup:
     for (const c of under(level)) {
       if (c.words.length <= depth) continue;
       const word = c.words[depth];
-      // A topic (keys, hook) has no summary of its own: name it by what it groups.
-      next.set(word, c.words.length === depth + 1 ? c.summary : next.get(word) ?? `${word} commands`);
+      // A topic (keys, hook) is described in package.json; one that is not, by what it groups.
+      next.set(word, c.words.length === depth + 1 ? c.summary : next.get(word) ?? topics.get([...level, word].join(' ')) ?? `${word} commands`);
     }
     return {candidates: [...next].filter(([w]) => w.startsWith(current)).map(([w, s]) => withSummary(w, s)), directive: Directive.NoFileComp};
   }

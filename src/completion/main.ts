@@ -8,12 +8,17 @@ import type {ClusterFlags, NameKind} from './complete.js';
 // answer (flags, commands) and every command run through the fast path's registry would pay for.
 const kubectlNames = async (kind: NameKind, flags: ClusterFlags): Promise<string[]> => (await import('./kubectl-names.js')).kubectlNames(kind, flags);
 
-export async function runCompletion(spec: () => Promise<CommandSpec[]>, words: string[]): Promise<number> {
+export async function runCompletion(spec: () => Promise<CommandSpec[]>, words: string[], topics: Record<string, {description?: string}> = {}): Promise<number> {
   try {
-    const result = await complete(await spec(), words.length > 0 ? words : [''], kubectlNames);
+    const result = await complete(await spec(), words.length > 0 ? words : [''], kubectlNames, topicSummaries(topics));
     process.stdout.write(formatCompletion(result));
   } catch {
     process.stdout.write(`:${Directive.Error}\n`);
   }
   return 0;
+}
+
+/** package.json's oclif.topics (`keys`, `hook controller`) as words → one-line summaries. */
+function topicSummaries(topics: Record<string, {description?: string}>): Map<string, string> {
+  return new Map(Object.entries(topics).filter(([, t]) => t.description).map(([id, t]) => [id.replace(/:/g, ' '), t.description!.split('\n')[0]]));
 }

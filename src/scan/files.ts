@@ -3,7 +3,7 @@
 // every .gitignore, .git/info/exclude and core.excludesFile exactly as git does, and is
 // faster than walking and matching ourselves. Outside a work tree we walk the folder.
 import {closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs';
-import {isAbsolute, join, relative, resolve, sep} from 'node:path';
+import {isAbsolute, join, posix, relative, resolve, sep} from 'node:path';
 import {InputError} from '../errors.js';
 import {gitRaw, splitZ} from './git.js';
 import {privateKey} from './private-key.js';
@@ -12,11 +12,15 @@ export interface SourceFile {
   abs: string;
   /** Relative to the repository root (or the working directory outside a repository), `/`-separated. */
   path: string;
-  /** Relative to the working directory, as printed. */
+  /**
+   * As printed: the way the user named it (a file argument verbatim, a folder's files joined
+   * under the folder as given, as kubectl -f and gitleaks name them), else relative to the
+   * working directory (no argument, --staged, --since).
+   */
   display: string;
 }
 
-export type SkipReason = 'binary' | 'too-large' | 'not-a-file';
+export type SkipReason = 'binary' | 'too-large' | 'not-a-file' | 'unreadable' | 'ignored';
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
@@ -24,14 +28,20 @@ export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-export function sourceFile(abs: string, root: string, cwd: string): SourceFile {
-  return {abs, path: toPosix(relative(root, abs)), display: toPosix(relative(cwd, abs)) || abs};
+export function sourceFile(abs: string, root: string, cwd: string, display?: string): SourceFile {
+  return {abs, path: toPosix(relative(root, abs)), display: display ?? (toPosix(relative(cwd, abs)) || abs)};
 }
 
-export async function collectPaths(paths: string[], o: {cwd: string; root: string}): Promise<SourceFile[]> {
+/**
+ * The files under PATH arguments, how many entries of the folders were not regular files
+ * (symlinks, FIFOs, sockets, submodules) and how many .gitignore left out.
+ */
+export async function collectPaths(paths: string[], o: {cwd: string; root: string}): Promise<{files: SourceFile[]; notFiles: number; ignored: number}> {
   const seen = new Map<string, SourceFile>();
-  const add = (abs: string) => {
-    if (!seen.has(abs)) seen.set(abs, sourceFile(abs, o.root, o.cwd));
+  let notFiles = 0;
+  let ignored = 0;
+  const add = (abs: string, display: string) => {
+    if (!seen.has(abs)) seen.set(abs, sourceFile(abs, o.root, o.cwd, display));
   };
   for (const p of paths.length ? paths : ['.']) {
     const abs = isAbsolute(p) ? p : resolve(o.cwd, p);
@@ -42,41 +52,59 @@ export async function collectPaths(paths: string[], o: {cwd: string; root: strin
       throw new InputError(`${p}: no such file or directory`);
     }
     if (!st.isDirectory()) {
-      add(abs);
+      add(abs, toPosix(p));
       continue;
     }
-    const listed = await gitListed(abs);
-    for (const f of listed ?? walk(abs)) add(f);
+    const listed = (await gitListed(abs)) ?? walk(abs);
+    notFiles += listed.notFiles;
+    ignored += listed.ignored ?? 0;
+    // posix.join cleans (`./deploy/` + `db.yaml` is `deploy/db.yaml`), as Go's filepath.Walk does.
+    for (const f of listed.files) add(f, posix.join(toPosix(p), toPosix(relative(abs, f))));
   }
-  return [...seen.values()];
+  return {files: [...seen.values()], notFiles, ignored};
 }
 
-async function gitListed(dir: string): Promise<string[] | undefined> {
+interface Listed {
+  files: string[];
+  notFiles: number;
+  /** Paths .gitignore excludes (files, or folders ignored as a whole). */
+  ignored?: number;
+}
+
+async function gitListed(dir: string): Promise<Listed | undefined> {
   let r;
+  let ignored;
   try {
-    r = await gitRaw(['ls-files', '-co', '--exclude-standard', '-z'], {cwd: dir});
+    // What .gitignore leaves out is counted, not read: a folder ignored as a whole counts once
+    // (--directory), so an ignored node_modules/ costs git no walk. The `.` pathspec: without one,
+    // git 2.39 lists nothing with --directory from a subfolder (nor with --no-empty-directory at all).
+    [r, ignored] = await Promise.all([
+      gitRaw(['ls-files', '-co', '--exclude-standard', '-z'], {cwd: dir}),
+      gitRaw(['ls-files', '-o', '-i', '--exclude-standard', '--directory', '-z', '--', '.'], {cwd: dir}),
+    ]);
   } catch {
     return undefined;
   }
   if (r.code !== 0) return undefined;
-  const out: string[] = [];
+  const out: Listed = {files: [], notFiles: 0, ignored: ignored.code === 0 ? splitZ(ignored.stdout).length : 0};
   for (const rel of splitZ(r.stdout)) {
     const abs = join(dir, rel);
-    // Tracked files deleted from the work tree, submodules and symlinks are not file content here.
+    // Symlinks and submodules are not file content here; a tracked file deleted from the work tree is not there at all.
     try {
-      if (lstatSync(abs).isFile()) out.push(abs);
+      if (lstatSync(abs).isFile()) out.files.push(abs);
+      else out.notFiles++;
     } catch {}
   }
   return out;
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
+function walk(dir: string, out: Listed = {files: [], notFiles: 0}): Listed {
   for (const e of readdirSync(dir, {withFileTypes: true})) {
     if (e.name === '.git') continue;
     const abs = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(abs));
-    else if (e.isFile()) out.push(abs);
+    if (e.isDirectory()) walk(abs, out);
+    else if (e.isFile()) out.files.push(abs);
+    else out.notFiles++;
   }
   return out;
 }
@@ -90,7 +118,8 @@ export type FileRead =
   | {text: string; encoding: TextEncoding}
   | {binary: string; nulLine: number}
   | {tooLarge: number; probe: ProbeResult}
-  | {skipped: 'not-a-file'};
+  | {skipped: 'not-a-file'}
+  | {skipped: 'unreadable'; why: string};
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
 
@@ -162,12 +191,16 @@ export function lineAt(text: string, offset: number): number {
  * at once for a FIFO (which would otherwise wait for a writer), and the type is checked on the
  * opened descriptor, so a file swapped for a device between a stat and the open is not read.
  */
-function openRegular(abs: string): {fd: number; size: number} | 'not-a-file' | undefined {
+function openRegular(abs: string): {fd: number; size: number} | 'not-a-file' | {unreadable: string} | undefined {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'not-a-file' : undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    // ENXIO: a socket. ENOENT: gone since it was listed, so nothing was there to scan.
+    if (code === 'EISDIR' || code === 'ENXIO') return 'not-a-file';
+    if (code === 'ENOENT') return undefined;
+    return {unreadable: code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `could not be opened (${(e as Error).message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')})`};
   }
   const st = fstatSync(fd);
   if (!st.isFile()) {
@@ -182,7 +215,8 @@ const CHUNK = 1024 * 1024;
 export function readWorkingFile(abs: string, maxSize: number): FileRead | undefined {
   const opened = openRegular(abs);
   if (opened === undefined) return undefined;
-  if (opened === 'not-a-file') return {skipped: 'not-a-file'};
+  if (opened === 'not-a-file') return {skipped: opened};
+  if ('unreadable' in opened) return {skipped: 'unreadable', why: opened.unreadable};
   const {fd, size} = opened;
   try {
     if (size > maxSize) {

@@ -25,7 +25,8 @@ export interface SealInPlaceOptions {
  * they are. Resolves false (file untouched) when it holds no Secret: a last-applied annotation on
  * another kind of object is not something sealing can fix.
  */
-export type SealFileInPlace = (file: string, opts: SealInPlaceOptions) => Promise<boolean | void>;
+/** false: nothing to seal in the file; otherwise what sealed it (src/seal/in-place.ts). */
+export type SealFileInPlace = (file: string, opts: SealInPlaceOptions) => Promise<false | void | import('../seal/in-place.js').SealedInPlace>;
 
 /** Findings that sealing the Secret objects of a file resolves. */
 export const FIXABLE: ReadonlySet<RuleId> = new Set(['plaintext-secret', 'last-applied-secret']);

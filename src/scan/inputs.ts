@@ -39,6 +39,8 @@ type Read = FileRead | undefined;
 
 interface Source {
   files: SourceFile[];
+  /** Entries of the folders given that are not regular files, or that .gitignore excludes: counted as skipped. */
+  listing?: {notFiles: number; ignored: number};
   read(f: SourceFile): Promise<Read>;
   /** Small repository files (config, kustomizations) by root-relative path, from the same place the scan reads. */
   readExtra(paths: string[]): Promise<Map<string, string>>;
@@ -62,7 +64,9 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   const references = config.rules.has('kustomize-secret-literal') ? await kustomizeReferences(candidates, extra, source) : new Map();
   const allow = config.allow.length ? globMatcher(config.allow) : undefined;
 
-  const report: ScanReport = {root, findings: [], warnings: [...config.warnings], scanned: 0, skipped: 0, skippedBy: {binary: 0, 'too-large': 0, 'not-a-file': 0}, files: new Map()};
+  const notFiles = source.listing?.notFiles ?? 0;
+  const ignored = source.listing?.ignored ?? 0;
+  const report: ScanReport = {root, findings: [], warnings: [...config.warnings], scanned: 0, skipped: notFiles + ignored, skippedBy: {binary: 0, 'too-large': 0, 'not-a-file': notFiles, unreadable: 0, ignored}, files: new Map()};
   let scanText: typeof import('./scan.js').scanText | undefined;
   for (const f of source.files) {
     const r = await source.read(f);
@@ -70,6 +74,8 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
     if ('skipped' in r) {
       report.skipped++;
       report.skippedBy[r.skipped]++;
+      // Fail closed: a file the scan could not open may hold anything, so it is said, not only counted.
+      if (r.skipped === 'unreadable') report.warnings.push({file: f.display, message: `${r.why}; not scanned for Secrets`});
       continue;
     }
     if ('tooLarge' in r || 'binary' in r) {
@@ -110,8 +116,8 @@ function unreadable(r: Extract<FileRead, {tooLarge: number} | {binary: string}>,
 }
 
 async function pathSource(root: string, o: RunScanOptions): Promise<Source> {
-  const files = await collectPaths(o.paths, {cwd: o.cwd, root});
-  return {files, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
+  const {files, ...listing} = await collectPaths(o.paths, {cwd: o.cwd, root});
+  return {files, listing, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
 }
 
 async function sinceSource(root: string, o: RunScanOptions, rev: string): Promise<Source> {

@@ -19,7 +19,13 @@ const DESCRIPTIONS: Record<(typeof RULE_IDS)[number], string> = {
 };
 
 export function toSarif(r: ScanReport, o: {version: string}) {
-  const uri = (display: string) => encodeURI(r.files.get(display)?.path ?? display);
+  // Repository-relative whatever form the path was given in; a file outside the repository has
+  // no such URI, so it gets its absolute file: URI (a URI with a scheme takes no uriBaseId).
+  const location = (display: string) => {
+    const f = r.files.get(display);
+    if (f && (f.path === '..' || f.path.startsWith('../'))) return {uri: pathToFileURL(f.abs).href};
+    return {uri: encodeURI(f?.path ?? display), uriBaseId: '%SRCROOT%'};
+  };
   const rules = RULE_IDS.map((id) => ({
     id,
     name: id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -34,7 +40,7 @@ export function toSarif(r: ScanReport, o: {version: string}) {
     level: LEVEL[f.severity],
     message: {text: `${f.message}. Fix: ${f.hint}`},
     locations: [{physicalLocation: {
-      artifactLocation: {uri: uri(f.file), uriBaseId: '%SRCROOT%'},
+      artifactLocation: location(f.file),
       region: {startLine: f.line, startColumn: f.column},
     }}],
     properties: {severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity]},
@@ -52,7 +58,7 @@ export function toSarif(r: ScanReport, o: {version: string}) {
         toolExecutionNotifications: r.warnings.map((w) => ({
           level: 'warning',
           message: {text: w.message},
-          locations: [{physicalLocation: {artifactLocation: {uri: uri(w.file), uriBaseId: '%SRCROOT%'}, ...(w.line ? {region: {startLine: w.line}} : {})}}],
+          locations: [{physicalLocation: {artifactLocation: location(w.file), ...(w.line ? {region: {startLine: w.line}} : {})}}],
         })),
       }],
     }],

@@ -47,8 +47,14 @@ export function sealDefaultsFor(file: string): SealDefaults {
   }
 }
 
+/** What sealed a file, for the notes scan --fix prints: the scheme, and the context's namespace when a Secret had none. */
+export interface SealedInPlace {
+  scheme: Scheme;
+  contextNamespace?: {namespace: string; context: string};
+}
+
 /** Returns false, without writing, when the file holds no Secret to seal (e.g. only a ConfigMap). */
-export async function sealFileInPlace(file: string, opts: {cert?: string; namespace?: string; cluster?: () => Promise<Cluster>}): Promise<boolean> {
+export async function sealFileInPlace(file: string, opts: {cert?: string; namespace?: string; cluster?: () => Promise<Cluster>}): Promise<false | SealedInPlace> {
   const text = readManifestFile(file, 'file');
   const secrets = parseManifests(text, file).filter((d) => isSecret(d.object));
   if (secrets.length === 0) return false;
@@ -63,11 +69,13 @@ export async function sealFileInPlace(file: string, opts: {cert?: string; namesp
     controller: {namespace: defaults.controllerNamespace, name: defaults.controllerName},
   });
   const needsNamespace = secrets.some((d) => !d.object.metadata?.namespace);
-  const namespace = opts.namespace ?? (needsNamespace && opts.cluster && !cert ? (await opts.cluster()).namespace : undefined);
+  const context = !opts.namespace && needsNamespace && opts.cluster && !cert ? await opts.cluster() : undefined;
+  const namespace = opts.namespace ?? context?.namespace;
+  const sealed: SealedInPlace = {scheme: key.scheme, ...(context ? {contextNamespace: {namespace: context.namespace, context: context.contextName}} : {})};
   const o = {key, scope: defaults.scope, namespace, skipOtherKinds: true};
   if (text.trimStart().startsWith('{') || text.trimStart().startsWith('[')) {
     atomicWriteFile(file, renderManifests(sealDocuments(parseManifests(text, file), o), 'json'));
-    return true;
+    return sealed;
   }
   const parts = splitYamlDocuments(text);
   let line = 1;
@@ -83,5 +91,5 @@ export async function sealFileInPlace(file: string, opts: {cert?: string; namesp
     line += part.body.split('\n').length - 1;
   }
   atomicWriteFile(file, parts.map((p) => p.separator + p.body).join(''));
-  return true;
+  return sealed;
 }

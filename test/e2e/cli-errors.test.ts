@@ -210,7 +210,8 @@ test('a closed pipe ends quietly: no EPIPE, no exit 13, no unsettled top-level a
     const r = spawnSync('bash', ['-c', `${cmd} 2>"${dir}/stderr" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"; cat "${dir}/stderr"`], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
     const [status, ...rest] = r.stdout.split('\n');
     assert.equal(status, '0', `${cmd}: exit ${status}\n${rest.join('\n')}`);
-    assert.equal(rest.join('\n').trim(), '', `${cmd}: nothing on stderr`);
+    // seal's notes (scheme, how to apply) are stderr's own content; nothing else may be there.
+    assert.equal(rest.filter((l) => !l.startsWith('note: ')).join('\n').trim(), '', `${cmd}: nothing on stderr`);
   }
 });
 
@@ -224,6 +225,10 @@ test('flags are accepted before the command, as kubectl accepts them: kubectl se
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stdout, /db-credentials/, args.join(' '));
   }
-  const r = await env.cli(['--kubeconfig', env.kubeconfig, '-n', ns, 'keys', 'list', '--key-namespace', ns]);
+  const r = await env.cli(['--kubeconfig', env.kubeconfig, '--request-timeout', '20s', 'keys', 'list', '--key-namespace', ns]);
   assert.equal(r.code, 0, r.stderr);
+  // -n before a keys command is read like one after it: refused, the keys' namespace is --key-namespace.
+  const n = await env.cli(['--kubeconfig', env.kubeconfig, '-n', ns, 'keys', 'list', '--key-namespace', ns]);
+  assert.equal(n.code, 2, n.stderr);
+  assert.match(n.stderr, /^error: keys list does not take -n\/--namespace/);
 });

@@ -3,9 +3,10 @@
 // launcher must report the child's own exit status (128+N when signal N ended it).
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {execFileSync, spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
 import {BIN, REPO_ROOT} from '../helpers/cli.js';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 
@@ -138,4 +139,28 @@ test('a supervisor\'s SIGTERM to the launcher stops `controller run` cleanly (ex
   const exit = await run.exited;
   assert.deepEqual(exit, {code: 0, signal: null}, run.stderr());
   await waitFor('the controller to be gone', () => !alive(run.child), 5000);
+});
+
+test('kubectl_complete-secret runs on the plugin\'s Node when an old node is first on PATH: no warning, answers with the real topic descriptions', {skip: SKIP}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-complete-'));
+  t.after(() => rmSync(dir, {recursive: true, force: true}));
+  // kubectl as the completer calls it for Secret names: it records which Node binary called it.
+  const kubectl = join(dir, 'kubectl');
+  const caller = join(dir, 'caller');
+  writeFileSync(kubectl, `#!/bin/sh\nreadlink /proc/$PPID/exe > ${caller}\necho db-credentials api-key\n`, {mode: 0o755});
+  const completer = join(REPO_ROOT, 'bin', 'kubectl_complete-secret');
+  // As kubectl runs it: the executable itself, its `#!/usr/bin/env node` finding the old Node first.
+  const env = {...process.env, PATH: `${dirname(OLD_NODE!)}:${process.env.PATH}`, KUBECTL_SECRET_KUBECTL: kubectl, NODE_OPTIONS: ''};
+  const names = spawnSync(completer, ['who-can', 'db'], {env, encoding: 'utf8'});
+  assert.equal(names.stderr, '');
+  assert.equal(names.stdout, 'db-credentials\n:4\n');
+  assert.equal(readFileSync(caller, 'utf8').trim(), realpathSync(PINNED), 'the completer ran on the pinned Node');
+
+  const top = spawnSync(completer, [''], {env, encoding: 'utf8'});
+  assert.equal(top.stderr, '');
+  const byName = new Map(top.stdout.trim().split('\n').slice(0, -1).map((l) => l.split('\t') as [string, string]));
+  const topics = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).oclif.topics as Record<string, {description: string}>;
+  for (const [topic, {description}] of Object.entries(topics)) assert.equal(byName.get(topic), description, topic);
+  assert.equal(byName.get('seal'), 'Encrypt Secrets with the cluster\'s public key, safe to commit.');
+  assert.match(top.stdout, /\n:4\n$/);
 });

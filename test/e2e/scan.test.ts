@@ -72,7 +72,9 @@ test('--format json: findings {rule, file, line, column, message} and counts; su
     {rule: 'unparseable-secret', severity: 'high', file: 'big.yaml', line: 2, column: 1, message: 'the file is 2140 bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned'},
     {rule: 'plaintext-secret', severity: 'high', file: 'deploy/s.yaml', line: 6, column: 3, message: 'Secret db has a plaintext value in stringData.password'},
   ]);
-  assert.deepEqual([json.scanned, json.skipped, json.suppressed], [5, 2, 2]);
+  // Skipped: big.yaml (too large, also a finding), blob.bin (binary) and ignored.yaml (.gitignore).
+  assert.deepEqual([json.scanned, json.skipped, json.suppressed], [5, 3, 2]);
+  assert.deepEqual(json.skippedBy, {'binary': 1, 'too-large': 1, 'not-a-file': 0, 'unreadable': 0, 'ignored': 1});
   assert.equal(typeof json.hints['plaintext-secret'], 'string');
 });
 

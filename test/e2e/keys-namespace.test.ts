@@ -1,0 +1,34 @@
+// -n/--namespace on a `keys` command is refused with a pointer to --key-namespace: the keys
+// live in their own namespace (kube-system by default), and an -n that was silently ignored
+// made `keys init -n sealing` create the keys somewhere else than the user meant.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
+
+let env: E2EEnv;
+before(async () => {
+  env = await e2eEnv({testServerOnly: true});
+});
+after(() => env?.close());
+
+const COMMANDS = [['keys', 'init'], ['keys', 'rotate'], ['keys', 'list'], ['keys', 'list', '-o', 'json'], ['keys', 'export'], ['keys', 'export', '-w', 'k.pem']];
+
+for (const full of [false, true]) {
+  test(`every keys command refuses -n in each spelling with a hint to --key-namespace, exit 2, touching nothing (${full ? 'oclif' : 'fast path'})`, async () => {
+    const before = env.server!.requests.length;
+    for (const words of COMMANDS) {
+      for (const n of [['-n', 'sealing'], ['--namespace', 'sealing'], ['--namespace=sealing'], ['-nsealing']]) {
+        for (const args of [[...words, ...n], [...n, ...words]]) {
+          const r = await env.cli(args, {env: {KUBECTL_SECRET_FULL_OCLIF: full ? '1' : undefined}});
+          const name = args.join(' ');
+          assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+          assert.equal(r.stdout, '', name);
+          assert.equal(r.stderr, `error: ${words.slice(0, 2).join(' ')} does not take -n/--namespace: the sealing keys live in --key-namespace (default kube-system)\n` +
+            'use --key-namespace sealing to choose the keys\' namespace\n', name);
+        }
+      }
+    }
+    assert.equal(env.server!.requests.length, before, 'refused before any request to the cluster');
+    assert.equal((await env.cli(['keys', 'list', '--key-namespace', 'sealing'])).code, 0, 'and --key-namespace is how to choose');
+  });
+}
