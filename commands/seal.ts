@@ -61,9 +61,18 @@ export default class Seal extends ClusterCommand {
       force: flags.force,
       namespace: flags.namespace,
       contextNamespace: async () => {
-        const {namespace, contextName} = await this.cluster(flags);
-        fromContext = {namespace, context: contextName};
-        return namespace;
+        const {InputError} = await import('../src/errors.js');
+        try {
+          const {namespace, contextName} = await this.cluster(flags);
+          fromContext = {namespace, context: contextName};
+          return namespace;
+        } catch (error) {
+          // Offline (--cert, no kubeconfig) the real way out is to name the namespace, as with kubeseal.
+          if (error instanceof InputError && error.message.startsWith('no kubeconfig found')) {
+            throw new InputError(`${error.message}, and the Secret has no namespace: a sealed value opens only in the namespace it was sealed for`, 'name it: -n NAMESPACE, or metadata.namespace in the Secret (or --scope cluster-wide)');
+          }
+          throw error;
+        }
       },
       key: async () => {
         const key = await resolveSealingKey({

@@ -107,3 +107,18 @@ test('scan --fix says which scheme sealed each file and how it gets into the clu
   assert.match(byCluster.stderr, /^note: b\.yaml: a Secret without metadata\.namespace was sealed for namespace "payments", the namespace of kubeconfig context "\S+"; it opens only there/m);
   assert.match(readFileSync(join(repo, 'b.yaml'), 'utf8'), /namespace: payments/);
 });
+
+test('offline, a Secret without a namespace and no kubeconfig: one line that says to name the namespace, exit 2, nothing written', async () => {
+  const f = join(dir, 'nons.yaml');
+  const out = join(dir, 'nons-sealed.yaml');
+  writeFileSync(f, secret('nons'));
+  const noKube = {KUBECONFIG: '', HOME: dir};
+  const r = await runCli(['seal', '--cert', NACL_PUB, f, '-w', out], {env: noKube});
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: no kubeconfig found.*the Secret has no namespace/m);
+  assert.match(r.stderr, /-n NAMESPACE, or metadata\.namespace/);
+  assert.throws(() => readFileSync(out), /ENOENT/);
+  const named = await runCli(['seal', '--cert', NACL_PUB, f, '-n', 'payments', '-w', out], {env: noKube});
+  assert.equal(named.code, 0, named.stderr);
+  assert.doesNotMatch(named.stderr, /sealed for the namespace/);
+});
