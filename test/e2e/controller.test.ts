@@ -147,6 +147,10 @@ test('seal → apply → the Secret appears with the data and an ownerReference;
   assert.equal(data(secret, 'user'), 'app');
   assert.deepEqual(secret?.metadata?.labels, {app: 'api'});
   assert.deepEqual(secret?.metadata?.ownerReferences, [{apiVersion: 'kubectl-secret.dev/v1alpha1', kind: 'SealedSecret', name: 'db', uid: created.metadata!.uid, controller: true}]);
+  // Every write of the controller is its own field manager's (never the HTTP library's name).
+  const managers = (o: KubeObject | undefined, sub?: string) => [...new Set((o?.metadata?.managedFields ?? []).filter((e: any) => (e.subresource ?? '') === (sub ?? '')).map((e: any) => e.manager))];
+  assert.deepEqual(managers(secret), ['kubectl-secret-controller']);
+  assert.deepEqual(managers(await getSealed('db', 'payments'), 'status'), ['kubectl-secret-controller']);
 
   const c2 = canary();
   const resealed = await seal('db', 'payments', {password: c2});
