@@ -112,6 +112,7 @@ export abstract class ClusterCommand extends BaseCommand {
         namespace: flags.namespace,
         requestTimeoutMs: parseDuration(flags['request-timeout'] ?? '30s', '--request-timeout'),
         debug: this.isDebug ? this.debugLine : undefined,
+        version: this.config.version,
       });
     })();
     return this.clusterPromise;

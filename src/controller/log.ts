@@ -15,6 +15,23 @@ export function formatLine(level: Level, msg: string, fields: Fields = {}, now =
   return parts.join(' ') + '\n';
 }
 
-export function streamLogger(write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  return (level, msg, fields) => write(formatLine(level, msg, fields));
+/**
+ * Lines logged in one turn of the event loop go out in one write: stderr on a pipe is written
+ * synchronously, and a cold sync logs a line per object, which cost as much as the syncing. The
+ * rest is written when the process exits, however it exits (signal handlers end in process.exit
+ * or a return; an uncaught error still emits 'exit').
+ */
+export function streamLogger(write: (text: string) => void = (l) => process.stderr.write(l)): Logger {
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  process.once('exit', flush);
+  return (level, msg, fields) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(formatLine(level, msg, fields));
+  };
 }

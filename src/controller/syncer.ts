@@ -201,7 +201,7 @@ export class Syncer {
       if (!status) return;
       const m = cur.metadata!;
       try {
-        const updated = await this.d.cluster.update<KubeObject>({...cur, apiVersion: KS_API_VERSION, kind: 'SealedSecret', status}, 'status');
+        const updated = await this.d.cluster.update<KubeObject>({...cur, apiVersion: KS_API_VERSION, kind: 'SealedSecret', status}, 'status', WRITE);
         if (this.d.cache.get(k)?.metadata?.uid === updated.metadata?.uid) this.d.cache.set(k, updated);
         return;
       } catch (error) {

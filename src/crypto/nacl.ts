@@ -54,11 +54,20 @@ function privateKeyObject(sk: Uint8Array) {
   return createPrivateKey({key: Buffer.concat([PKCS8_X25519, sk]), format: 'der', type: 'pkcs8'});
 }
 
+// An opening key is used for every value a controller unseals: parsing it into OpenSSL's form
+// each time was a tenth of a cold sync's CPU. Held only as long as the key pair itself.
+const openingKeys = new WeakMap<Uint8Array, ReturnType<typeof createPrivateKey>>();
+function openingKeyObject(sk: Uint8Array) {
+  let k = openingKeys.get(sk);
+  if (!k) openingKeys.set(sk, (k = privateKeyObject(sk)));
+  return k;
+}
+
 /** crypto_box_beforenm: HSalsa20 of the X25519 shared secret. Undefined for a low-order public key. */
-function boxKey(sk: Uint8Array, pk: Uint8Array): Uint8Array | undefined {
+function boxKey(sk: Uint8Array, pk: Uint8Array, longLived = false): Uint8Array | undefined {
   let shared: Buffer;
   try {
-    shared = diffieHellman({privateKey: privateKeyObject(sk), publicKey: createPublicKey({key: Buffer.concat([SPKI_X25519, pk]), format: 'der', type: 'spki'})});
+    shared = diffieHellman({privateKey: longLived ? openingKeyObject(sk) : privateKeyObject(sk), publicKey: createPublicKey({key: Buffer.concat([SPKI_X25519, pk]), format: 'der', type: 'spki'})});
   } catch {
     return undefined; // OpenSSL refuses an all-zero shared secret, as libsodium does
   }
@@ -136,7 +145,7 @@ export function naclOpen(sealed: string, keys: NaclKeyPair[], expectedLabel?: st
       'unseal with the private key of that id (--key FILE), or re-seal with the current public key');
   }
   const epk = bytes.subarray(HEADER, HEADER + EPK_BYTES);
-  const k = boxKey(key.secretKey, epk);
+  const k = boxKey(key.secretKey, epk, true);
   const payload = k ? nacl.box.open.after(bytes.subarray(HEADER + EPK_BYTES), sealNonce(epk, key.publicKey), k) : null;
   k?.fill(0);
   if (!payload) {

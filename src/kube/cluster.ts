@@ -1,7 +1,7 @@
 // One connected cluster: the REST client plus the namespace the command works in.
 // Commands get it from the base command; src/ functions take it as a parameter.
 import {loadKubeConfig, contextNamespace, type ClusterOptions} from './config.js';
-import {KubeRest, type Query} from './rest.js';
+import {defaultUserAgent, KubeRest, type Query} from './rest.js';
 import {collectionPath, objectPath, resourceFor, splitApiVersion, type ResourceInfo} from './resources.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {ClusterError, InputError} from '../errors.js';
@@ -11,7 +11,7 @@ export class Cluster {
 
   static async connect(opts: ClusterOptions): Promise<Cluster> {
     const kc = await loadKubeConfig(opts);
-    const rest = new KubeRest(kc, {timeoutMs: opts.requestTimeoutMs ?? 30_000, debug: opts.debug});
+    const rest = new KubeRest(kc, {timeoutMs: opts.requestTimeoutMs ?? 30_000, debug: opts.debug, userAgent: defaultUserAgent(opts.version)});
     return new Cluster(rest, opts.namespace || contextNamespace(kc), kc.getCurrentContext());
   }
 

@@ -17,6 +17,8 @@ export interface ClusterOptions {
   context?: string;
   namespace?: string;
   requestTimeoutMs?: number;
+  /** kubectl-secret's version, for the User-Agent (and so the field manager the API server records). */
+  version?: string;
   debug?: (line: string) => void;
 }
 

@@ -22,8 +22,12 @@ import {serveWatch} from './watch.js';
 
 export interface BeforeWriteRequest { method: string; kind: string; namespace?: string; name?: string; user: string }
 export type BeforeWrite = (req: BeforeWriteRequest) => void | Promise<void>;
-/** One request as the server saw it; `accept` lets a test check what representation was asked for (metadata-only lists). */
-export interface RequestRecord { method: string; path: string; query: string; user: string; status: number; accept?: string }
+/**
+ * One request as the server saw it; `accept` lets a test check what representation was asked for
+ * (metadata-only lists); `userAgent`, what the API server would name a write's field manager after;
+ * `at`, when the answer was sent (Date.now()), so tests time retries without polling this log.
+ */
+export interface RequestRecord { method: string; path: string; query: string; user: string; status: number; accept?: string; userAgent?: string; at?: number }
 
 export interface ApiContext {
   reg: Registry;
@@ -122,7 +126,7 @@ export class Api {
     const record = (): void => {
       if (recorded) return;
       recorded = true;
-      this.c.requests.push({method, path, query, user, status: res.headersSent ? res.statusCode : 0, accept: req.headers.accept});
+      this.c.requests.push({method, path, query, user, status: res.headersSent ? res.statusCode : 0, accept: req.headers.accept, userAgent: req.headers['user-agent'], at: Date.now()});
     };
     res.on('finish', record);
     res.on('close', record);

@@ -131,7 +131,7 @@ test('a 409 on the status write after the spec moved on does not stamp the newer
   };
   assert.equal(await syncer.sync('payments/db'), false);
   const stamped = cluster.calls.filter((x) => x.startsWith('update SealedSecret/status'));
-  assert.deepEqual(stamped, ['update SealedSecret/status db observedGeneration=1'], 'no second attempt with generation 2');
+  assert.deepEqual(stamped, ['update SealedSecret/status db observedGeneration=1 kubectl-secret-controller'], 'no second attempt with generation 2');
   assert.equal(liveSealed(cluster)?.status, undefined);
 });
 
