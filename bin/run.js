@@ -24,7 +24,23 @@ if (await onSupportedNode(import.meta.url)) {
     handled = await runFast(process.argv.slice(2), {root, pjson: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))});
   }
   if (!handled) {
-    const {execute} = await import('@oclif/core');
-    await execute({dir: import.meta.url});
+    const {flush, handle, run} = await import('@oclif/core');
+    try {
+      await run(process.argv.slice(2), import.meta.url);
+      await flush();
+    } catch (error) {
+      // Our commands print their own failures in kubectl's shape and end in an ExitError
+      // (EEXIT). A plugin's command (autocomplete) fails in oclif's shape ("›   Error: …" and
+      // "See more help with --help"): say its first line in kubectl's, with its exit status.
+      const exit = error?.oclif?.exit;
+      if (exit !== undefined && error.code !== 'EEXIT' && typeof error.message === 'string' && !process.env.DEBUG) {
+        const {formatError} = await import(pathToFileURL(join(root, 'dist', 'commands', '_errors.js')).href);
+        const command = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+        process.stderr.write(formatError(error.message.split('\n')[0], `See 'kubectl secret ${command} --help' for usage`));
+        process.exitCode = exit;
+      } else {
+        await handle(error);
+      }
+    }
   }
 }

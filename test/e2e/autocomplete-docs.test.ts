@@ -62,3 +62,12 @@ test('in bash, the installed line completes kubectl-secret\'s commands and flags
   assert.ok(complete(['kubectl-secret', 'scan', '--st']).some((c) => c.startsWith('--staged')), 'flags');
   assert.ok(complete(['kubectl-secret', 'keys', '']).some((c) => c.startsWith('init')), 'topic commands, spelled with spaces');
 });
+
+test("the autocomplete plugin's failures come in kubectl's shape too: one error line, one hint, exit 2", async () => {
+  for (const args of [['autocomplete', 'fish'], ['autocomplete', 'bash', '--bogus']]) {
+    const r = await runCli(args, {env: {HOME: mkdtempSync(join(tmpdir(), 'ks-ac-'))}});
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^error: .+\nSee 'kubectl secret autocomplete --help' for usage\n/m, args.join(' '));
+    assert.doesNotMatch(r.stderr, /›|See more help with --help|\n\s+at /, args.join(' '));
+  }
+});
