@@ -10,6 +10,12 @@ export const controllerFlags = {
   'key-namespace': Flags.string({description: 'Namespace of the nacl sealing keys.', default: 'kube-system'}),
 };
 
+/** -n on the keys commands: still parsed (so it can be refused with a hint), but neither shown in help nor completed. */
+export const keysFlags = {
+  'key-namespace': controllerFlags['key-namespace'],
+  namespace: Flags.string({char: 'n', hidden: true, description: 'Not taken by the keys commands: use --key-namespace.'}),
+};
+
 /**
  * The keys commands work in --key-namespace; -n (a base flag of every cluster command) would be
  * read by a user as choosing the keys' namespace, and silently ignoring it put keys elsewhere

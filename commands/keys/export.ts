@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../_base.js';
-import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
+import {keysFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysExport extends ClusterCommand {
   static override summary = 'Print the active nacl public key as PEM, for --cert.';
   static override description = 'Print the active nacl public key as PEM, for sealing offline with --cert.';
   static override examples = ['kubectl secret keys export -w kubectl-secret.pem'];
-  static override flags = {'key-namespace': controllerFlags['key-namespace'], 'output-file': Flags.string({char: 'w', description: 'Write the PEM to this file.'})};
+  static override flags = {...keysFlags, 'output-file': Flags.string({char: 'w', description: 'Write the PEM to this file.'})};
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysExport);

@@ -1,11 +1,11 @@
 import {ClusterCommand} from '../_base.js';
-import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
+import {keysFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysInit extends ClusterCommand {
   static override summary = 'Create the nacl sealing key pair in the cluster (idempotent).';
   static override description = 'Create the nacl sealing key pair in the cluster and publish its public key (idempotent).';
   static override examples = ['kubectl secret keys init', 'kubectl secret keys init --key-namespace sealing'];
-  static override flags = {'key-namespace': controllerFlags['key-namespace']};
+  static override flags = {...keysFlags};
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysInit);

@@ -1,11 +1,11 @@
 import {ClusterCommand, outputFlag} from '../_base.js';
-import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
+import {keysFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysList extends ClusterCommand {
   static override summary = 'List the nacl sealing keys: id, created, active, age.';
   static override description = 'List the nacl sealing keys: id, creation time, whether active, age.';
   static override examples = ['kubectl secret keys list', 'kubectl secret keys list -o json'];
-  static override flags = {'key-namespace': controllerFlags['key-namespace'], output: outputFlag()};
+  static override flags = {...keysFlags, output: outputFlag()};
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysList);

@@ -1,11 +1,11 @@
 import {ClusterCommand} from '../_base.js';
-import {controllerFlags, refuseNamespaceFlag} from '../_seal-flags.js';
+import {keysFlags, refuseNamespaceFlag} from '../_seal-flags.js';
 
 export default class KeysRotate extends ClusterCommand {
   static override summary = 'Make a new nacl key active; old keys still open old files.';
   static override description = 'Make a new nacl key the active one; old keys stay so existing sealed files still open.';
   static override examples = ['kubectl secret keys rotate', 'kubectl secret keys rotate && kubectl secret reencrypt k8s/*-sealed.yaml'];
-  static override flags = {'key-namespace': controllerFlags['key-namespace']};
+  static override flags = {...keysFlags};
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysRotate);

@@ -32,3 +32,20 @@ for (const full of [false, true]) {
     assert.equal((await env.cli(['keys', 'list', '--key-namespace', 'sealing'])).code, 0, 'and --key-namespace is how to choose');
   });
 }
+
+test('-n is neither shown in the keys commands\' help nor offered by completion (it is only there to be refused)', async () => {
+  const {spawnSync} = await import('node:child_process');
+  const {join} = await import('node:path');
+  const {REPO_ROOT} = await import('../helpers/cli.js');
+  for (const words of [['keys', 'init'], ['keys', 'rotate'], ['keys', 'list'], ['keys', 'export']]) {
+    const help = await env.cli([...words, '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /--key-namespace/);
+    assert.doesNotMatch(help.stdout, /-n, --namespace|--namespace=/, `${words.join(' ')} --help`);
+    const done = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kubectl_complete-secret'), ...words, '-'], {encoding: 'utf8'});
+    assert.match(done.stdout, /^--key-namespace\t/m);
+    assert.doesNotMatch(done.stdout, /^(--namespace|-n)\t/m, `completion of ${words.join(' ')} -`);
+  }
+  // Other cluster commands still show and complete it.
+  assert.match((await env.cli(['list', '--help'])).stdout, /-n, --namespace/);
+});
