@@ -59,6 +59,12 @@ function baseStatusError(code: number, body: KubeStatus | undefined, d: RequestD
     case 403:
       return new ClusterError(`forbidden: you may not ${d.verb} ${target}`, {status: code, reason, hint: `ask a cluster admin for "${d.verb}" on ${d.resource}${d.namespace ? ` in namespace "${d.namespace}"` : ''}, or check \`kubectl auth can-i ${d.verb} ${d.resource}${d.namespace ? ' -n ' + d.namespace : ''}\``});
     case 404:
+      // A write into a namespace that does not exist is refused by admission (NamespaceLifecycle)
+      // with the namespace as what is missing: say that, not that the object was not found.
+      if (body?.details?.kind === 'namespaces' && !d.resource.startsWith('namespaces')) {
+        const ns = body.details.name ?? d.namespace ?? '';
+        return new ClusterError(`namespace "${ns}" not found`, {status: code, reason: reason ?? 'NotFound', hint: `create it first (kubectl create namespace ${ns}), or choose an existing namespace`});
+      }
       return new ClusterError(`${target} not found`, {status: code, reason: reason ?? 'NotFound', hint: 'check the name and the namespace (-n)'});
     case 409:
       if (reason === 'AlreadyExists') {

@@ -49,3 +49,9 @@ test('-n is neither shown in the keys commands\' help nor offered by completion 
   // Other cluster commands still show and complete it.
   assert.match((await env.cli(['list', '--help'])).stdout, /-n, --namespace/);
 });
+
+test('keys init into a namespace that does not exist: the namespace is what is missing (as the API server says), exit 3', async () => {
+  const r = await env.cli(['keys', 'init', '--key-namespace', 'no-such-ns']);
+  assert.equal(r.code, 3, r.stderr);
+  assert.equal(r.stderr, 'error: namespace "no-such-ns" not found\ncreate it first (kubectl create namespace no-such-ns), or choose an existing namespace\n');
+});
