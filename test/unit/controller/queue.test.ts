@@ -30,25 +30,24 @@ test('a key is never handed out twice at once; added while processing, it comes 
   q.shutDown();
 });
 
-test('failures back off exponentially per key until forgotten', async () => {
+test('failures back off exponentially per key until forgotten', async (t) => {
+  // Mocked timers: the backoff is checked to the millisecond, whatever the machine's load.
+  t.mock.timers.enable({apis: ['setTimeout']});
   const q = new WorkQueue(20, 1000);
-  const t0 = Date.now();
-  q.addRateLimited('a'); // 20ms
-  assert.equal(await q.get(), 'a');
-  q.done('a');
-  const first = Date.now() - t0;
-  q.addRateLimited('a'); // 40ms
-  const t1 = Date.now();
-  assert.equal(await q.get(), 'a');
-  q.done('a');
-  const second = Date.now() - t1;
-  assert.ok(first >= 15, `first retry after ${first}ms`);
-  assert.ok(second >= 35, `second retry after ${second}ms`);
+  const retriedAfter = async (ms: number) => {
+    q.addRateLimited('a');
+    t.mock.timers.tick(ms - 1);
+    assert.equal(q.length, 0, `not queued again before ${ms}ms`);
+    t.mock.timers.tick(1);
+    assert.equal(q.length, 1, `queued again at ${ms}ms`);
+    assert.equal(await q.get(), 'a');
+    q.done('a');
+  };
+  await retriedAfter(20);
+  await retriedAfter(40);
+  await retriedAfter(80);
   q.forget('a');
-  const t2 = Date.now();
-  q.addRateLimited('a');
-  assert.equal(await q.get(), 'a');
-  assert.ok(Date.now() - t2 < 35, 'forget resets the backoff');
+  await retriedAfter(20); // forget resets the backoff
   q.shutDown();
 });
 
