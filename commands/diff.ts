@@ -26,7 +26,7 @@ export default class Diff extends ClusterCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Diff);
     const [{diffAgainst, diffManifests, openingKeyLoader}, {renderDiffText, diffData}, {readInput}, {InputError}] = await Promise.all([
-      import('../src/diff/diff.js'), import('../src/diff/render.js'), import('../src/io/input.js'), import('../src/errors.js'),
+      import('../src/diff/inputs.js'), import('../src/diff/render.js'), import('../src/io/input.js'), import('../src/errors.js'),
     ]);
     const byName = flags['against-context'] !== undefined || flags['against-namespace'] !== undefined;
     if (!byName && args.target && args.target !== '-' && !existsSync(args.target)) {

@@ -2,8 +2,8 @@
 // (`+ added`, `- removed`, `~ changed`, `= same`, `~ resealed (value unknown)`), then the
 // metadata lines. Values appear only with showValues; the machine shape (-o json|yaml) is the
 // same data with values dropped unless showValues.
-import type {DiffReport, ObjectDiff} from './diff.js';
-import type {KeyDiff, MetaDiff} from './compare.js';
+import type {DiffReport, ObjectDiff} from './inputs.js';
+import type {KeyDiff, MetaDiff} from './diff.js';
 
 const MARK: Record<KeyDiff['state'], string> = {
   added: '+ added',

@@ -1,8 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {compareSecrets} from '../../../src/diff/compare.js';
+import {compareSecrets} from '../../../src/diff/diff.js';
 import {diffData, keyLine, renderDiffText, showValue} from '../../../src/diff/render.js';
-import type {DiffReport} from '../../../src/diff/diff.js';
+import type {DiffReport} from '../../../src/diff/inputs.js';
 import type {SecretModel} from '../../../src/manifests/secret.js';
 
 const CANARY_OLD = 'CANARY-old-7f3a';

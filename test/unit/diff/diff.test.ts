@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {compareCiphertexts, compareMetadata, compareSecrets, hasDifferences} from '../../../src/diff/compare.js';
+import {compareCiphertexts, compareMetadata, compareSecrets, hasDifferences} from '../../../src/diff/diff.js';
 import type {SecretModel} from '../../../src/manifests/secret.js';
 
 const model = (values: Record<string, string>, extra: Partial<SecretModel> = {}): SecretModel => ({
