@@ -28,6 +28,42 @@ export interface WhoCanInput {
   unavailable?: string[];
   consumers?: ConsumersFn;
   directOnly?: boolean;
+  /**
+   * What does not depend on the Secret, built once by a caller that asks about many Secrets
+   * (see prepareWhoCan): then `clusterRoles`, `clusterRoleBindings`, `roleBindings` and
+   * `serviceAccounts` are not read again.
+   */
+  prepared?: PreparedWhoCan;
+}
+
+export interface PreparedWhoCan {
+  /** ClusterRole name → rules, aggregated when the input asked for it. */
+  clusterRoleRules: Map<string, PolicyRule[]>;
+  clusterRoleBindings: Binding[];
+  /** RoleBindings by namespace. */
+  roleBindings: Map<string, Binding[]>;
+  serviceAccounts: ServiceAccountIndex;
+}
+
+export function prepareWhoCan(input: Pick<WhoCanInput, 'clusterRoles' | 'clusterRoleBindings' | 'roleBindings' | 'serviceAccounts' | 'aggregate'>): PreparedWhoCan {
+  const roleBindings = new Map<string, Binding[]>();
+  for (const o of input.roleBindings) {
+    const b = toBinding(o, 'RoleBinding');
+    const l = roleBindings.get(b.namespace);
+    if (l) l.push(b);
+    else roleBindings.set(b.namespace, [b]);
+  }
+  return {
+    clusterRoleRules: clusterRoleRules(input.clusterRoles, input.aggregate),
+    clusterRoleBindings: input.clusterRoleBindings.map((o) => toBinding(o, 'ClusterRoleBinding')),
+    roleBindings,
+    serviceAccounts: new ServiceAccountIndex(input.serviceAccounts.map((o) => ({namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? ''}))),
+  };
+}
+
+/** The bindings the authorizer visits in `namespace`, from prepared inputs. */
+export function preparedBindings(p: PreparedWhoCan, namespace: string): Binding[] {
+  return namespace === '' ? p.clusterRoleBindings : [...p.clusterRoleBindings, ...(p.roleBindings.get(namespace) ?? [])];
 }
 
 export interface Via {
@@ -127,7 +163,7 @@ interface RoleGrant {
   names?: string[];
 }
 
-function roleRules(o: KubeObject): PolicyRule[] {
+export function roleRules(o: KubeObject): PolicyRule[] {
   return Array.isArray(o.rules) ? o.rules.filter((r: unknown) => typeof r === 'object' && r !== null) : [];
 }
 
@@ -163,7 +199,7 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
 
   const resolver = new RoleResolver(
     input.roles.filter((o) => o.metadata?.namespace === namespace).map((o) => ({namespace, name: o.metadata?.name ?? '', rules: roleRules(o)})),
-    clusterRoleRules(input.clusterRoles, input.aggregate),
+    input.prepared?.clusterRoleRules ?? clusterRoleRules(input.clusterRoles, input.aggregate),
   );
   // Each role is matched once, however many bindings reference it.
   const roleGrants = new WeakMap<PolicyRule[], RoleGrant[]>();
@@ -197,8 +233,10 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
     else if (!list.some((g) => g.viaKey === grant.viaKey && g.restricted === grant.restricted)) list.push(grant);
   };
 
-  const bindings = [...input.clusterRoleBindings.map((o) => toBinding(o, 'ClusterRoleBinding')), ...input.roleBindings.map((o) => toBinding(o, 'RoleBinding'))];
-  for (const b of bindingsInScope(bindings, namespace)) {
+  const bindings = input.prepared
+    ? preparedBindings(input.prepared, namespace)
+    : bindingsInScope([...input.clusterRoleBindings.map((o) => toBinding(o, 'ClusterRoleBinding')), ...input.roleBindings.map((o) => toBinding(o, 'RoleBinding'))], namespace);
+  for (const b of bindings) {
     const rules = resolver.rulesFor(b);
     if (!rules) {
       if (!unavailable.has(b.roleRef.kind)) dangling.push({binding: bindingRef(b), roleRef: {...b.roleRef}});
@@ -219,7 +257,7 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
 
   // A ServiceAccount is a member of system:serviceaccounts, system:serviceaccounts:NS and
   // system:authenticated: what those groups may do, each known ServiceAccount may do.
-  const serviceAccounts = new ServiceAccountIndex(input.serviceAccounts.map((o) => ({namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? ''})));
+  const serviceAccounts = input.prepared?.serviceAccounts ?? new ServiceAccountIndex(input.serviceAccounts.map((o) => ({namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? ''})));
   for (const s of [...subjects.values()]) {
     if (s.id.kind !== 'Group' || !ServiceAccountIndex.expands(s.id.name)) continue;
     for (const member of serviceAccounts.members(s.id.name)) {
