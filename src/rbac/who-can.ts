@@ -292,6 +292,8 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
 
 /** A check holds when every part has a grant; the row is name-restricted when some part is granted only by name. */
 function evaluateCheck(parts: number[][], grants: Map<number, Grant[]>, requests: ResourceRequest[]): Pick<AccessRow, 'nameRestricted' | 'via' | 'requests'> | undefined {
+  // Most subjects hold none of most checks: say so before building anything.
+  for (const alternatives of parts) if (!alternatives.some((i) => grants.has(i))) return undefined;
   const via = new Map<string, Via>();
   const chosen: ResourceRequest[] = [];
   let nameRestricted = false;
