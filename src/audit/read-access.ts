@@ -15,7 +15,7 @@ import type {KubeObject} from '../manifests/parse.js';
 import {GROUP_ALL_SERVICEACCOUNTS, GROUP_AUTHENTICATED, RoleResolver, ServiceAccountIndex, subjectIdentity, subjectKey, type SubjectId} from '../rbac/bindings.js';
 import type {Consumer} from '../rbac/holders.js';
 import {isNameRestricted, ruleAllows, type PolicyRule} from '../rbac/match.js';
-import {prepareWhoCan, preparedBindings, roleRules, SYSTEM_MASTERS, whoCan} from '../rbac/who-can.js';
+import {indirectReaderKeys, prepareWhoCan, preparedBindings, roleRules, SYSTEM_MASTERS} from '../rbac/who-can.js';
 import type {AuditInputs} from './types.js';
 
 const GROUP_UNAUTHENTICATED = 'system:unauthenticated';
@@ -148,7 +148,7 @@ export function readersIndex(inputs: AuditInputs, holdersOf: HoldersFn): (namesp
     if (keys) return keys;
     // Every ServiceAccount is passed (through the prepared index): a member's grant may only add
     // up with its group's, so the members cannot be chosen from the groups' own rows.
-    const report = whoCan({
+    keys = indirectReaderKeys({
       secretName: UNRESTRICTED_NAME,
       namespace: state.namespace,
       roles: roles.get(state.namespace) ?? [],
@@ -162,7 +162,6 @@ export function readersIndex(inputs: AuditInputs, holdersOf: HoldersFn): (namesp
       consumers: () => holders,
       prepared,
     });
-    keys = new Set(report.indirect.map((r) => subjectKey(r.subject)));
     state.indirect.set(holdersKey, keys);
     return keys;
   };

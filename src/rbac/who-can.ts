@@ -187,10 +187,11 @@ function compareSubjects(a: SubjectId, b: SubjectId): number {
   return masters || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
 }
 
-export function whoCan(input: WhoCanInput): WhoCanReport {
+/** Every subject's grants on the requests of the checks: the part of who-can that walks the bindings. */
+function collectGrants(input: WhoCanInput, withDirect: boolean) {
   const {secretName, namespace} = input;
   const holders = findHolders(secretName, namespace, input.workloads, input.consumers);
-  const checks = [...directChecks(secretName, namespace)];
+  const checks = withDirect ? directChecks(secretName, namespace) : [];
   if (!input.directOnly) {
     checks.push(...indirectChecks(namespace, {podNames: holders.filter((h) => h.kind === 'Pod').map((h) => h.name), workloads: holders.some((h) => h.kind !== 'Pod')}));
   }
@@ -266,7 +267,12 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
       }
     }
   }
+  return {holders, checks, checkParts, index, subjects, dangling};
+}
 
+export function whoCan(input: WhoCanInput): WhoCanReport {
+  const {secretName, namespace} = input;
+  const {holders, checks, checkParts, index, subjects, dangling} = collectGrants(input, true);
   const rows: Array<AccessRow & {section: string; order: number}> = [];
   const masters: SubjectId = {kind: 'Group', name: SYSTEM_MASTERS};
   checks.forEach((c, order) => {
@@ -288,6 +294,19 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
     holders: input.directOnly ? [] : holders,
     dangling,
   };
+}
+
+/**
+ * The keys (subjectKey) of the subjects whoCan(input).indirect has rows for, without building
+ * the rows: for callers that only count them, many times (audit).
+ */
+export function indirectReaderKeys(input: WhoCanInput): Set<string> {
+  const {checkParts, subjects} = collectGrants({...input, directOnly: false}, false);
+  const keys = new Set<string>();
+  for (const [key, s] of subjects) {
+    if (checkParts.some((parts) => parts.every((alternatives) => alternatives.some((i) => s.grants.has(i))))) keys.add(key);
+  }
+  return keys;
 }
 
 /** A check holds when every part has a grant; the row is name-restricted when some part is granted only by name. */
