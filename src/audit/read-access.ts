@@ -7,7 +7,8 @@
 //   which names it may read; a Secret's direct readers are then read off that table, and the
 //   Secrets no rule names (almost all) share one answer;
 // - indirect paths: they depend on the namespace and the pods/workloads holding the Secret, not
-//   on its name, so one who-can run per namespace and holder set;
+//   on its name, so who-can's grant collection once per namespace and holder set, counting the
+//   subjects without building who-can's rows (indirectReaderKeys);
 // - ClusterRoles (aggregated), ClusterRoleBindings, RoleBindings and the ServiceAccount index are
 //   built once, and a rule's match against the read requests is computed once per rules list.
 // Only the namespace being asked about is kept: audit asks namespace by namespace.
