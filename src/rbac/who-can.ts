@@ -28,6 +28,42 @@ export interface WhoCanInput {
   unavailable?: string[];
   consumers?: ConsumersFn;
   directOnly?: boolean;
+  /**
+   * What does not depend on the Secret, built once by a caller that asks about many Secrets
+   * (see prepareWhoCan): then `clusterRoles`, `clusterRoleBindings`, `roleBindings` and
+   * `serviceAccounts` are not read again.
+   */
+  prepared?: PreparedWhoCan;
+}
+
+export interface PreparedWhoCan {
+  /** ClusterRole name → rules, aggregated when the input asked for it. */
+  clusterRoleRules: Map<string, PolicyRule[]>;
+  clusterRoleBindings: Binding[];
+  /** RoleBindings by namespace. */
+  roleBindings: Map<string, Binding[]>;
+  serviceAccounts: ServiceAccountIndex;
+}
+
+export function prepareWhoCan(input: Pick<WhoCanInput, 'clusterRoles' | 'clusterRoleBindings' | 'roleBindings' | 'serviceAccounts' | 'aggregate'>): PreparedWhoCan {
+  const roleBindings = new Map<string, Binding[]>();
+  for (const o of input.roleBindings) {
+    const b = toBinding(o, 'RoleBinding');
+    const l = roleBindings.get(b.namespace);
+    if (l) l.push(b);
+    else roleBindings.set(b.namespace, [b]);
+  }
+  return {
+    clusterRoleRules: clusterRoleRules(input.clusterRoles, input.aggregate),
+    clusterRoleBindings: input.clusterRoleBindings.map((o) => toBinding(o, 'ClusterRoleBinding')),
+    roleBindings,
+    serviceAccounts: new ServiceAccountIndex(input.serviceAccounts.map((o) => ({namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? ''}))),
+  };
+}
+
+/** The bindings the authorizer visits in `namespace`, from prepared inputs. */
+export function preparedBindings(p: PreparedWhoCan, namespace: string): Binding[] {
+  return namespace === '' ? p.clusterRoleBindings : [...p.clusterRoleBindings, ...(p.roleBindings.get(namespace) ?? [])];
 }
 
 export interface Via {
@@ -127,7 +163,7 @@ interface RoleGrant {
   names?: string[];
 }
 
-function roleRules(o: KubeObject): PolicyRule[] {
+export function roleRules(o: KubeObject): PolicyRule[] {
   return Array.isArray(o.rules) ? o.rules.filter((r: unknown) => typeof r === 'object' && r !== null) : [];
 }
 
@@ -151,10 +187,11 @@ function compareSubjects(a: SubjectId, b: SubjectId): number {
   return masters || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
 }
 
-export function whoCan(input: WhoCanInput): WhoCanReport {
+/** Every subject's grants on the requests of the checks: the part of who-can that walks the bindings. */
+function collectGrants(input: WhoCanInput, withDirect: boolean) {
   const {secretName, namespace} = input;
   const holders = findHolders(secretName, namespace, input.workloads, input.consumers);
-  const checks = [...directChecks(secretName, namespace)];
+  const checks = withDirect ? directChecks(secretName, namespace) : [];
   if (!input.directOnly) {
     checks.push(...indirectChecks(namespace, {podNames: holders.filter((h) => h.kind === 'Pod').map((h) => h.name), workloads: holders.some((h) => h.kind !== 'Pod')}));
   }
@@ -163,7 +200,7 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
 
   const resolver = new RoleResolver(
     input.roles.filter((o) => o.metadata?.namespace === namespace).map((o) => ({namespace, name: o.metadata?.name ?? '', rules: roleRules(o)})),
-    clusterRoleRules(input.clusterRoles, input.aggregate),
+    input.prepared?.clusterRoleRules ?? clusterRoleRules(input.clusterRoles, input.aggregate),
   );
   // Each role is matched once, however many bindings reference it.
   const roleGrants = new WeakMap<PolicyRule[], RoleGrant[]>();
@@ -197,8 +234,10 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
     else if (!list.some((g) => g.viaKey === grant.viaKey && g.restricted === grant.restricted)) list.push(grant);
   };
 
-  const bindings = [...input.clusterRoleBindings.map((o) => toBinding(o, 'ClusterRoleBinding')), ...input.roleBindings.map((o) => toBinding(o, 'RoleBinding'))];
-  for (const b of bindingsInScope(bindings, namespace)) {
+  const bindings = input.prepared
+    ? preparedBindings(input.prepared, namespace)
+    : bindingsInScope([...input.clusterRoleBindings.map((o) => toBinding(o, 'ClusterRoleBinding')), ...input.roleBindings.map((o) => toBinding(o, 'RoleBinding'))], namespace);
+  for (const b of bindings) {
     const rules = resolver.rulesFor(b);
     if (!rules) {
       if (!unavailable.has(b.roleRef.kind)) dangling.push({binding: bindingRef(b), roleRef: {...b.roleRef}});
@@ -219,7 +258,7 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
 
   // A ServiceAccount is a member of system:serviceaccounts, system:serviceaccounts:NS and
   // system:authenticated: what those groups may do, each known ServiceAccount may do.
-  const serviceAccounts = new ServiceAccountIndex(input.serviceAccounts.map((o) => ({namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? ''})));
+  const serviceAccounts = input.prepared?.serviceAccounts ?? new ServiceAccountIndex(input.serviceAccounts.map((o) => ({namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? ''})));
   for (const s of [...subjects.values()]) {
     if (s.id.kind !== 'Group' || !ServiceAccountIndex.expands(s.id.name)) continue;
     for (const member of serviceAccounts.members(s.id.name)) {
@@ -228,7 +267,12 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
       }
     }
   }
+  return {holders, checks, checkParts, index, subjects, dangling};
+}
 
+export function whoCan(input: WhoCanInput): WhoCanReport {
+  const {secretName, namespace} = input;
+  const {holders, checks, checkParts, index, subjects, dangling} = collectGrants(input, true);
   const rows: Array<AccessRow & {section: string; order: number}> = [];
   const masters: SubjectId = {kind: 'Group', name: SYSTEM_MASTERS};
   checks.forEach((c, order) => {
@@ -252,8 +296,23 @@ export function whoCan(input: WhoCanInput): WhoCanReport {
   };
 }
 
+/**
+ * The keys (subjectKey) of the subjects whoCan(input).indirect has rows for, without building
+ * the rows: for callers that only count them, many times (audit).
+ */
+export function indirectReaderKeys(input: WhoCanInput): Set<string> {
+  const {checkParts, subjects} = collectGrants({...input, directOnly: false}, false);
+  const keys = new Set<string>();
+  for (const [key, s] of subjects) {
+    if (checkParts.some((parts) => parts.every((alternatives) => alternatives.some((i) => s.grants.has(i))))) keys.add(key);
+  }
+  return keys;
+}
+
 /** A check holds when every part has a grant; the row is name-restricted when some part is granted only by name. */
 function evaluateCheck(parts: number[][], grants: Map<number, Grant[]>, requests: ResourceRequest[]): Pick<AccessRow, 'nameRestricted' | 'via' | 'requests'> | undefined {
+  // Most subjects hold none of most checks: say so before building anything.
+  for (const alternatives of parts) if (!alternatives.some((i) => grants.has(i))) return undefined;
   const via = new Map<string, Via>();
   const chosen: ResourceRequest[] = [];
   let nameRestricted = false;
