@@ -60,8 +60,16 @@ export function rfc3339(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${zone}`;
 }
 
-export function restartPatch(secretName: string, version: string, now: Date): {spec: {template: {metadata: {annotations: Record<string, string>}}}} {
-  return {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: rfc3339(now), [restartedForAnnotation(secretName)]: version}}}}};
+/**
+ * `current` is the template's restartedAt. RFC 3339 has whole seconds, so a second restart in
+ * the same second (or after the clock stepped back) would write the same value: a patch that
+ * changes nothing and restarts nothing, while we report it restarted. Such a restart is
+ * stamped one second after `current` instead.
+ */
+export function restartPatch(secretName: string, version: string, now: Date, current?: string): {spec: {template: {metadata: {annotations: Record<string, string>}}}} {
+  const last = current === undefined ? NaN : Date.parse(current);
+  const at = Number.isFinite(last) && Math.floor(now.getTime() / 1000) <= Math.floor(last / 1000) ? new Date(last + 1000) : now;
+  return {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: rfc3339(at), [restartedForAnnotation(secretName)]: version}}}}};
 }
 
 /** The restarted-for value currently on the workload's pod template, if any. */

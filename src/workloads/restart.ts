@@ -14,7 +14,7 @@ import {findConsumers, type ConsumerRef} from './consumers.js';
 import {loadConsumerInputs} from './inputs.js';
 import {describeHow} from './render.js';
 import {parseLabelSelector} from './label-selector.js';
-import {currentRestartedFor, restartedForAnnotation, restartPatch, secretVersion} from './restart-patch.js';
+import {currentRestartedFor, RESTARTED_AT, restartedForAnnotation, restartPatch, secretVersion} from './restart-patch.js';
 import {rolloutStatus, type RolloutStatus} from './rollout-status.js';
 import {waitForRollouts, type WorkloadRef} from './rollout-wait.js';
 
@@ -187,7 +187,7 @@ export async function runRestart(cluster: Cluster, secretName: string, namespace
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   await pool(results, concurrency, async (r) => {
     if (!opts.dryRun) {
-      if (r.action === 'restart') await apply(r, () => patchTemplate(cluster, r, restartPatch(secretName, version, now())));
+      if (r.action === 'restart') await apply(r, () => patchTemplate(cluster, r, restartPatch(secretName, version, now(), objects.get(r)!.spec?.template?.metadata?.annotations?.[RESTARTED_AT])));
       if (r.action === 'restart' && r.applied && r.pods) await replacePods(cluster, r, objects.get(r)!, secretName, {timeoutMs, pollMs: opts.pollMs});
       if (r.action === 'delete-pod' && opts.deletePods) await apply(r, () => cluster.delete(resourceFor('Pod'), r.name, namespace));
     }

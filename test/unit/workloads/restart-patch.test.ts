@@ -52,6 +52,18 @@ test("the patch is kubectl rollout restart's annotation plus ours, on the pod te
   assert.equal(Date.parse(ann['kubectl.kubernetes.io/restartedAt']), Date.parse('2024-05-01T10:20:30Z'));
 });
 
+test('a second restart within the same second still changes the template: one second after the last', () => {
+  const at = (p: ReturnType<typeof restartPatch>) => Date.parse(p.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
+  const first = restartPatch('db', 'v', new Date('2024-05-01T10:20:30.100Z'));
+  const current = first.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'];
+  assert.equal(at(restartPatch('db', 'v', new Date('2024-05-01T10:20:30.900Z'), current)), Date.parse('2024-05-01T10:20:31Z'));
+  // A clock that stepped back, or a restartedAt another client wrote ahead of ours.
+  assert.equal(at(restartPatch('db', 'v', new Date('2024-05-01T10:20:00Z'), current)), Date.parse('2024-05-01T10:20:31Z'));
+  // Later seconds, and values that are not times, keep the clock's time.
+  assert.equal(at(restartPatch('db', 'v', new Date('2024-05-01T10:20:32.5Z'), current)), Date.parse('2024-05-01T10:20:32Z'));
+  assert.equal(at(restartPatch('db', 'v', new Date('2024-05-01T10:20:32.5Z'), 'yesterday')), Date.parse('2024-05-01T10:20:32Z'));
+});
+
 test("rfc3339 is Go's time.RFC3339: whole seconds and a zone", () => {
   const s = rfc3339(new Date('2024-05-01T10:20:30.5Z'));
   assert.match(s, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
