@@ -16,17 +16,19 @@ const COMMANDS = [['keys', 'init'], ['keys', 'rotate'], ['keys', 'list'], ['keys
 for (const full of [false, true]) {
   test(`every keys command refuses -n in each spelling with a hint to --key-namespace, exit 2, touching nothing (${full ? 'oclif' : 'fast path'})`, async () => {
     const before = env.server!.requests.length;
-    for (const words of COMMANDS) {
-      for (const n of [['-n', 'sealing'], ['--namespace', 'sealing'], ['--namespace=sealing'], ['-nsealing']]) {
-        for (const args of [[...words, ...n], [...n, ...words]]) {
-          const r = await env.cli(args, {env: {KUBECTL_SECRET_FULL_OCLIF: full ? '1' : undefined}});
-          const name = args.join(' ');
-          assert.equal(r.code, 2, `${name}: ${r.stderr}`);
-          assert.equal(r.stdout, '', name);
-          assert.equal(r.stderr, `error: ${words.slice(0, 2).join(' ')} does not take -n/--namespace: the sealing keys live in --key-namespace (default kube-system)\n` +
-            'use --key-namespace sealing to choose the keys\' namespace\n', name);
-        }
-      }
+    // Every command with one spelling, and every spelling, before and after, with one command
+    // (each spelling is parsed once, whatever the command: the same flag definition).
+    const SPELLINGS = [['-n', 'sealing'], ['--namespace', 'sealing'], ['--namespace=sealing'], ['-nsealing']];
+    const cases = [...COMMANDS.map((words, i) => [words, SPELLINGS[i % SPELLINGS.length], i % 2 === 0] as const),
+      ...SPELLINGS.flatMap((n) => [[['keys', 'init'], n, true], [['keys', 'init'], n, false]] as const)];
+    for (const [words, n, after] of cases) {
+      const args = after ? [...words, ...n] : [...n, ...words];
+      const r = await env.cli(args, {env: {KUBECTL_SECRET_FULL_OCLIF: full ? '1' : undefined}});
+      const name = args.join(' ');
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.equal(r.stdout, '', name);
+      assert.equal(r.stderr, `error: ${words.slice(0, 2).join(' ')} does not take -n/--namespace: the sealing keys live in --key-namespace (default kube-system)\n` +
+        'use --key-namespace sealing to choose the keys\' namespace\n', name);
     }
     assert.equal(env.server!.requests.length, before, 'refused before any request to the cluster');
     assert.equal((await env.cli(['keys', 'list', '--key-namespace', 'sealing'])).code, 0, 'and --key-namespace is how to choose');
