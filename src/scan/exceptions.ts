@@ -10,9 +10,11 @@ export type Exemption = 'empty' | 'template' | 'sops' | 'placeholder';
  * it. An opening `{{` is enough: a template may span lines or hold quotes that end a YAML scalar
  * early (`"{{ b64enc (include "x.password" .) }}"`), so its closing braces may not be in the value.
  */
-// `${VAR}` and `${VAR:-default}` are recognised by their head alone, so an unclosed `${A:-x`
-// repeated costs linear time.
-const TEMPLATE_RE = /\{\{|\{%|\{#|\$\{[A-Za-z_][A-Za-z0-9_]*(?:\}|:?[-=?+])/;
+// `${VAR}` and `${VAR:-default}` are found by their head, then a `}` after it: envsubst and
+// Flux leave an unclosed `${A:-x` as it is, so such a value is plaintext (fail closed). One
+// search for the head and one for a brace keep an unclosed `${A:-x` repeated linear.
+const BRACE_TEMPLATE_RE = /\{\{|\{%|\{#/;
+const VAR_HEAD_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?:\}|:?[-=?+])/;
 /** SOPS writes every encrypted leaf as ENC[CIPHER,data:…,iv:…,tag:…,type:…]. */
 const SOPS_RE = /^ENC\[[A-Z0-9_]+,data:[^\]]*\]$/;
 /** Placeholders judged on the whole value. */
@@ -34,7 +36,9 @@ const WORD_PLACEHOLDER_RE = /(?<![A-Za-z])(?:placeholder|replace[-_ ]?me|redacte
 const INLINE_PLACEHOLDER_RE = /(?:\.\.\.|…)$|<[A-Za-z_][^<>\n]*>|X{4,}|x{8,}|(?<![A-Za-z0-9])x{4,}(?![A-Za-z0-9])|\*{4,}|\*\*[^*\s]+\*\*/;
 
 export function containsTemplate(text: string): boolean {
-  return TEMPLATE_RE.test(text);
+  if (BRACE_TEMPLATE_RE.test(text)) return true;
+  const head = VAR_HEAD_RE.exec(text);
+  return head !== null && text.indexOf('}', head.index + 2) !== -1;
 }
 
 export function isPlaceholder(value: string): boolean {

@@ -71,3 +71,12 @@ test('templates: nested quotes inside {{ }} and templates spanning lines are not
   }
   assert.deepEqual(rulesOf('templates/secret.yaml', tpl(`  password: ${b64(CANARY)}\n`)), ['plaintext-secret'], 'a literal in a template is still found');
 });
+
+test('${VAR} substitution (envsubst, Flux post-build) is a template only when it closes: an unclosed one is left as it is, so it is plaintext', () => {
+  for (const v of ['${DB_PASSWORD}', '${DB_PASSWORD:-}', '"${DB_PASSWORD:=x}"', 'prefix-${TOKEN}-suffix', '${A:-${B}}']) {
+    assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${v}\n`)), [], v);
+  }
+  for (const v of [`\${A:-${CANARY}`, `"\${PASS:=${CANARY}"`, `\${A:-x\${A:-x${CANARY}`]) {
+    assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${v}\n`)), ['plaintext-secret'], v);
+  }
+});
