@@ -5,7 +5,7 @@
 // Pure: objects in, references out. None of these is restarted: the operator reads the Secret
 // itself. Field names follow each project's CRD (cert-manager.io/v1, external-secrets.io/v1beta1,
 // source/kustomize/helm/notification.toolkit.fluxcd.io, monitoring.coreos.com/v1).
-import {resourceInfo as R, type ResourceInfo} from '../kube/resources.js';
+import {resourceFor, resourceInfo as R, type ResourceInfo} from '../kube/resources.js';
 import type {KubeObject} from '../manifests/parse.js';
 
 /** The kinds that name Secrets outside pod specs. A kind the cluster does not serve lists as none. */
@@ -32,7 +32,8 @@ export const REFERENCING_KINDS: ResourceInfo[] = [
   R('MutatingWebhookConfiguration', 'admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', false),
   R('ValidatingWebhookConfiguration', 'admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', false),
   R('APIService', 'apiregistration.k8s.io', 'v1', 'apiservices', false),
-  R('CustomResourceDefinition', 'apiextensions.k8s.io', 'v1', 'customresourcedefinitions', false),
+  // Defined once with the core kinds; listed here for its conversion webhook's CA bundle.
+  resourceFor('CustomResourceDefinition'),
 ];
 
 export interface ResourceReference {
