@@ -41,6 +41,30 @@ export function containsTemplate(text: string): boolean {
   return head !== null && text.indexOf('}', head.index + 2) !== -1;
 }
 
+/**
+ * The defaults `${VAR:-x}`, `${VAR-x}`, `${VAR:=x}` and `${VAR=x}` are what envsubst, Flux and
+ * the shells deploy when VAR is unset, so a default that is itself a value is plaintext in git.
+ * One left-to-right pass over heads and closing braces, so an unclosed head repeated stays linear.
+ */
+const SUBSTITUTION_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*(\}|:?[-=?+])|\}/g;
+function hasLiteralDefault(text: string): boolean {
+  const open: {start: number; substitutes: boolean}[] = [];
+  SUBSTITUTION_RE.lastIndex = 0;
+  for (let m = SUBSTITUTION_RE.exec(text); m !== null; m = SUBSTITUTION_RE.exec(text)) {
+    if (m[0] === '}') {
+      const frame = open.pop();
+      if (!frame?.substitutes) continue;
+      const value = text.slice(frame.start, m.index).trim();
+      if (value !== '' && !containsTemplate(value) && !isPlaceholder(value)) return true;
+    } else if (m[1] !== '}') {
+      open.push({start: m.index + m[0].length, substitutes: m[1].endsWith('-') || m[1].endsWith('=')});
+    }
+  }
+  return false;
+}
+
+const isTemplate = (text: string) => containsTemplate(text) && !hasLiteralDefault(text);
+
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   return PLACEHOLDER_RES.some((re) => re.test(v)) || (!v.includes('\n') && (INLINE_PLACEHOLDER_RE.test(v) || WORD_PLACEHOLDER_RE.test(v)));
@@ -56,13 +80,13 @@ export function exemption(value: string | null | undefined, o: {sops?: boolean; 
   const v = value.trim();
   // `{}` and `[]`: an empty YAML/JSON document holds nothing.
   if (v === '' || v === '{}' || v === '[]') return 'empty';
-  if (containsTemplate(v)) return 'template';
+  if (isTemplate(v)) return 'template';
   if (o.sops && SOPS_RE.test(v)) return 'sops';
   if (isPlaceholder(v)) return 'placeholder';
   const decoded = decodeBase64Strict(v)?.toString('utf8');
   if (decoded !== undefined) {
     if (o.base64 && decoded.trim() === '') return 'empty';
-    if (containsTemplate(decoded)) return 'template';
+    if (isTemplate(decoded)) return 'template';
     if (isPlaceholder(decoded)) return 'placeholder';
   }
   return undefined;

@@ -73,10 +73,24 @@ test('templates: nested quotes inside {{ }} and templates spanning lines are not
 });
 
 test('${VAR} substitution (envsubst, Flux post-build) is a template only when it closes: an unclosed one is left as it is, so it is plaintext', () => {
-  for (const v of ['${DB_PASSWORD}', '${DB_PASSWORD:-}', '"${DB_PASSWORD:=x}"', 'prefix-${TOKEN}-suffix', '${A:-${B}}']) {
+  for (const v of ['${DB_PASSWORD}', '${DB_PASSWORD:-}', '"${DB_PASSWORD:=}"', 'prefix-${TOKEN}-suffix', '${A:-${B}}']) {
     assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${v}\n`)), [], v);
   }
   for (const v of [`\${A:-${CANARY}`, `"\${PASS:=${CANARY}"`, `\${A:-x\${A:-x${CANARY}`]) {
     assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${v}\n`)), ['plaintext-secret'], v);
   }
+});
+
+test('a ${VAR} default is what gets deployed when VAR is unset: a literal default is plaintext, a placeholder or template default is not', () => {
+  // Every operator envsubst, Flux post-build and the shells substitute a default with.
+  for (const v of [`\${DB_PASSWORD:-${CANARY}}`, `\${PASS-${CANARY}}`, `"\${PASS:=${CANARY}}"`, `\${PASS=${CANARY}}`, `'\${A:-\${B:-${CANARY}}}'`,
+    `prefix-\${A}-\${B:-${CANARY}}`, `"\${A:-x}"`]) {
+    assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${v}\n`)), ['plaintext-secret'], v);
+  }
+  // The same text base64-encoded in data, as the API requires.
+  assert.deepEqual(rulesOf('s.yaml', secret(`data:\n  password: ${b64(`\${PASS:-${CANARY}}`)}\n`)), ['plaintext-secret']);
+  for (const v of ['${A:-}', '"${A:=}"', '${A:-CHANGEME}', '${A:-<your-password>}', '${A:-${B}}', '${A:-${B:-${C}}}', '"${A:?must be set}"', '${A:+${B}}']) {
+    assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${v}\n`)), [], v);
+  }
+  assert.deepEqual(rulesOf('s.yaml', secret(`data:\n  password: ${b64('${PASS:-changeme}')}\n`)), []);
 });
