@@ -44,21 +44,24 @@ export function containsTemplate(text: string): boolean {
 /**
  * The defaults `${VAR:-x}`, `${VAR-x}`, `${VAR:=x}` and `${VAR=x}` are what envsubst, Flux and
  * the shells deploy when VAR is unset, so a default that is itself a value is plaintext in git.
- * One left-to-right pass over heads and closing braces, so an unclosed head repeated stays linear.
+ * One left-to-right pass over heads and closing braces; a default holding another head is a
+ * template and is not re-read, so the defaults read are disjoint and nesting stays linear too.
  */
 const SUBSTITUTION_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*(\}|:?[-=?+])|\}/g;
 function hasLiteralDefault(text: string): boolean {
-  const open: {start: number; substitutes: boolean}[] = [];
+  const open: {start: number; substitutes: boolean; nested: boolean}[] = [];
   SUBSTITUTION_RE.lastIndex = 0;
   for (let m = SUBSTITUTION_RE.exec(text); m !== null; m = SUBSTITUTION_RE.exec(text)) {
     if (m[0] === '}') {
       const frame = open.pop();
-      if (!frame?.substitutes) continue;
+      if (!frame?.substitutes || frame.nested) continue;
       const value = text.slice(frame.start, m.index).trim();
       if (value !== '' && !containsTemplate(value) && !isPlaceholder(value)) return true;
-    } else if (m[1] !== '}') {
-      open.push({start: m.index + m[0].length, substitutes: m[1].endsWith('-') || m[1].endsWith('=')});
+      continue;
     }
+    const top = open.at(-1);
+    if (top) top.nested = true;
+    if (m[1] !== '}') open.push({start: m.index + m[0].length, substitutes: m[1].endsWith('-') || m[1].endsWith('='), nested: false});
   }
   return false;
 }
