@@ -1,6 +1,7 @@
 // One file's text in, findings out: no file system, no git, no clock. Everything that reads
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
 import {isMarkdownPath, readAsManifest} from './documents.js';
+import {embeddedManifests} from './embedded.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest} from './manifest-view.js';
@@ -52,6 +53,8 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   const raw: RawFinding[] = [];
   const warnings: ScanWarning[] = [];
   let views: ObjectView[] = [];
+  // Allow comments inside embedded manifests are comments to the YAML that holds them.
+  const embeddedAllow = new Set<number>();
   const manifest = readAsManifest(path);
   const markdown = !manifest && isMarkdownPath(path) ? markdownManifests(text) : undefined;
   if (manifest || markdown) {
@@ -63,12 +66,8 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     raw.push(...unparseable);
     // A Markdown code block is often a fragment: not being valid YAML is no news there.
     if (!markdown) for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});
-    const found: RawFinding[] = [];
-    for (const view of views) {
-      if (rules.has('plaintext-secret')) found.push(...plaintextSecret(view));
-      if (rules.has('last-applied-secret')) found.push(...lastAppliedSecret(view));
-      if (rules.has('kustomize-secret-literal')) found.push(...kustomizeSecretLiteral(view));
-    }
+    const found = objectFindings(views, rules);
+    found.push(...embeddedFindings(markdown?.text ?? text, rules, found, embeddedAllow, 1));
     // Columns in the Markdown file: the block's indentation was cut before reading it.
     for (const f of found) raw.push(markdown ? {...f, column: f.column + (markdown.indent.get(f.line) ?? 0)} : f);
   }
@@ -81,6 +80,7 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   }
   raw.sort((a, b) => a.line - b.line || a.column - b.column);
   const allowLines = raw.length > 0 ? allowCommentLines(text) : new Set<number>();
+  for (const line of embeddedAllow) allowLines.add(line);
   const allowed = o.allow?.(path) ?? false;
   const findings = raw.map((f): Finding => {
     const finding: Finding = {rule: f.rule, file: display, line: f.line, column: f.column, message: f.message, severity: f.severity, hint: HINTS[f.rule]};
@@ -89,4 +89,44 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     return finding;
   });
   return {findings, warnings, views};
+}
+
+function objectFindings(views: ObjectView[], rules: ReadonlySet<string>): RawFinding[] {
+  const found: RawFinding[] = [];
+  for (const view of views) {
+    if (rules.has('plaintext-secret')) found.push(...plaintextSecret(view));
+    if (rules.has('last-applied-secret')) found.push(...lastAppliedSecret(view));
+    if (rules.has('kustomize-secret-literal')) found.push(...kustomizeSecretLiteral(view));
+  }
+  return found;
+}
+
+/**
+ * Rules on manifests held in block scalars (embedded.ts), at their lines in the file. A block
+ * inside a Secret value that is already reported is the same leak. Four levels cover a values
+ * string holding a patch holding a manifest; a renderer goes no deeper.
+ */
+function embeddedFindings(text: string, rules: ReadonlySet<string>, outer: RawFinding[], allow: Set<number>, depth: number): RawFinding[] {
+  if (depth > 4) return [];
+  const covered = outer.filter((f) => f.rule === 'plaintext-secret' && f.endLine !== undefined);
+  const out: RawFinding[] = [];
+  for (const block of embeddedManifests(text)) {
+    const first = block.lineOffset + 1;
+    if (covered.some((f) => first >= f.line && first <= f.endLine!)) continue;
+    const inner = objectFindings(readManifest(block.text, {}).views, rules);
+    const innerAllow = new Set<number>();
+    inner.push(...embeddedFindings(block.text, rules, inner, innerAllow, depth + 1));
+    if (inner.length > 0) for (const line of allowCommentLines(block.text)) innerAllow.add(line);
+    for (const line of innerAllow) allow.add(line + block.lineOffset);
+    for (const f of inner) {
+      out.push({
+        ...f,
+        line: f.line + block.lineOffset,
+        column: f.column + block.indent,
+        ...(f.anchorLine === undefined ? {} : {anchorLine: f.anchorLine + block.lineOffset}),
+        ...(f.endLine === undefined ? {} : {endLine: f.endLine + block.lineOffset}),
+      });
+    }
+  }
+  return out;
 }

@@ -1,0 +1,69 @@
+// Manifests written as YAML strings inside other manifests. The tool that reads the field emits
+// them verbatim: kustomize's inline `patches[].patch` and `patchesStrategicMerge` entries, Argo
+// CD's `spec.source.helm.values`, Helm charts' `extraDeploy: |` (rendered through `tpl`), a
+// ConfigMap a Job applies. Found from the text alone, so every reader and template shape is
+// covered alike: a literal block scalar (`|`, `|-`, `|+`) whose content could hold a finding.
+import {TRIGGER_RE} from './documents.js';
+
+export interface EmbeddedText {
+  /** The block's content with its indentation removed: a manifest as the consumer reads it. */
+  text: string;
+  /** Lines in the file before the block's first line. */
+  lineOffset: number;
+  /** Columns removed from every line. */
+  indent: number;
+}
+
+/**
+ * `key: |`, `- |`, `- key: |-`, with a chomping indicator and a comment allowed. A folded (`>`)
+ * scalar joins lines, so it is not a manifest as written; an explicit indentation indicator
+ * (`|2`) is left out (the content may then start with spaces the indicator keeps).
+ */
+const HEAD_RE = /(?:^|[:-])[ \t]+\|[+-]?[ \t]*(?:#[^\n]*)?$/gm;
+
+const indentOf = (text: string, from: number, to: number): number => {
+  let i = from;
+  while (i < to && text.charCodeAt(i) === 32) i++;
+  return i - from;
+};
+
+export function embeddedManifests(text: string): EmbeddedText[] {
+  const out: EmbeddedText[] = [];
+  let line = 1; // line number of `counted`
+  let counted = 0;
+  const lineAt = (pos: number): number => {
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+    counted = pos;
+    return line;
+  };
+  const re = new RegExp(HEAD_RE);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const headStart = text.lastIndexOf('\n', m.index) + 1;
+    const headEnd = text.indexOf('\n', m.index);
+    if (headEnd === -1) break;
+    const parent = indentOf(text, headStart, headEnd);
+    // The content's indentation is its first non-blank line's; the block ends at the first
+    // non-blank line indented less (YAML 1.2 §8.1.1.1, auto-detected indentation).
+    let indent = -1;
+    let end = headEnd + 1;
+    for (let start = headEnd + 1; start < text.length; ) {
+      const next = text.indexOf('\n', start);
+      const stop = next === -1 ? text.length : next;
+      const spaces = indentOf(text, start, stop);
+      const blank = start + spaces === stop || (spaces === stop - start - 1 && text.charCodeAt(stop - 1) === 13);
+      if (!blank) {
+        if (indent === -1) indent = spaces;
+        if (spaces < indent || indent <= parent) break;
+      }
+      end = next === -1 ? text.length : next + 1;
+      start = end;
+    }
+    re.lastIndex = Math.max(end, headEnd + 1);
+    if (indent <= parent) continue;
+    const body = text.slice(headEnd + 1, end);
+    if (!TRIGGER_RE.test(body)) continue;
+    const lineOffset = lineAt(headEnd + 1) - 1;
+    out.push({text: body.split('\n').map((l) => l.slice(indent)).join('\n'), lineOffset, indent});
+  }
+  return out;
+}
