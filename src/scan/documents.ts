@@ -14,9 +14,10 @@ const MARKER_RE = /(?<![^\n])(?:---|\.\.\.)(?=[ \t\r\n]|(?![^]))/g;
 
 /**
  * Could this text produce a manifest finding? `kind: Secret` in YAML, JSON (`"kind": "Secret"`)
- * or escaped inside a last-applied JSON string (`\"kind\":\"Secret\"`), or a secretGenerator.
+ * or escaped inside a last-applied JSON string (`\"kind\":\"Secret\"`), a secretGenerator, or a
+ * kustomize patch writing `/stringData` (its target may select the Secret by name only).
  */
-export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret(?:Generator)?\b|secretGenerator/;
+export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret(?:Generator)?\b|secretGenerator|\/stringData\b/;
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const first = text.search(/\S/);

@@ -12,6 +12,7 @@ import {mightFind} from './documents.js';
 import {decodeFile, toPosix} from './files.js';
 import {workTreeRoot} from './git.js';
 import {readBlobsInBatches, walkHistory, type Introduction} from './history-inputs.js';
+import {patchReferencesOf} from './kustomize-patch.js';
 import {generatorConfigPaths, parseLiteral, referencesOf} from './kustomize-secret-literal.js';
 import type {ObjectView} from './object-view.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig} from './suppress.js';
@@ -164,8 +165,8 @@ async function kustomizeReferences(root: string, blobs: Map<string, Introduction
   if (kustomizations.length === 0) return refs;
   const {readManifest} = await import('./manifest-view.js');
   const seen = new Set<string>();
-  const add = (kustomization: string, views: ObjectView[]) => {
-    for (const [p, ref] of referencesOf(kustomization, views)) {
+  const add = (kustomization: string, found: [string, KustomizeReference][]) => {
+    for (const [p, ref] of found) {
       const key = `${p}\0${ref.generator}\0${ref.kustomization}\0${ref.via}\0${ref.key ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -181,14 +182,15 @@ async function kustomizeReferences(root: string, blobs: Map<string, Introduction
   const configs = new Map<string, Set<string>>();
   await read(kustomizations, (sha, text) => {
     const path = blobs.get(sha)!.path;
-    if (text.includes('secretGenerator')) add(path, readManifest(text).views);
+    if (text.includes('secretGenerator')) add(path, referencesOf(path, readManifest(text).views));
+    add(path, patchReferencesOf(path, text));
     if (!text.includes('generators')) return;
     for (const c of generatorConfigPaths(path, text)) configs.set(c, (configs.get(c) ?? new Set()).add(path));
   });
   const configBlobs = [...blobs].filter(([, i]) => configs.has(i.path)).map(([sha]) => sha);
   await read(configBlobs, (sha, text) => {
     const views = readManifest(text).views;
-    for (const k of configs.get(blobs.get(sha)!.path)!) add(k, views);
+    for (const k of configs.get(blobs.get(sha)!.path)!) add(k, referencesOf(k, views));
   });
   return refs;
 }

@@ -208,9 +208,13 @@ function kustomizationCandidates(files: SourceFile[]): string[] {
 
 async function kustomizeReferences(candidates: string[], extra: Map<string, string>, source: Source): Promise<Map<string, KustomizeReference[]>> {
   const refs = new Map<string, KustomizeReference[]>();
-  const present = candidates.filter((c) => extra.has(c) && /secretGenerator|generators/.test(extra.get(c)!));
+  const present = candidates.filter((c) => extra.has(c) && /secretGenerator|generators|patches/.test(extra.get(c)!));
   if (present.length === 0) return refs;
-  const [{readManifest}, {referencesOf, generatorConfigPaths}] = await Promise.all([import('./manifest-view.js'), import('./kustomize-secret-literal.js')]);
+  const [{readManifest}, {referencesOf, generatorConfigPaths}, {patchReferencesOf}] = await Promise.all([
+    import('./manifest-view.js'),
+    import('./kustomize-secret-literal.js'),
+    import('./kustomize-patch.js'),
+  ]);
   const scanned = new Set(source.files.map((f) => f.path));
   for (const k of present) {
     const text = extra.get(k)!;
@@ -218,7 +222,7 @@ async function kustomizeReferences(candidates: string[], extra: Map<string, stri
     // A builtin SecretGenerator listed under `generators:` reads its envs/files from k's folder.
     const configs = text.includes('generators') ? await source.readExtra(generatorConfigPaths(k, text)) : new Map<string, string>();
     for (const config of configs.values()) views.push(...readManifest(config).views);
-    for (const [path, ref] of referencesOf(k, views)) {
+    for (const [path, ref] of [...referencesOf(k, views), ...patchReferencesOf(k, text)]) {
       if (!scanned.has(path)) continue;
       refs.set(path, [...(refs.get(path) ?? []), ref]);
     }

@@ -4,6 +4,7 @@
 import {posix} from 'node:path';
 import {parseAllDocuments} from 'yaml';
 import {exemption} from './exceptions.js';
+import {referencedPatch} from './kustomize-patch.js';
 import type {ObjectView} from './object-view.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
@@ -83,6 +84,10 @@ export function generatorConfigPaths(kustomizationPath: string, text: string): s
 export function referencedFile(text: string, refs: KustomizeReference[]): RawFinding[] {
   const out: RawFinding[] = [];
   for (const ref of refs) {
+    if (ref.via === 'patch') {
+      out.push(...referencedPatch(text, ref));
+      continue;
+    }
     const by = `secretGenerator ${ref.generator} in ${ref.kustomization}`;
     if (ref.via === 'files') {
       if (isSopsFile(text) || exemption(text)) continue;

@@ -2,6 +2,7 @@
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
 import {isMarkdownPath, readAsManifest} from './documents.js';
 import {embeddedManifests} from './embedded.js';
+import {inlinePatchFindings} from './kustomize-patch.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest} from './manifest-view.js';
@@ -14,6 +15,9 @@ import {allowCommentLines, allowedInline} from './suppress.js';
 import {unparseableSecret} from './unparseable-secret.js';
 import type {ParseCache} from './yaml-parse.js';
 import {HINTS, RULE_IDS, type Finding, type ScanOptions, type ScanWarning} from './types.js';
+
+/** The file names kustomize reads a kustomization from. */
+const KUSTOMIZATION_RE = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
 
 export interface TextScanOptions extends Partial<ScanOptions> {
   /** The name to print (default: `path`). */
@@ -68,6 +72,7 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     if (!markdown) for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});
     const found = objectFindings(views, rules);
     found.push(...embeddedFindings(markdown?.text ?? text, rules, found, embeddedAllow, 1));
+    if (manifest && rules.has('kustomize-secret-literal') && KUSTOMIZATION_RE.test(path)) found.push(...inlinePatchFindings(path, text));
     // Columns in the Markdown file: the block's indentation was cut before reading it.
     for (const f of found) raw.push(markdown ? {...f, column: f.column + (markdown.indent.get(f.line) ?? 0)} : f);
   }

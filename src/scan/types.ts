@@ -32,12 +32,15 @@ export interface ScanWarning {
 
 /** A secretGenerator in some kustomization that reads a file we are scanning. */
 export interface KustomizeReference {
-  /** `envs` files hold KEY=VALUE lines; `files` are one value each. */
-  via: 'envs' | 'files';
+  /** `envs` files hold KEY=VALUE lines; `files` are one value each; a `patch` is JSON 6902 operations on a Secret. */
+  via: 'envs' | 'files' | 'patch';
+  /** The secretGenerator's name, or for a patch the target Secret's (`*` when not by name). */
   generator: string;
   kustomization: string;
   /** For `files`, the key the file's content becomes. */
   key?: string;
+  /** For a `patch`, whether its target says `kind: Secret` (else only `/stringData` writes count). */
+  kindKnown?: boolean;
 }
 
 export interface ScanOptions {

@@ -245,3 +245,51 @@ test('the canary value never appears in any output', () => {
   assert.ok(outputs.length > 10);
   for (const o of outputs) assert.ok(!o.includes(CANARY), o);
 });
+
+test('kustomize JSON 6902 patches that write values into a Secret are findings: inline, in the file a patch names, and as kubectl kustomize renders them', async (t) => {
+  const r = repo(t);
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  r.write('app/base.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata: {old: ""}\nstringData: {}\n`);
+  r.write('app/kustomization.yaml', `resources:
+- base.yaml
+patches:
+- target:
+    kind: Secret
+    name: db
+  patch: |-
+    - op: add
+      path: /data/password
+      value: ${b64(CANARY + '-1')}
+    - op: remove
+      path: /data/old
+- target: {version: v1, kind: Secret, name: db}
+  path: ops.yaml
+- target: {kind: ConfigMap, name: cm}
+  patch: |-
+    - op: add
+      path: /data/color
+      value: blue
+- target: {name: db}
+  patch: '[{"op": "add", "path": "/stringData/token", "value": "${CANARY}-2"}]'
+patchesJson6902:
+- target: {version: v1, kind: Secret, name: db}
+  patch: |-
+    - {op: replace, path: /stringData, value: {api~1key: ${CANARY}-3, empty: "", later: "\${API_KEY}"}}
+`);
+  r.write('app/ops.yaml', `# values for production\n- op: add\n  path: /data/tls.key\n  value: ${b64(CANARY + '-4')}\n- op: add\n  path: /data/note\n  value: ${b64('<your-key-here>')}\n`);
+  // What kustomize really builds: every planted value ends up in the Secret.
+  const built = execFileSync('kubectl', ['kustomize', join(r.dir, 'app')], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']});
+  // (`-2` is written too, then replaced by the later `replace` of all of stringData: it is in git all the same.)
+  for (const v of [b64(CANARY + '-1'), `${CANARY}-3`, b64(CANARY + '-4')]) assert.ok(built.includes(v), `kustomize writes ${v}`);
+  const expected = ['app/kustomization.yaml:10:kustomize-secret-literal', 'app/kustomization.yaml:21:kustomize-secret-literal', 'app/kustomization.yaml:25:kustomize-secret-literal', 'app/ops.yaml:4:kustomize-secret-literal'];
+  for (const args of [['.'], ['app/ops.yaml', 'app/kustomization.yaml']]) {
+    const res = await scan(r.dir, [...args, '--format', 'json']);
+    assert.equal(res.code, 1, res.stderr);
+    const got = findings(res).map((f) => `${f.file}:${f.line}:${f.rule}`).sort();
+    assert.deepEqual(got, expected, args.join(' '));
+    assert.match(findings(res).find((f) => f.file === 'app/ops.yaml')!.message, /patch in app\/kustomization\.yaml writes .*Secret db.*\/data\/tls\.key/);
+  }
+  r.git('add', '.');
+  const staged = await scan(r.dir, ['--staged', '--format', 'json']);
+  assert.deepEqual(findings(staged).map((f) => `${f.file}:${f.line}:${f.rule}`).sort(), expected);
+});
