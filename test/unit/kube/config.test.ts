@@ -167,6 +167,41 @@ function describeCredentials(): void {
     await assert.rejects(who(config('sni-bad.yaml', {'tls-server-name': 'elsewhere.example'}, {token: 'kst-from-a-file'})), (e: ClusterError) => e instanceof ClusterError && /TLS certificate is not trusted/.test(e.message));
   });
 
+  // The kubeconfigs only client-node serves: it is loaded for them, and its requests still work.
+  test('an OIDC auth-provider user is served through client-node with its id-token', async () => {
+    const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const idToken = `${b64url({alg: 'none'})}.${b64url({sub: 'oidc-user', exp: Math.floor(Date.now() / 1000) + 3600})}.sig`;
+    server.addToken(idToken, {user: 'oidc-user'});
+    assert.equal(await who(config('oidc.yaml', {}, {'auth-provider': {name: 'oidc', config: {'id-token': idToken, 'client-id': 'kubectl'}}})), 'oidc-user');
+  });
+
+  test('a cluster with a proxy-url is reached through that proxy (HTTP CONNECT)', async () => {
+    const {createServer: createHttpServer} = await import('node:http');
+    const {connect} = await import('node:net');
+    const tunnels: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url!);
+      const [host, port] = req.url!.split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as {port: number}).port}`;
+      assert.equal(await who(config('proxied.yaml', {'proxy-url': proxyUrl}, {token: 'kst-from-a-file'})), 'file-user');
+      assert.deepEqual(tunnels, [new URL(server.url).host]);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+
   test('a certificate or token file that does not exist is an input error naming the file, in plain words', async () => {
     for (const [name, cluster, user, field] of [
       ['missing-ca.yaml', {'certificate-authority': 'pki/nope.pem'}, {token: 'kst-from-a-file'}, 'certificate-authority'],
