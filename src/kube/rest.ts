@@ -364,6 +364,16 @@ async function nodeTransport(cluster: KubeCluster, user: KubeUser | undefined, c
   // Left unset otherwise, so NODE_TLS_REJECT_UNAUTHORIZED still applies.
   if (cluster.skipTLSVerify) tls.rejectUnauthorized = false;
   if (cluster.tlsServerName) tls.servername = cluster.tlsServerName;
+  if (tls.cert || tls.key) {
+    // Checked here, where it can be said which setting is wrong: on connecting, a certificate or
+    // key that is not PEM is only an OpenSSL code.
+    const {createSecureContext} = await import('node:tls');
+    try {
+      createSecureContext({cert: tls.cert, key: tls.key});
+    } catch {
+      throw new InputError(`the kubeconfig's client certificate and key (${ofUser}) are not a PEM certificate and private key`, 'check client-certificate(-data) and client-key(-data) of the user, or log in again to get new ones');
+    }
+  }
   const http = cluster.server.startsWith('http:') ? await import('node:http') : await import('node:https');
   const agent = new http.Agent({keepAlive: true, ...tls});
   return {

@@ -167,6 +167,20 @@ function describeCredentials(): void {
     await assert.rejects(who(config('sni-bad.yaml', {'tls-server-name': 'elsewhere.example'}, {token: 'kst-from-a-file'})), (e: ClusterError) => e instanceof ClusterError && /TLS certificate is not trusted/.test(e.message));
   });
 
+  test('a client certificate or key that is not PEM is an input error naming the user, never quoting them', async () => {
+    for (const [name, user] of [
+      ['bad-cert.yaml', {'client-certificate-data': Buffer.from('CANARY-cert').toString('base64'), 'client-key': 'pki/client-key.pem'}],
+      ['bad-key.yaml', {'client-certificate': 'pki/client.pem', 'client-key-data': Buffer.from('CANARY-key').toString('base64')}],
+    ] as const) {
+      await assert.rejects(who(config(name, {}, user)), (e: InputError) => {
+        assert.ok(e instanceof InputError, `${name}: ${e}`);
+        assert.match(e.message, /client certificate and key \(user "u"\) are not a PEM certificate and private key/);
+        assert.doesNotMatch(e.message, /CANARY|BEGIN/);
+        return true;
+      });
+    }
+  });
+
   // The kubeconfigs only client-node serves: it is loaded for them, and its requests still work.
   test('an OIDC auth-provider user is served through client-node with its id-token', async () => {
     const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
