@@ -1,12 +1,17 @@
-// A small REST client over @kubernetes/client-node's KubeConfig: the library does the
-// authentication (tokens, client certs, exec plugins) and the TLS set-up; we do the HTTP so
-// every command can use any path (subresources, the service proxy, server-side apply) with one
-// error model, bounded retries, and a request timeout.
-import {ClusterError} from '../errors.js';
-import {ExecCredentialPlugin, type ExecConfig} from './exec-credential.js';
+// A small REST client for the API server: every command can use any path (subresources, the
+// service proxy, server-side apply) with one error model, bounded retries, and a request timeout.
+// Static credentials (a token or token file, a client certificate, basic auth, a CA, exec
+// plugins, which exec-credential.ts runs) go over node:https with one keep-alive Agent: loading
+// @kubernetes/client-node and undici was most of a cluster command's start-up (docs/performance.md).
+// Only what client-node alone implements (auth providers: OIDC, gcp, azure; a cluster's
+// proxy-url) loads it, and undici with it, for that kubeconfig.
+import {readFileSync} from 'node:fs';
+import {ClusterError, InputError} from '../errors.js';
+import {ExecCredentialPlugin, type ExecCredentialStatus} from './exec-credential.js';
 import {checkAnswer} from './shape.js';
 import {isStatus, statusError, type KubeStatus, type RequestDescription} from './status.js';
-import type {KubeConfig} from '@kubernetes/client-node';
+import type {Kubeconfig, KubeCluster, KubeUser} from './config.js';
+import type {KubeConfig as ClientNodeConfig} from '@kubernetes/client-node';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -57,34 +62,23 @@ const WATCH_MIN_SECONDS = 300;
 export class KubeRest {
   readonly server: string;
   private readonly opts: Required<Omit<RestOptions, 'debug' | 'userAgent'>> & {debug?: (l: string) => void};
-  /**
-   * client-node builds a new connection pool (dispatcher) on every applySecurityAuthentication,
-   * which costs a TLS handshake per request; we keep the first one and reuse its connections.
-   * Headers (tokens, refreshed exec credentials) are still applied per request.
-   */
-  private pool?: Promise<Pool>;
-  /** The kubeconfig used for TLS and static credentials: an exec user's plugin is run by us. */
-  private authKc: KubeConfig;
   private readonly exec?: ExecCredentialPlugin;
-  private staticHeaders?: Record<string, string>;
   private readonly userAgent: string;
+  /** The one transport of this client, so its connections are reused (one TLS handshake, not one per request). */
+  private transport?: Promise<Transport>;
+  /** Headers that do not change between requests (none for an auth provider, which may refresh). */
+  private staticHeaders?: Record<string, string>;
+  private tokenFile?: {token: string; readAt: number};
+  private clientNode?: ReturnType<typeof clientNodeAuth>;
 
-  constructor(private readonly kc: KubeConfig, opts: RestOptions) {
+  constructor(private readonly kc: Kubeconfig, opts: RestOptions) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new ClusterError('no cluster in the current context');
     this.server = cluster.server.replace(/\/+$/, '');
     this.opts = {...opts, maxAttempts: opts.maxAttempts ?? 4, maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000};
-    this.authKc = kc;
     this.userAgent = opts.userAgent ?? defaultUserAgent();
     const user = kc.getCurrentUser();
-    if (user?.exec?.command) {
-      this.exec = new ExecCredentialPlugin(user.exec as ExecConfig, user.name, this.opts.timeoutMs);
-      this.authKc = withUser(kc, {...user, exec: undefined});
-    }
-  }
-
-  get kubeConfig(): KubeConfig {
-    return this.kc;
+    if (user?.exec?.command) this.exec = new ExecCredentialPlugin(user.exec, user.name, this.opts.timeoutMs);
   }
 
   url(path: string, query?: Query): string {
@@ -94,31 +88,37 @@ export class KubeRest {
   }
 
   /**
-   * Headers and the one connection pool of this client. client-node's applySecurityAuthentication
-   * re-reads certificate files and builds a new connection pool on every call, a third of the cost
-   * of a request at controller rates: a user with static credentials (a token, a client
-   * certificate, basic auth) has the same headers every time, so they are computed once. An auth
-   * provider (OIDC, a token file, cloud plugins) may refresh its token, so it is asked each time;
-   * an exec plugin's credential is ours to cache (exec-credential.ts).
+   * Headers and the one transport of this client. A user with static credentials (a token, a
+   * client certificate, basic auth) has the same headers every time, so they are computed once;
+   * a token file is re-read once a minute, as client-go does (a ServiceAccount's token rotates);
+   * an exec plugin's credential is cached by exec-credential.ts; an auth provider (OIDC, cloud
+   * plugins) may refresh its token, so client-node is asked each time.
    */
-  private async prepare(url: string, method: string): Promise<{headers: Record<string, string>; pool: Pool}> {
+  private async prepare(url: string, method: string): Promise<{headers: Record<string, string>; transport: Transport}> {
     const cred = this.exec ? await this.exec.credential() : undefined;
-    if (cred?.clientCertificateData && cred.clientKeyData && !this.pool) {
-      const user = this.authKc.getCurrentUser()!;
-      this.authKc = withUser(this.authKc, {...user, certData: Buffer.from(cred.clientCertificateData).toString('base64'), keyData: Buffer.from(cred.clientKeyData).toString('base64')});
+    const cluster = this.kc.getCurrentCluster()!;
+    const user = this.kc.getCurrentUser();
+    if (user?.authProvider || cluster.proxyUrl) {
+      this.clientNode ??= clientNodeAuth(this.kc, user, cred);
+      const viaClientNode = await this.clientNode;
+      this.transport ??= Promise.resolve(viaClientNode.transport);
+      const headers: Record<string, string> = {...await viaClientNode.headers(url, method), 'User-Agent': this.userAgent};
+      if (cred?.token) headers.Authorization = `Bearer ${cred.token}`;
+      return {headers, transport: await this.transport};
     }
-    let base = this.staticHeaders;
-    if (!base) {
-      const k8s = await import('@kubernetes/client-node');
-      const ctx = new k8s.RequestContext(url, method as any);
-      await this.authKc.applySecurityAuthentication(ctx);
-      this.pool ??= makePool(ctx.getDispatcher());
-      base = {...ctx.getHeaders(), 'User-Agent': this.userAgent};
-      if (!this.authKc.getCurrentUser()?.authProvider) this.staticHeaders = base;
-    }
-    const headers: Record<string, string> = {...base};
-    if (cred?.token) headers.Authorization = `Bearer ${cred.token}`;
-    return {headers, pool: await this.pool!};
+    this.transport ??= nodeTransport(cluster, user, cred);
+    this.staticHeaders ??= staticHeaders(user, this.userAgent);
+    const headers: Record<string, string> = {...this.staticHeaders};
+    const token = cred?.token ?? (user?.token ? undefined : this.fileToken(user));
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return {headers, transport: await this.transport};
+  }
+
+  private fileToken(user: KubeUser | undefined): string | undefined {
+    if (!user?.tokenFile) return undefined;
+    if (this.tokenFile && Date.now() - this.tokenFile.readAt < 60_000) return this.tokenFile.token;
+    this.tokenFile = {token: readCredentialFile(user.tokenFile, 'token-file', `user "${user.name}"`).toString('utf8').trim(), readAt: Date.now()};
+    return this.tokenFile.token;
   }
 
   async request<T = any>(method: string, path: string, o: RequestOptions): Promise<T> {
@@ -133,12 +133,13 @@ export class KubeRest {
     const describe = {...o.describe, verb: o.describe.verb ?? method.toLowerCase()};
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
-      let res: Awaited<ReturnType<typeof fetchOnce>>;
+      let res: Answer;
       try {
-        const {headers, pool} = await this.prepare(url, method);
+        const {headers, transport} = await this.prepare(url, method);
         deadline ??= timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
-        res = await fetchOnce(pool.plain, headers, method, url, o, deadline);
+        res = await sendOnce(transport, headers, method, url, o, deadline);
       } catch (error) {
+        if (error instanceof InputError) throw error;
         const err = networkError(error, this.server, describe, timeoutMs, !idempotent);
         this.log(`${method} ${url} failed after ${Date.now() - started}ms: ${err.message}${errorCode(error) ? ` (${errorCode(error)})` : ''}`);
         const wait = backoff(attempt);
@@ -163,7 +164,7 @@ export class KubeRest {
         checkAnswer(parsed, describe);
         return parsed as T;
       }
-      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+      const retryAfter = parseRetryAfter(res.header('retry-after'));
       // A 429 means the server did not process the request, so even a write may be resent.
       if ((res.status === 429 || (idempotent && RETRYABLE_STATUS.has(res.status))) && attempt < this.opts.maxAttempts) {
         const wait = retryAfter !== undefined ? Math.min(retryAfter * 1000, this.opts.maxRetryAfterMs) : backoff(attempt);
@@ -238,20 +239,20 @@ export class KubeRest {
    * Streams watch events until the signal aborts or the server closes the stream.
    * Returns normally on close; callers re-list and re-watch as informers do.
    * The server ends the watch after `timeoutSeconds` (5 to 10 minutes when the caller gives
-   * none, as client-go's reflector asks); the HTTP client's own body timeout (undici: 300 s of
+   * none, as client-go's reflector asks). node:https has no body timeout; undici's (300 s of
    * silence) is lifted to a little past that, so a quiet watch is never cut from our side.
    */
   async watch(path: string, query: Query, describe: RequestDescription, onEvent: (e: {type: string; object: any}) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
     const timeoutSeconds = Number(query.timeoutSeconds) > 0 ? Number(query.timeoutSeconds) : Math.round(WATCH_MIN_SECONDS * (1 + Math.random()));
     const url = this.url(path, {...query, watch: 1, allowWatchBookmarks: true, timeoutSeconds});
     const d = {...describe, verb: 'watch'};
-    const {fetch} = await import('undici');
-    let res;
+    let res: Streamed;
     try {
-      const {headers, pool} = await this.prepare(url, 'GET');
-      res = await fetch(url, {method: 'GET', headers: {...headers, accept: 'application/json'}, dispatcher: pool.watch((timeoutSeconds + 60) * 1000) as any, signal});
+      const {headers, transport} = await this.prepare(url, 'GET');
+      res = await transport.stream(url, {...headers, accept: 'application/json'}, (timeoutSeconds + 60) * 1000, signal);
     } catch (error) {
       if (signal?.aborted) return;
+      if (error instanceof InputError) throw error;
       throw networkError(error, this.server, d, 0, false);
     }
     this.log(`WATCH ${url} ${res.status}`);
@@ -277,7 +278,7 @@ export class KubeRest {
       await onEvent(e as {type: string; object: any});
     };
     try {
-      for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body) {
         buf += decoder.decode(chunk, {stream: true});
         let nl;
         while ((nl = buf.indexOf('\n')) >= 0) {
@@ -298,34 +299,168 @@ export class KubeRest {
   }
 }
 
-interface Pool {
-  /** Requests bounded by our own deadline: undici's header and body timeouts are lifted. */
-  plain: unknown;
-  /** A watch: silence is allowed up to `bodyTimeoutMs`. */
-  watch(bodyTimeoutMs: number): unknown;
+/** An answer read to its end. */
+interface Answer {
+  status: number;
+  header(name: string): string | null;
+  contentType: string;
+  text: string;
 }
 
-/** One connection pool per client, with per-request timeouts set by an interceptor. */
-async function makePool(base: unknown): Promise<Pool> {
-  const {Agent} = await import('undici');
-  const agent = (base ?? new Agent()) as {compose(i: (dispatch: any) => any): unknown};
-  const withTimeouts = (headersTimeout: number, bodyTimeout: number) => agent.compose((dispatch: any) => (opts: any, handler: any) => dispatch({...opts, headersTimeout, bodyTimeout}, handler));
-  return {plain: withTimeouts(0, 0), watch: (ms) => withTimeouts(0, ms)};
-}
-
-function withUser(kc: KubeConfig, user: NonNullable<ReturnType<KubeConfig['getCurrentUser']>>): KubeConfig {
-  const copy = new (kc.constructor as new () => KubeConfig)();
-  copy.loadFromOptions({clusters: kc.clusters, contexts: kc.contexts, currentContext: kc.getCurrentContext(), users: kc.users.map((u) => (u.name === user.name ? user : u))});
-  return copy;
+/** An answer whose body is read as it arrives (a watch). */
+interface Streamed {
+  status: number;
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
 }
 
 /**
- * One request through undici's request API rather than fetch: fetch wraps every call in WHATWG
- * Request/Response objects and streams and writes a body as a separate chunk, which at
- * controller rates cost as much CPU as the work itself; request() writes headers and body at once.
+ * Sends requests over one pool of connections. Neither implementation has a timeout of its own:
+ * a request is bounded by our deadline (sendOnce), a watch by the server's timeoutSeconds.
  */
-async function fetchOnce(dispatcher: unknown, authHeaders: Record<string, string>, method: string, url: string, o: RequestOptions, deadline: number) {
-  const {request} = await import('undici');
+interface Transport {
+  send(method: string, url: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<Answer>;
+  stream(url: string, headers: Record<string, string>, bodyTimeoutMs: number, signal?: AbortSignal): Promise<Streamed>;
+}
+
+const joinHeader = (v: string | string[] | undefined): string | null => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
+
+/** A certificate, key, CA or token file the kubeconfig names; its content is never shown. */
+function readCredentialFile(file: string, field: string, of: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
+    throw new InputError(`the kubeconfig's ${field} ${file} (${of}) ${why}`, 'fix the path in the kubeconfig (a relative path is read from the kubeconfig file\'s directory)');
+  }
+}
+
+function staticHeaders(user: KubeUser | undefined, userAgent: string): Record<string, string> {
+  const headers: Record<string, string> = {'User-Agent': userAgent};
+  // client-node sends the token when both are set; kubectl refuses such a user.
+  if (user?.token) headers.Authorization = `Bearer ${user.token}`;
+  else if (user?.username) headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+  if (user?.impersonateUser) headers['Impersonate-User'] = user.impersonateUser;
+  return headers;
+}
+
+/**
+ * node:https (node:http for an http:// server) with one keep-alive Agent and the kubeconfig's TLS
+ * settings; the client certificate is the user's, else the exec plugin's.
+ */
+async function nodeTransport(cluster: KubeCluster, user: KubeUser | undefined, cred: ExecCredentialStatus | undefined): Promise<Transport> {
+  const tls: {ca?: Buffer; cert?: Buffer | string; key?: Buffer | string; rejectUnauthorized?: boolean; servername?: string} = {};
+  const ofCluster = `cluster "${cluster.name}"`;
+  const ofUser = `user "${user?.name}"`;
+  if (cluster.caFile) tls.ca = readCredentialFile(cluster.caFile, 'certificate-authority', ofCluster);
+  else if (cluster.caData) tls.ca = Buffer.from(cluster.caData, 'base64');
+  if (user?.certFile) tls.cert = readCredentialFile(user.certFile, 'client-certificate', ofUser);
+  else if (user?.certData) tls.cert = Buffer.from(user.certData, 'base64');
+  else if (cred?.clientCertificateData) tls.cert = cred.clientCertificateData;
+  if (user?.keyFile) tls.key = readCredentialFile(user.keyFile, 'client-key', ofUser);
+  else if (user?.keyData) tls.key = Buffer.from(user.keyData, 'base64');
+  else if (cred?.clientKeyData) tls.key = cred.clientKeyData;
+  // Left unset otherwise, so NODE_TLS_REJECT_UNAUTHORIZED still applies.
+  if (cluster.skipTLSVerify) tls.rejectUnauthorized = false;
+  if (cluster.tlsServerName) tls.servername = cluster.tlsServerName;
+  if (tls.cert || tls.key) {
+    // Checked here, where it can be said which setting is wrong: on connecting, a certificate or
+    // key that is not PEM is only an OpenSSL code.
+    const {createSecureContext} = await import('node:tls');
+    try {
+      createSecureContext({cert: tls.cert, key: tls.key});
+    } catch {
+      throw new InputError(`the kubeconfig's client certificate and key (${ofUser}) are not a PEM certificate and private key`, 'check client-certificate(-data) and client-key(-data) of the user, or log in again to get new ones');
+    }
+  }
+  const http = cluster.server.startsWith('http:') ? await import('node:http') : await import('node:https');
+  const agent = new http.Agent({keepAlive: true, ...tls});
+  return {
+    send: (method, url, headers, body, signal) => new Promise<Answer>((resolve, reject) => {
+      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+      const req = http.request(url, {method, headers, agent, signal}, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) return reject(Object.assign(new Error('the connection closed before the answer was complete'), {code: 'ECONNRESET'}));
+          const contentType = joinHeader(res.headers['content-type']) ?? '';
+          resolve({status: res.statusCode ?? 0, header: (n) => joinHeader(res.headers[n]), contentType, text: Buffer.concat(chunks).toString('utf8')});
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    }),
+    stream: (url, headers, _bodyTimeoutMs, signal) => new Promise<Streamed>((resolve, reject) => {
+      const req = http.request(url, {method: 'GET', headers, agent, signal}, (res) => {
+        resolve({
+          status: res.statusCode ?? 0,
+          body: res,
+          text: async () => {
+            const chunks: Buffer[] = [];
+            for await (const c of res) chunks.push(c as Buffer);
+            return Buffer.concat(chunks).toString('utf8');
+          },
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    }),
+  };
+}
+
+/**
+ * The kubeconfigs only client-node can serve (an auth provider, a proxy-url): its KubeConfig for
+ * the headers and TLS set-up, undici for the HTTP, as before. An exec user's plugin is still run
+ * by us (exec-credential.ts), so the user is handed over without it.
+ */
+async function clientNodeAuth(kc: Kubeconfig, user: KubeUser | undefined, cred: ExecCredentialStatus | undefined): Promise<{transport: Transport; headers(url: string, method: string): Promise<Record<string, string>>}> {
+  const k8s = await import('@kubernetes/client-node');
+  const cn = new k8s.KubeConfig();
+  let u: KubeUser | undefined = user && {...user, exec: undefined};
+  if (u && !u.token && u.tokenFile) u.token = readCredentialFile(u.tokenFile, 'token-file', `user "${u.name}"`).toString('utf8').trim();
+  if (u && cred?.clientCertificateData && cred.clientKeyData) u = {...u, certData: Buffer.from(cred.clientCertificateData).toString('base64'), keyData: Buffer.from(cred.clientKeyData).toString('base64')};
+  cn.loadFromOptions({clusters: kc.clusters as any, contexts: kc.contexts as any, currentContext: kc.getCurrentContext(), users: kc.users.map((x) => (x.name === u?.name ? u : x)) as any});
+  let dispatcher: unknown;
+  const headers = async (url: string, method: string): Promise<Record<string, string>> => {
+    const ctx = new k8s.RequestContext(url, method as any);
+    await (cn as ClientNodeConfig).applySecurityAuthentication(ctx);
+    // client-node builds a new connection pool on every call: the first is kept and reused.
+    dispatcher ??= ctx.getDispatcher();
+    return ctx.getHeaders();
+  };
+  await headers(kc.getCurrentCluster()!.server, 'GET');
+  return {headers, transport: await undiciTransport(dispatcher)};
+}
+
+/** undici's request(), for client-node's dispatchers (a proxy, an auth provider's TLS set-up). */
+async function undiciTransport(base: unknown): Promise<Transport> {
+  const {Agent, request, fetch} = await import('undici');
+  const agent = (base ?? new Agent()) as {compose(i: (dispatch: any) => any): unknown};
+  // Our deadline bounds a request; undici's own header and body timeouts are lifted.
+  const withTimeouts = (headersTimeout: number, bodyTimeout: number) => agent.compose((dispatch: any) => (opts: any, handler: any) => dispatch({...opts, headersTimeout, bodyTimeout}, handler));
+  const plain = withTimeouts(0, 0);
+  return {
+    async send(method, url, headers, body, signal) {
+      const res = await request(url, {method: method as any, headers, body, dispatcher: plain as any, signal});
+      const header = (n: string): string | null => joinHeader(res.headers[n]);
+      return {status: res.statusCode, header, contentType: header('content-type') ?? '', text: await res.body.text()};
+    },
+    async stream(url, headers, bodyTimeoutMs, signal) {
+      // A watch: silence is allowed up to bodyTimeoutMs (past the server's own timeoutSeconds).
+      const res = await fetch(url, {method: 'GET', headers, dispatcher: withTimeouts(0, bodyTimeoutMs) as any, signal});
+      return {status: res.status, body: res.body as any as AsyncIterable<Uint8Array>, text: () => res.text()};
+    },
+  };
+}
+
+/**
+ * One request, bounded by the deadline. request() (undici) writes headers and body at once where
+ * fetch wraps every call in WHATWG Request/Response objects, which at controller rates cost as
+ * much CPU as the work itself.
+ */
+async function sendOnce(transport: Transport, authHeaders: Record<string, string>, method: string, url: string, o: RequestOptions, deadline: number): Promise<Answer> {
   const headers: Record<string, string> = {...authHeaders, accept: o.accept ?? 'application/json'};
   let body: string | undefined;
   if (o.body !== undefined) {
@@ -335,25 +470,20 @@ async function fetchOnce(dispatcher: unknown, authHeaders: Record<string, string
   const remaining = deadline - Date.now();
   if (remaining <= 0) throw new DOMException('the deadline passed', 'TimeoutError');
   // Our own timer, cleared when the answer is read: an AbortSignal.timeout() lives until it
-  // fires, and with it the listeners undici hangs on it, which hold the request and its response
-  // body — at controller rates every request of the last 30 s stayed in memory (about 15 MB per
-  // 1,000 requests in a heap snapshot).
+  // fires, and with it the listeners the HTTP client hangs on it, which hold the request and its
+  // response body — at controller rates every request of the last 30 s stayed in memory (about
+  // 15 MB per 1,000 requests in a heap snapshot).
   const ac = new AbortController();
   const timer = Number.isFinite(remaining) ? setTimeout(() => ac.abort(new DOMException('the request timed out', 'TimeoutError')), remaining) : undefined;
   const onCallerAbort = (): void => ac.abort(o.signal!.reason);
   if (o.signal?.aborted) onCallerAbort();
   else o.signal?.addEventListener('abort', onCallerAbort, {once: true});
   try {
-    const sent = request(url, {method: method as any, headers, body, dispatcher: dispatcher as any, signal: ac.signal});
+    const sent = transport.send(method, url, headers, body, ac.signal);
     sent.catch(() => {}); // raced below: its late failure after an abort is not news
     // undici sees an abort only once a connection is up: a request still waiting for one (a server
     // that never finishes the handshake) would outlive the deadline by its own 10 s connect timeout.
-    const res = await Promise.race([sent, aborted(ac.signal)]);
-    const header = (name: string): string | null => {
-      const v = res.headers[name];
-      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-    };
-    return {status: res.statusCode, headers: {get: header}, contentType: header('content-type') ?? '', text: await res.body.text()};
+    return await Promise.race([sent, aborted(ac.signal)]);
   } finally {
     clearTimeout(timer);
     o.signal?.removeEventListener('abort', onCallerAbort);

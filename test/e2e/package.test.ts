@@ -12,6 +12,7 @@ import {join} from 'node:path';
 import {parse} from 'yaml';
 import {REPO_ROOT, runCli} from '../helpers/cli.js';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
+import {startTestServer} from '../server/index.js';
 
 const VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64'];
@@ -109,7 +110,7 @@ registerHooks({load(url, ctx, next) { appendFileSync(process.env.KS_LOAD_LOG, ur
 const packageOf = (path: string) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
 
 /** The packages whose code a run loaded: from node_modules, or bundled in the dist/fast chunks it loaded (esbuild's metafile). */
-async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT): Promise<Set<string>> {
+async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT, o: {env?: NodeJS.ProcessEnv; code?: number} = {}): Promise<Set<string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ks-loads-'));
   try {
     const hook = join(dir, 'hook.mjs');
@@ -117,7 +118,7 @@ async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT): Prom
     writeFileSync(hook, LOAD_LOG);
     writeFileSync(log, '');
     const r = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', hook, join(REPO_ROOT, 'bin', 'run.js'), ...args], {cwd, env: {...process.env, KS_LOAD_LOG: log, NO_COLOR: '1', DEBUG: ''}});
+      const child = spawn(process.execPath, ['--import', hook, join(REPO_ROOT, 'bin', 'run.js'), ...args], {cwd, env: {...process.env, ...o.env, KS_LOAD_LOG: log, NO_COLOR: '1', DEBUG: ''}});
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       child.stdout.resume();
@@ -126,6 +127,7 @@ async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT): Prom
       child.stdin.end(input);
     });
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    if (o.code !== undefined) assert.equal(r.code, o.code, r.stderr);
     const meta: {outputs: Record<string, {inputs: Record<string, unknown>}>} = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast-meta.json'), 'utf8'));
     const names = new Set<string>();
     for (const url of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
@@ -164,6 +166,27 @@ test('offline commands load neither oclif, the Kubernetes client, prompts, simpl
     for (const heavy of HEAVY.filter((h) => h !== 'simple-git')) assert.ok(!staged.has(heavy), `scan --staged loads ${heavy}`);
   } finally {
     rmSync(repo, {recursive: true, force: true});
+  }
+});
+
+test('cluster commands with a static-credential kubeconfig (token, client certificate, exec plugin) load neither client-node nor undici', async () => {
+  const server = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), 'ks-loads-cluster-'));
+  try {
+    server.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: 'default'}, data: {k: Buffer.from('v').toString('base64')}});
+    const file = join(dir, 'db.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\ndata:\n  k: djI=\n');
+    for (const auth of ['token', 'client-cert', 'exec'] as const) {
+      const env = {KUBECONFIG: server.writeKubeconfig(join(dir, `${auth}.yaml`), {auth}), HOME: dir};
+      // Exit codes say each command really read the cluster: 0 for the lists, 1 (drift) for diff.
+      for (const [args, code] of [[['list', '-A'], 0], [['list', '-n', 'default'], 0], [['diff', file], 1]] as const) {
+        const loaded = await packagesLoaded([...args], '', REPO_ROOT, {env, code});
+        for (const heavy of ['@kubernetes/client-node', 'undici']) assert.ok(!loaded.has(heavy), `${args.join(' ')} with a ${auth} kubeconfig loads ${heavy}`);
+      }
+    }
+  } finally {
+    await server.close();
+    rmSync(dir, {recursive: true, force: true});
   }
 });
 

@@ -1,4 +1,7 @@
-// Authentication (bearer tokens, client certificates signed by the test CA) and authorization
+// Authentication (bearer tokens, client certificates signed by the test CA, basic auth as older
+// API servers and authenticating proxies accept it, and impersonation: an Impersonate-User header
+// of an authenticated caller makes the request that user's, as every caller may impersonate
+// here) and authorization
 // (everything is allowed unless a deny rule matches), with 403 messages worded as
 // k8s.io/apiserver/pkg/endpoints/handlers/responsewriters.ForbiddenStatusError words them.
 import type {IncomingMessage} from 'node:http';
@@ -32,12 +35,24 @@ export class Auth {
     this.tokens.set(token, {user: id.user, groups: [...(id.groups ?? [])]});
   }
 
-  /** The caller's identity, or undefined (→ 401). */
+  /** Basic auth (kube-apiserver's removed --basic-auth-file; an authenticating proxy's). */
+  addBasic(username: string, password: string, id: Identity): void {
+    this.tokens.set(`basic ${username}:${password}`, {user: id.user, groups: [...(id.groups ?? [])]});
+  }
+
+  /** The caller's identity, or undefined (→ 401); the impersonated user's when it asks for one. */
   authenticate(req: IncomingMessage): Identity | undefined {
+    const id = this.caller(req);
+    const as = req.headers['impersonate-user'];
+    return id && typeof as === 'string' && as ? withAuthenticated({user: as}) : id;
+  }
+
+  private caller(req: IncomingMessage): Identity | undefined {
     const h = req.headers.authorization;
     if (h) {
       const m = /^Bearer\s+(.+)$/i.exec(h);
-      const id = m ? this.tokens.get(m[1].trim()) : undefined;
+      const basic = /^Basic\s+(.+)$/i.exec(h);
+      const id = m ? this.tokens.get(m[1].trim()) : basic ? this.tokens.get(`basic ${Buffer.from(basic[1].trim(), 'base64').toString('utf8')}`) : undefined;
       return id ? withAuthenticated(id) : undefined;
     }
     const sock = req.socket as TLSSocket;

@@ -44,6 +44,8 @@ export interface TestServer {
   readonly caPem: string;
   writeKubeconfig(path: string, o?: {user?: string; groups?: string[]; namespace?: string; context?: string; auth?: 'token' | 'client-cert' | 'exec'}): string;
   addToken(token: string, id: Identity): void;
+  /** Accepts `Authorization: Basic` with this user name and password as `id`. */
+  addBasicAuth(username: string, password: string, id: Identity): void;
   create(obj: any): any;
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): any | undefined;
   list(apiVersion: string, kind: string, namespace?: string): any[];
@@ -178,6 +180,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       });
     },
     addToken: (token, id) => auth.addToken(token, id),
+    addBasicAuth: (username, password, id) => auth.addBasic(username, password, id),
     create: (obj) => createDirect(obj),
     get(apiVersion, kind, namespace, name) {
       const t = typeOf(apiVersion, kind);

@@ -14,6 +14,7 @@ import {contextNamespace, loadKubeConfig} from '../../../src/kube/config.js';
 import {KubeRest} from '../../../src/kube/rest.js';
 import {ClusterError, InputError} from '../../../src/errors.js';
 import {startTestServer, type TestServer} from '../../server/index.js';
+import {ADMIN_CLIENT} from '../../server/certs.js';
 
 let dir: string;
 const saved = {KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME};
@@ -95,6 +96,141 @@ test('a missing --kubeconfig file is an input error', async () => {
 });
 
 describeExec();
+describeCredentials();
+
+/**
+ * Every static form of credential and TLS setting in a kubeconfig, through a real request to the
+ * test server, which says who it took the caller for: relative file paths are read from the
+ * kubeconfig's directory (the tests run elsewhere), as client-go resolves them.
+ */
+function describeCredentials(): void {
+  let server: TestServer;
+  let cdir: string;
+  before(async () => {
+    server = await startTestServer();
+    cdir = mkdtempSync(join(tmpdir(), 'ks-creds-'));
+    mkdirSync(join(cdir, 'pki'));
+    writeFileSync(join(cdir, 'pki', 'ca.pem'), server.caPem);
+    writeFileSync(join(cdir, 'pki', 'client.pem'), ADMIN_CLIENT.cert);
+    writeFileSync(join(cdir, 'pki', 'client-key.pem'), ADMIN_CLIENT.key);
+    writeFileSync(join(cdir, 'token'), 'kst-from-a-file\n');
+    server.addToken('kst-from-a-file', {user: 'file-user'});
+    server.addToken('kst-impersonator', {user: 'impersonator'});
+    server.addBasicAuth('alice', 'CANARY-basic-password', {user: 'alice'});
+  });
+  after(() => server?.close());
+
+  function config(name: string, cluster: Record<string, unknown>, user: Record<string, unknown>): string {
+    const p = join(cdir, name);
+    writeFileSync(p, stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
+      clusters: [{name: 'k', cluster: {server: server.url, 'certificate-authority': 'pki/ca.pem', ...cluster}}],
+      users: [{name: 'u', user}],
+      contexts: [{name: 'c', context: {cluster: 'k', user: 'u'}}],
+    }));
+    return p;
+  }
+
+  /** The user the server took a request of this kubeconfig for. */
+  const who = async (cfg: string): Promise<string> => {
+    const rest = new KubeRest(await loadKubeConfig({kubeconfig: cfg}), {timeoutMs: 5000});
+    const from = server.requests.length;
+    await rest.get('/api/v1/namespaces/default/secrets', {verb: 'list', resource: 'secrets', namespace: 'default'});
+    return server.requests.slice(from).at(-1)!.user;
+  };
+
+  test('a client certificate and key and the CA, named by paths relative to the kubeconfig', async () => {
+    assert.equal(await who(config('cert.yaml', {}, {'client-certificate': 'pki/client.pem', 'client-key': 'pki/client-key.pem'})), 'admin');
+  });
+
+  test('a token file relative to the kubeconfig, its trailing newline dropped', async () => {
+    assert.equal(await who(config('token-file.yaml', {}, {'token-file': 'token'})), 'file-user');
+  });
+
+  test('basic auth (username and password)', async () => {
+    assert.equal(await who(config('basic.yaml', {}, {username: 'alice', password: 'CANARY-basic-password'})), 'alice');
+  });
+
+  test('impersonation (as) with a token', async () => {
+    assert.equal(await who(config('as.yaml', {}, {token: 'kst-impersonator', as: 'bob'})), 'bob');
+  });
+
+  test('insecure-skip-tls-verify connects without a CA; without it the server is not trusted', async () => {
+    assert.equal(await who(config('insecure.yaml', {'certificate-authority': undefined, 'insecure-skip-tls-verify': true}, {token: 'kst-from-a-file'})), 'file-user');
+    // The server's certificate is signed by the test CA, which Node does not trust by itself.
+    await assert.rejects(who(config('no-ca.yaml', {'certificate-authority': undefined}, {token: 'kst-from-a-file'})), (e: ClusterError) => e instanceof ClusterError && /TLS certificate is not trusted/.test(e.message));
+  });
+
+  test('tls-server-name is the name the server\'s certificate is checked against', async () => {
+    // The certificate names 127.0.0.1 and localhost: the server's own address passes with either.
+    assert.equal(await who(config('sni-ok.yaml', {'tls-server-name': 'localhost'}, {token: 'kst-from-a-file'})), 'file-user');
+    await assert.rejects(who(config('sni-bad.yaml', {'tls-server-name': 'elsewhere.example'}, {token: 'kst-from-a-file'})), (e: ClusterError) => e instanceof ClusterError && /TLS certificate is not trusted/.test(e.message));
+  });
+
+  test('a client certificate or key that is not PEM is an input error naming the user, never quoting them', async () => {
+    for (const [name, user] of [
+      ['bad-cert.yaml', {'client-certificate-data': Buffer.from('CANARY-cert').toString('base64'), 'client-key': 'pki/client-key.pem'}],
+      ['bad-key.yaml', {'client-certificate': 'pki/client.pem', 'client-key-data': Buffer.from('CANARY-key').toString('base64')}],
+    ] as const) {
+      await assert.rejects(who(config(name, {}, user)), (e: InputError) => {
+        assert.ok(e instanceof InputError, `${name}: ${e}`);
+        assert.match(e.message, /client certificate and key \(user "u"\) are not a PEM certificate and private key/);
+        assert.doesNotMatch(e.message, /CANARY|BEGIN/);
+        return true;
+      });
+    }
+  });
+
+  // The kubeconfigs only client-node serves: it is loaded for them, and its requests still work.
+  test('an OIDC auth-provider user is served through client-node with its id-token', async () => {
+    const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const idToken = `${b64url({alg: 'none'})}.${b64url({sub: 'oidc-user', exp: Math.floor(Date.now() / 1000) + 3600})}.sig`;
+    server.addToken(idToken, {user: 'oidc-user'});
+    assert.equal(await who(config('oidc.yaml', {}, {'auth-provider': {name: 'oidc', config: {'id-token': idToken, 'client-id': 'kubectl'}}})), 'oidc-user');
+  });
+
+  test('a cluster with a proxy-url is reached through that proxy (HTTP CONNECT)', async () => {
+    const {createServer: createHttpServer} = await import('node:http');
+    const {connect} = await import('node:net');
+    const tunnels: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url!);
+      const [host, port] = req.url!.split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as {port: number}).port}`;
+      assert.equal(await who(config('proxied.yaml', {'proxy-url': proxyUrl}, {token: 'kst-from-a-file'})), 'file-user');
+      assert.deepEqual(tunnels, [new URL(server.url).host]);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+
+  test('a certificate or token file that does not exist is an input error naming the file, in plain words', async () => {
+    for (const [name, cluster, user, field] of [
+      ['missing-ca.yaml', {'certificate-authority': 'pki/nope.pem'}, {token: 'kst-from-a-file'}, 'certificate-authority'],
+      ['missing-cert.yaml', {}, {'client-certificate': 'pki/nope.pem', 'client-key': 'pki/client-key.pem'}, 'client-certificate'],
+      ['missing-token.yaml', {}, {'token-file': 'nope'}, 'token-file'],
+    ] as const) {
+      await assert.rejects(who(config(name, cluster, user)), (e: InputError) => {
+        assert.ok(e instanceof InputError, `${name}: ${e}`);
+        assert.match(e.message, new RegExp(`${field} \\S*nope\\S* \\(.*\\) does not exist`));
+        assert.doesNotMatch(e.message, /ENOENT/);
+        return true;
+      });
+    }
+  });
+}
 
 function describeExec(): void {
   let server: TestServer;
