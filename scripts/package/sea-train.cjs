@@ -6,7 +6,7 @@
 // compiled functions included. What the commands print is dropped; nothing of this run but
 // compiled code reaches the cache (V8's code cache holds code, no values).
 const {execFileSync} = require('node:child_process');
-const {mkdtempSync, readFileSync, rmSync, writeFileSync} = require('node:fs');
+const {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} = require('node:fs');
 const {tmpdir} = require('node:os');
 const {join} = require('node:path');
 const {compile} = require('./sea-loader.cjs');
@@ -36,7 +36,7 @@ async function main() {
     writeFileSync(join(dir, 'secret.yaml'), SECRET);
     const repo = join(dir, 'repo');
     const git = (...args) => execFileSync('git', args, {cwd: repo, env: {...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1'}});
-    require('node:fs').mkdirSync(repo);
+    mkdirSync(repo);
     git('init', '-q');
     for (let i = 0; i < 5; i++) writeFileSync(join(repo, `app-${i}.yaml`), i === 0 ? `${DEPLOYMENT}---\n${SECRET}` : DEPLOYMENT);
     git('add', '.');
