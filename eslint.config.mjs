@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // The single executable's loader and its training run (scripts/package/) are CommonJS, as a SEA's main script is.
+    files: ['**/*.cjs'],
+    languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', __filename: 'readonly', __dirname: 'readonly'}},
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
+  {
     // src/ is the domain: it must stay usable without oclif (see README, Architecture).
     files: ['src/**/*.ts'],
     rules: {'no-restricted-imports': ['error', {patterns: [{group: ['@oclif/*'], message: 'src/ never imports oclif; keep it in commands/.'}]}]},

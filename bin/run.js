@@ -4,6 +4,7 @@
 import {existsSync, readFileSync, realpathSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {enableCompileCache} from './compile-cache.js';
 import {onSupportedNode} from './pinned-node.js';
 
 if (await onSupportedNode(import.meta.url)) {
@@ -13,7 +14,7 @@ if (await onSupportedNode(import.meta.url)) {
   // oclif's own debug output (DEBUG=*) prints argv, and argv holds flag values (--from-literal).
   if (process.env.DEBUG) process.env.DEBUG += ',-oclif*';
   // V8's compile cache (Node >= 22.1): the second run of a command skips compiling what it loads.
-  (await import('node:module')).enableCompileCache?.();
+  enableCompileCache(await import('node:module'));
   const root = join(dirname(realpathSync(fileURLToPath(import.meta.url))), '..');
   const fast = join(root, 'dist', 'fast', 'main.js');
   let handled = false;

@@ -7,11 +7,8 @@
 import {Errors, type Hook, type Interfaces} from '@oclif/core';
 import {InputError} from '../src/errors.js';
 import {escapeControl} from '../src/render/escape.js';
+import {BOOLEAN_FLAGS, hookTokens, leadingFlags, VALUE_FLAGS} from '../src/cli/leading-flags.js';
 import {closest, formatError, spaced} from './_errors.js';
-
-/** The flags every cluster command takes, as kubectl lets them come before the command. */
-const VALUE_FLAGS = new Set(['-n', '--namespace', '--context', '--kubeconfig', '--request-timeout']);
-const BOOLEAN_FLAGS = new Set(['--debug']);
 
 /** The longest run of words at the start of `words` that names a command: {id: 'keys:init', rest}. */
 export function resolveCommand(config: Interfaces.Config, words: string[]): {id: string; rest: string[]} | undefined {
@@ -42,29 +39,9 @@ export function unknownCommand(config: Interfaces.Config, words: string[]): Inpu
     guess ? `did you mean "${guess}"? See 'kubectl secret --help' for the commands` : "See 'kubectl secret --help' for the commands");
 }
 
-/** Splits the global flags typed before the command from the rest: `-n x list` → [-n x], [list]. */
-function leadingFlags(tokens: string[]): {flags: string[]; rest: string[]; unknown?: string} {
-  const flags: string[] = [];
-  let i = 0;
-  while (i < tokens.length && tokens[i]!.startsWith('-') && tokens[i] !== '--') {
-    const t = tokens[i]!;
-    const name = t.startsWith('--') ? t.split('=')[0]! : t.slice(0, 2);
-    if (BOOLEAN_FLAGS.has(t)) {
-      flags.push(t);
-      i += 1;
-    } else if (VALUE_FLAGS.has(name)) {
-      // --namespace=x and -nx carry their value; -n x and --namespace x take the next word.
-      const attached = t.startsWith('--') ? t.includes('=') : t.length > 2;
-      flags.push(...(attached ? [t] : [t, tokens[i + 1] ?? '']));
-      i += attached ? 1 : 2;
-    } else return {flags, rest: tokens.slice(i), unknown: name};
-  }
-  return {flags, rest: tokens.slice(i)};
-}
-
 const hook: Hook<'command_not_found'> = async function (opts) {
   const {config} = opts;
-  const tokens = [...opts.id.split(':'), ...(opts.argv ?? [])];
+  const tokens = hookTokens(opts.id, opts.argv ?? []);
   const {flags, rest, unknown} = leadingFlags(tokens);
   let error: InputError;
   if (unknown) {

@@ -21,7 +21,7 @@ import {bundle} from './package/bundle.mjs';
 import {rewriteManifestFiles, updateManifest} from './package/krew.mjs';
 import {nodeBinary} from './package/node-binary.mjs';
 import {archiveName, hostKey, NODE_VERSION, PLATFORMS, platformKey} from './package/platforms.mjs';
-import {injectBlob, writeBlob} from './package/sea.mjs';
+import {injectBlob, trainCodeCache, writeBlob} from './package/sea.mjs';
 import {tarGz} from './package/tar.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -46,10 +46,14 @@ mkdirSync(join(out, 'sea'), {recursive: true});
 const bundlePath = join(out, 'sea', 'kubectl-secret.cjs');
 const t0 = Date.now();
 const meta = await bundle(bundlePath);
+// sea-loader.cjs reads the bundle as Latin-1, which is its text only while it is ASCII.
+const nonAscii = readFileSync(bundlePath, 'latin1').search(/[^\t-\x7f]/);
+if (nonAscii !== -1) throw new Error(`${bundlePath}: a non-ASCII character at offset ${nonAscii}; scripts/package/bundle.mjs escapes them`);
 log(`bundled ${Object.keys(meta.inputs).length} modules into ${bundlePath} (${(meta.outputs[Object.keys(meta.outputs)[0]].bytes / 1e6).toFixed(1)} MB, ${Date.now() - t0} ms)`);
 
 // A blob must be written by a Node of the version it is injected into; this machine's own
-// platform provides one. Its own binary gets a blob with code cache, the others a portable one.
+// platform provides one. Its own binary gets a blob with V8's code cache from a training run
+// (package/sea-train.cjs), the others a portable one.
 const cacheDir = join(root, 'build', 'node-cache');
 const host = buildable.find((p) => platformKey(p) === hostKey());
 let generator;
@@ -64,7 +68,9 @@ const blobFor = (key) => {
   const native = key === hostKey();
   if (!blobs.has(native)) {
     const path = join(out, 'sea', native ? 'sea-prep.native.blob' : 'sea-prep.portable.blob');
-    writeBlob(generator, bundlePath, path, join(out, 'sea', 'sea-config.json'), native);
+    const caches = native ? {full: join(out, 'sea', 'kubectl-secret.cache'), light: join(out, 'sea', 'kubectl-secret.light.cache')} : undefined;
+    for (const [which, cache] of Object.entries(caches ?? {})) trainCodeCache(generator, bundlePath, cache, join(root, 'test', 'fixtures', 'crypto', 'x25519-public.pem'), which);
+    writeBlob(generator, bundlePath, path, join(out, 'sea', 'sea-config.json'), caches);
     blobs.set(native, readFileSync(path));
   }
   return blobs.get(native);

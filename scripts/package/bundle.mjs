@@ -1,7 +1,7 @@
 // Bundles the compiled CLI (dist/) and its dependencies into one CommonJS file for the SEA.
 // esbuild follows the `await import('../src/…')` calls in commands because their paths are
 // literals, so lazily loaded modules end up in the bundle and are still evaluated lazily.
-import {readFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import {dirname, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
@@ -81,5 +81,10 @@ export async function bundle(outfile) {
     external: ['typescript'],
     plugins: [oclifModuleLoader, commandRegistry(facts), liteCommands, yamlEsm, usedEsm],
   });
+  // esbuild escapes non-ASCII characters in strings but leaves some in regular expressions
+  // (`/…$/`); as \uXXXX they mean the same there, and the single executable's loader can read
+  // the bundle as Latin-1, several ms faster than decoding 3 MB of UTF-8 (sea-loader.cjs).
+  const text = await readFile(outfile, 'utf8');
+  await writeFile(outfile, text.replace(/[^\t-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   return result.metafile;
 }

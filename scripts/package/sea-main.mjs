@@ -11,13 +11,15 @@ import pjson from '../../package.json' with {type: 'json'};
 import {complete, runFast} from '../../dist/src/cli/fast.js';
 
 const {name, version, type, oclif} = pjson;
-const loadOptions = {root: dirname(process.execPath), pjson: {name, version, type, oclif: {...oclif, plugins: []}}};
+const runtimePjson = {name, version, type, oclif: {...oclif, plugins: []}};
 
-async function viaOclif(argv) {
-  const [{flush, handle, run, settings}, {COMMANDS}, help, autocomplete, create, script] = await Promise.all([
+async function viaOclif(argv, loadOptions) {
+  const [{flush, handle, run, settings}, {COMMANDS}, help, notFound, autocomplete, create, script] = await Promise.all([
     import('@oclif/core'),
     import('../../dist/commands/index.js'),
     import('../../dist/commands/_help.js'),
+    // package.json's oclif.hooks.command_not_found: a mistyped command, flags before the command.
+    import('../../dist/commands/_not-found.js'),
     // The autocomplete plugin cannot be loaded as a plugin (oclif looks for its package.json on
     // disk), so its commands join the registry; the package's exports map hides them, hence paths.
     import('../../node_modules/@oclif/plugin-autocomplete/lib/commands/autocomplete/index.js'),
@@ -28,17 +30,28 @@ async function viaOclif(argv) {
   globalThis[Symbol.for('kubectl-secret.sea-modules')] = {
     'dist/commands/index.js': {COMMANDS: all},
     'dist/commands/_help.js': help,
+    'dist/commands/_not-found.js': notFound,
   };
   settings.enableAutoTranspile = false;
   return run(argv, loadOptions).then(() => flush()).catch((error) => handle(error));
 }
 
-const argv = process.argv.slice(2);
-// Invoked as kubectl_complete-secret (a symlink to this binary), or as `kubectl-secret __complete`.
-const asCompleter = basename(process.argv0 ?? '').replace(/\.exe$/i, '') === 'kubectl_complete-secret';
-if (asCompleter || argv[0] === '__complete') {
-  complete(asCompleter ? argv : argv.slice(1), oclif.topics).then((code) => { process.exitCode = code; });
-} else {
-  (process.env.KUBECTL_SECRET_FULL_OCLIF ? Promise.resolve(false) : runFast(argv, {root: loadOptions.root, pjson: loadOptions.pjson}))
-    .then((handled) => (handled ? undefined : viaOclif(argv)));
+function main() {
+  const argv = process.argv.slice(2);
+  const loadOptions = {root: dirname(process.execPath), pjson: runtimePjson};
+  // Invoked as kubectl_complete-secret (a symlink to this binary), or as `kubectl-secret __complete`.
+  const asCompleter = basename(process.argv0 ?? '').replace(/\.exe$/i, '') === 'kubectl_complete-secret';
+  if (asCompleter || argv[0] === '__complete') {
+    complete(asCompleter ? argv : argv.slice(1), oclif.topics).then((code) => { process.exitCode = code; });
+  } else {
+    (process.env.KUBECTL_SECRET_FULL_OCLIF ? Promise.resolve(false) : runFast(argv, loadOptions))
+      .then((handled) => (handled ? undefined : viaOclif(argv, loadOptions)));
+  }
 }
+
+// The build's training run (sea-train.cjs) runs commands through the fast path in its own
+// process, to compile what they call before V8's code cache is written; it asks for the fast
+// path instead of a run.
+const training = globalThis[Symbol.for('kubectl-secret.sea-train')];
+if (training) Object.assign(training, {runFast, complete, pjson: runtimePjson});
+else main();

@@ -8,6 +8,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {arch, platform, release} from 'node:os';
 import {runCompletion} from '../completion/main.js';
 import {commandRoutes, loadCommand, type Route} from './command-registry.js';
+import {leadingFlags} from './leading-flags.js';
 import {ExitError, Fallback, type LiteConfig} from './oclif-lite.js';
 
 export interface FastOptions {
@@ -71,6 +72,25 @@ export function commandId(argv: string[], routes: Record<string, Route>): {id: s
   return {id, rest: argv.slice(final.length)};
 }
 
+/**
+ * `-n NS CMD …`: oclif finds no command there, and its command_not_found hook
+ * (commands/_not-found.ts) runs the command named by the longest run of (at most 3) words
+ * after the global flags, with the flags moved behind it. The same here; every error of that
+ * hook (an unknown flag, no command, an unknown command) and any command it could find that is
+ * not ours (a plugin's) is oclif's to print.
+ */
+export function behindLeadingFlags(argv: string[], routes: Record<string, Route>): {id: string; rest: string[]} | undefined {
+  const {flags, rest, unknown} = leadingFlags(argv);
+  if (unknown !== undefined || flags.length === 0 || rest.length === 0) return undefined;
+  // oclif's findCommand knows the plugins' commands too: only a word that starts our own ids is ours to resolve.
+  if (!Object.keys(routes).some((id) => id.split(':')[0] === rest[0])) return undefined;
+  for (let n = Math.min(rest.length, 3); n > 0; n--) {
+    const id = rest.slice(0, n).join(':');
+    if (routes[id]) return {id, rest: [...flags, ...rest.slice(n)]};
+  }
+  return undefined;
+}
+
 /** Runs argv if it can answer exactly as oclif would; false when oclif must. */
 export async function runFast(argv: string[], o: FastOptions): Promise<boolean> {
   // oclif's debug logging (DEBUG=*) and its own environment switches are oclif's to honour.
@@ -92,7 +112,8 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     if (word === '--') break;
     if (helpFlags.includes(word)) return false;
   }
-  const found = commandId(argv, await commandRoutes());
+  const routes = await commandRoutes();
+  const found = argv[0]?.startsWith('-') ? behindLeadingFlags(argv, routes) : commandId(argv, routes);
   // `help CMD` is oclif's help class to render.
   if (!found || found.id === 'help') return false;
   const Cmd = (await loadCommand(found.id)) as any;

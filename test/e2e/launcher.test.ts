@@ -4,7 +4,7 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync, spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {BIN, REPO_ROOT} from '../helpers/cli.js';
@@ -163,4 +163,63 @@ test('kubectl_complete-secret runs on the plugin\'s Node when an old node is fir
   for (const [topic, {description}] of Object.entries(topics)) assert.equal(byName.get(topic), description, topic);
   assert.equal(byName.get('seal'), 'Encrypt Secrets with the cluster\'s public key, safe to commit.');
   assert.match(top.stdout, /\n:4\n$/);
+});
+
+// V8's compile cache is executable code (Node runs what it finds there for a matching source):
+// it is written only where no other user can write, and refused anywhere else (bin/compile-cache.js).
+const COMPILE_CACHE_COMPLETER = join(REPO_ROOT, 'bin', 'kubectl_complete-secret');
+
+function cacheRun(xdg: string, tmp: string, script = BIN, args = ['--version']): {status: number | null; stdout: string} {
+  const r = spawnSync(process.execPath, [script, ...args], {encoding: 'utf8', env: {...process.env, XDG_CACHE_HOME: xdg, TMPDIR: tmp, NODE_COMPILE_CACHE: '', DEBUG: ''}});
+  return {status: r.status, stdout: r.stdout};
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, {recursive: true, withFileTypes: true}).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+test('the compile cache is written under $XDG_CACHE_HOME/kubectl-secret, private to the user, never into the shared temporary directory', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ks-cc-'));
+  try {
+    const [xdg, tmp] = [join(root, 'xdg'), join(root, 'tmp')];
+    mkdirSync(tmp);
+    for (const [script, args] of [[BIN, ['--version']], [COMPILE_CACHE_COMPLETER, ['restart', '--']]] as const) {
+      const r = cacheRun(xdg, tmp, script, [...args]);
+      assert.equal(r.status, 0);
+    }
+    const dir = join(xdg, 'kubectl-secret', 'compile-cache');
+    assert.ok(filesUnder(dir).length > 0, 'no compile cache written');
+    for (const d of [join(xdg, 'kubectl-secret'), dir]) assert.equal(statSync(d).mode & 0o777, 0o700, d);
+    assert.deepEqual(filesUnder(tmp), [], 'a cache in $TMPDIR, which every user shares');
+  } finally {
+    rmSync(root, {recursive: true, force: true});
+  }
+});
+
+test('a compile cache directory another user could write to, or that is not ours, is not used; the command still runs', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ks-cc-'));
+  const isRoot = process.getuid?.() === 0;
+  const cases: {name: string; make(xdg: string): void}[] = [
+    {name: 'compile-cache writable by everyone', make: (xdg) => { mkdirSync(join(xdg, 'kubectl-secret', 'compile-cache'), {recursive: true, mode: 0o700}); chmodSync(join(xdg, 'kubectl-secret', 'compile-cache'), 0o777); }},
+    {name: 'kubectl-secret writable by its group', make: (xdg) => { mkdirSync(join(xdg, 'kubectl-secret', 'compile-cache'), {recursive: true, mode: 0o700}); chmodSync(join(xdg, 'kubectl-secret'), 0o770); }},
+    {name: 'compile-cache a symbolic link', make: (xdg) => { mkdirSync(join(xdg, 'kubectl-secret'), {recursive: true, mode: 0o700}); mkdirSync(join(xdg, 'elsewhere'), {mode: 0o700}); symlinkSync(join(xdg, 'elsewhere'), join(xdg, 'kubectl-secret', 'compile-cache')); }},
+    {name: 'compile-cache a file', make: (xdg) => { mkdirSync(join(xdg, 'kubectl-secret'), {recursive: true, mode: 0o700}); writeFileSync(join(xdg, 'kubectl-secret', 'compile-cache'), ''); }},
+    // Root may hand a directory to another user; anyone else cannot make one that is not theirs.
+    ...(isRoot ? [{name: 'compile-cache owned by nobody', make: (xdg: string) => { mkdirSync(join(xdg, 'kubectl-secret', 'compile-cache'), {recursive: true, mode: 0o700}); chownSync(join(xdg, 'kubectl-secret', 'compile-cache'), 65534, 65534); }}] : []),
+  ];
+  try {
+    for (const c of cases) {
+      const xdg = join(root, c.name.replace(/\W+/g, '-'));
+      const tmp = join(xdg, '..', `${c.name.replace(/\W+/g, '-')}-tmp`);
+      mkdirSync(tmp, {recursive: true});
+      c.make(xdg);
+      const r = cacheRun(xdg, tmp);
+      assert.equal(r.status, 0, c.name);
+      assert.match(r.stdout, /^kubectl-secret\//, c.name);
+      assert.deepEqual([...filesUnder(join(xdg, 'kubectl-secret')), ...filesUnder(join(xdg, 'elsewhere')), ...filesUnder(tmp)].filter((f) => !f.endsWith('compile-cache')), [], `${c.name}: a cache was written`);
+    }
+  } finally {
+    rmSync(root, {recursive: true, force: true});
+  }
 });

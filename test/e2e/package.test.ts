@@ -314,3 +314,55 @@ test('the binary lists Secrets from a cluster', async (t) => {
     await env?.close();
   }
 });
+
+// The single executable runs the same bundle through its own loader (scripts/package/sea-loader.cjs,
+// with V8's code cache from a training run) and its own oclif set-up (sea-main.mjs): every
+// command, the fast path's and oclif's (help, parse errors, a mistyped command, flags before the
+// command, the plugin's commands), must answer as the npm CLI does.
+test('the binary answers every argv as the npm CLI does: fast path, oclif\'s help and errors, flags before the command', async (t) => {
+  const dir = builtOrSkip(t);
+  if (!dir) return;
+  const p = pluginPath(dir);
+  if (!p) return t.skip('kubectl is not on PATH');
+  const cert = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem');
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: payments\nstringData:\n  password: sea-not-a-real-password\n';
+  const cwd = mkdtempSync(join(work, 'argv-'));
+  writeFileSync(join(cwd, 'secret.yaml'), secret);
+  const argvs: {args: string[]; input?: string}[] = [
+    {args: []},
+    {args: ['scan', 'secret.yaml']},
+    {args: ['scan', 'secret.yaml', '-o', 'json']},
+    {args: ['scan', '--format', 'xml', 'secret.yaml']},
+    {args: ['seal', '--cert', cert, '-o', 'json', '--scope', 'namespace-wide'], input: secret},
+    {args: ['-n', 'payments', 'keys', 'rotate']},
+    {args: ['-n', 'payments', 'sael']},
+    {args: ['sael']},
+    {args: ['--bogus', 'list']},
+    {args: ['seal', '--help']},
+    {args: ['keys']},
+    {args: ['help', 'scan']},
+    {args: ['controller', 'manifests']},
+    {args: ['autocomplete', 'script', 'bash']},
+  ];
+  // Ciphertexts differ per run; the Node version (in --help's VERSION) and the home directory by build.
+  const stable = (s: string) => s.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '<sealed>').replace(/node-v[\d.]+/g, 'node-vX').replaceAll(p.env.HOME, '<home>');
+  const inDir = (cmd: string, args: string[], env: Record<string, string>, input?: string) => new Promise<Run>((resolve, reject) => {
+    const child = spawn(cmd, args, {env, cwd, stdio: ['pipe', 'pipe', 'pipe']});
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()}));
+    child.stdin.end(input ?? '');
+  });
+  for (const a of argvs) {
+    const [sea, npm]: Run[] = await Promise.all([
+      inDir(p.bin, a.args, {...p.env, KUBECONFIG: '/nonexistent/kubeconfig'}, a.input),
+      inDir(process.execPath, [join(REPO_ROOT, 'bin', 'run.js'), ...a.args], {...p.env, PATH: process.env.PATH ?? '', KUBECONFIG: '/nonexistent/kubeconfig'}, a.input),
+    ]);
+    const name = `kubectl-secret ${a.args.join(' ')}`;
+    assert.doesNotMatch(sea.stderr, /ERR_|built-in module|\n\s+at /, `${name}: ${sea.stderr}`);
+    assert.deepEqual({code: sea.code, stdout: stable(sea.stdout), stderr: stable(sea.stderr)}, {code: npm.code, stdout: stable(npm.stdout), stderr: stable(npm.stderr)}, name);
+  }
+});
