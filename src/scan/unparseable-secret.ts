@@ -5,7 +5,7 @@
 // are not text (a NUL byte) reach the same verdict in run.ts, with the same rule id.
 import {describeYamlError} from '../manifests/parse.js';
 import {parseCost, splitDocuments} from './documents.js';
-import {plainBlockYaml} from './plain-yaml.js';
+import {readTree} from './plain-yaml.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
 import {parseChunk, type ParseCache} from './yaml-parse.js';
@@ -60,8 +60,15 @@ export function unparseableSecret(text: string, cache?: ParseCache, o: {exhausti
     // Armour with a key body is already a private-key finding: the same leak, reported once,
     // whether the document parses or not (so asked first: a key file is rarely YAML).
     if (material === 'armour' && privateKey(chunk.text).length > 0) continue;
-    // A plain block mapping is valid YAML without asking `yaml` (most Secrets in a repository).
-    if (!o.exhaustive && plainBlockYaml(chunk.text)) continue;
+    // A plain block mapping or JSON is valid YAML without asking `yaml` (most Secrets in a
+    // repository), and its tree is kept for the manifest reader.
+    if (!o.exhaustive) {
+      const doc = readTree(chunk.text);
+      if (doc) {
+        cache?.set(chunk.text, doc);
+        continue;
+      }
+    }
     const failed = parseChunk(chunk.text, cache).docs.find((d) => d.errors.length > 0);
     if (!failed) continue;
     const e = failed.errors[0];
