@@ -10,6 +10,7 @@
 import {spawnSync} from 'node:child_process';
 import {childrenCpuMs, cpuMs, median} from './harness.js';
 import {TRIGGER_RE, isMarkdownPath, mightFind, parseCost, readAsManifest, splitDocuments} from '../src/scan/documents.js';
+import {readWorkingFile} from '../src/scan/files.js';
 import {kustomizeSecretLiteral} from '../src/scan/kustomize-secret-literal.js';
 import {lastAppliedSecret} from '../src/scan/last-applied-secret.js';
 import {readManifest} from '../src/scan/manifest-view.js';
@@ -304,7 +305,9 @@ async function phases(): Promise<void> {
   const total0 = cpuMs();
   for (let k = 0; k < COPIES; k++) {
     for (const f of files) {
-      const text = time('read files', () => readFileSync(f.src, 'utf8'));
+      // As the CLI reads a file (files.ts), with the default --max-file-size.
+      const read = time('read files', () => readWorkingFile(f.src, 1024 * 1024));
+      const text = read && 'text' in read ? read.text : '';
       bytes += text.length;
       if (!time('file pre-filter (mightFind)', () => mightFind(f.name, text, false))) continue;
       const manifest = readAsManifest(f.name);
@@ -322,9 +325,9 @@ async function phases(): Promise<void> {
           count['parsed by yaml for unparseable-secret'] += [...parses.values()].filter((p) => 'docs' in p).length;
         }
       }
-      const read = time('manifest reader (own block reader; else js-yaml or yaml)', () => readManifest(md?.text ?? text, {cache: parses}));
+      const views = time('manifest reader (own block reader; else js-yaml or yaml)', () => readManifest(md?.text ?? text, {cache: parses}));
       if (k === 0) count['left to js-yaml or yaml (Markdown blocks included)'] += splitDocuments(md?.text ?? text).filter((c) => TRIGGER_RE.test(c.text) && !parseCost(c.text) && !readTree(c.text)).length;
-      time('rules on the objects read', () => read.views.flatMap((v) => [...plaintextSecret(v), ...lastAppliedSecret(v), ...kustomizeSecretLiteral(v)]));
+      time('rules on the objects read', () => views.views.flatMap((v) => [...plaintextSecret(v), ...lastAppliedSecret(v), ...kustomizeSecretLiteral(v)]));
       time('private-key', () => privateKey(text));
     }
   }

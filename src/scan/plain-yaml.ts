@@ -101,6 +101,12 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
     return node;
   };
 
+  /** The offset of the pair of characters a, b in [from, to), or -1. */
+  const find = (a: number, b: number, from: number, to: number): number => {
+    for (let i = from; i + 1 < to; i++) if (text.charCodeAt(i) === a && text.charCodeAt(i + 1) === b) return i;
+    return -1;
+  };
+
   const eolOf = (p: number): number => {
     const e = text.indexOf('\n', p);
     return e < 0 ? len : e;
@@ -120,8 +126,8 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
     nextLine = line + 1;
     if (r >= eol || text.charCodeAt(r) === 35) return null;
     // A comment after the value ends the line as far as YAML is concerned.
-    let hash = text.indexOf(' #', r);
-    if (hash >= eol) hash = -1;
+    // (Searched within the line only: a search to the end of the text per line was quadratic.)
+    const hash = find(32, 35, r, eol);
     let ve = hash >= 0 ? hash : eol;
     while (ve > r && text.charCodeAt(ve - 1) === 32) ve--;
     const c = text.charCodeAt(r);
@@ -144,8 +150,7 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
     }
     if (!(plainFirst(c) || (c === 45 && r + 1 < ve && (word(text.charCodeAt(r + 1)) || text.charCodeAt(r + 1) === 45)))) return undefined;
     if (text.charCodeAt(ve - 1) === 58) return undefined;
-    const colon = text.indexOf(': ', r);
-    if (colon >= 0 && colon < ve) return undefined;
+    if (find(58, 32, r, ve + 1) >= 0) return undefined;
     return scalar(line, r, Style.Plain, r, ve);
   };
 
