@@ -42,7 +42,10 @@ function closedTemplate(text: string): boolean {
     const at = text.indexOf(open);
     if (at >= 0 && text.indexOf(close, at + 2) >= 0) return true;
   }
-  return /\$\{[A-Za-z_][A-Za-z0-9_]*(?:\}|:?[-=?+])/.test(text);
+  // `${A:-x` with no `}` after it is no template (envsubst and Flux leave it as it is), as the
+  // rules' exemption already says: such a document must still be readable.
+  const m = /\$\{[A-Za-z_][A-Za-z0-9_]*(\}|:?[-=?+])/.exec(text);
+  return m !== null && (m[1] === '}' || text.indexOf('}', m.index + m[0].length) >= 0);
 }
 
 /** `cache` keeps each parse for the manifest reader, which then reads the same chunks without a second parse. */

@@ -80,3 +80,10 @@ test('${VAR} substitution (envsubst, Flux post-build) is a template only when it
     assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${v}\n`)), ['plaintext-secret'], v);
   }
 });
+
+test('an unclosed ${VAR: does not excuse a document from being readable: one too costly to parse is unparseable-secret', () => {
+  // `{` counts as flow nesting for the parse-cost bound: 200 of them put the document over it.
+  assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${'${A:-x'.repeat(200)}\n`)), ['unparseable-secret']);
+  // Closed later in the document, it is a template, read by the tolerant reader.
+  assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${'${A:-x'.repeat(200)}}\n`)), []);
+});
