@@ -32,7 +32,8 @@ export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCach
     // stay the same, and js-yaml's error message alone re-reads all of a 10 MB document.
     const cost = parseCost(chunk.text);
     if (o.fast !== false && !cost) {
-      // The block-style subset is read in one pass, values and lines together (plain-yaml.ts).
+      // Block-style YAML of the common subset and JSON are read in one pass, values and lines
+      // together (plain-yaml.ts, json-reader.ts); what they cannot read goes on as before.
       const hit = o.cache?.get(chunk.text);
       const doc = hit ? ('root' in hit ? hit : undefined) : readTree(chunk.text);
       if (doc) {

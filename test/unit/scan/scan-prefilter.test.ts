@@ -3,7 +3,9 @@
 // unparseable-secret and the manifest reader, and plainBlockYaml's proof that `yaml` would
 // read a document without an error. Each is compared with the exhaustive path (every document
 // of every file parsed by `yaml`), on every corpus and shared fixture file, and on random
-// documents and mutations of the corpus documents.
+// documents and mutations of the corpus documents. The trees that plain-yaml.ts and
+// json-reader.ts build are compared with `yaml`'s parse node by node (assertProofHolds).
+// FUZZ_RUNS and FUZZ_SEED run the random tests longer or on other inputs.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
