@@ -10,7 +10,9 @@ import {TRIGGER_RE, parseCost, splitDocuments, type DocumentChunk} from './docum
 import {containsTemplate} from './exceptions.js';
 import {readFast} from './fast-reader.js';
 import {readTemplated} from './tolerant-reader.js';
-import {parseChunk, type ParseCache} from './yaml-parse.js';
+import {readTree} from './plain-yaml.js';
+import {Unsure, viewsOfTree} from './tree.js';
+import {cachedParse, parseChunk, type ParseCache} from './yaml-parse.js';
 import type {Located, ObjectView, ReadResult} from './object-view.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -29,7 +31,21 @@ export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCach
     // A document too costly for `yaml` is not given to js-yaml either: the readers' verdicts
     // stay the same, and js-yaml's error message alone re-reads all of a 10 MB document.
     const cost = parseCost(chunk.text);
-    const fast = o.fast === false || cost || o.cache?.has(chunk.text) ? undefined : readFast(chunk);
+    if (o.fast !== false && !cost) {
+      // Block-style YAML of the common subset and JSON are read in one pass, values and lines
+      // together (plain-yaml.ts, json-reader.ts); what they cannot read goes on as before.
+      const hit = o.cache?.get(chunk.text);
+      const doc = hit ? ('root' in hit ? hit : undefined) : readTree(chunk.text);
+      if (doc) {
+        try {
+          out.views.push(...viewsOfTree(doc.root, chunk));
+          continue;
+        } catch (e) {
+          if (!(e instanceof Unsure)) throw e;
+        }
+      }
+    }
+    const fast = o.fast === false || cost || cachedParse(chunk.text, o.cache) ? undefined : readFast(chunk);
     if (fast) out.views.push(...fast);
     else readChunk(chunk, cost, out, o.cache);
   }

@@ -1,10 +1,10 @@
-// A cheap proof that `yaml` reads a document without an error, for unparseable-secret: that
-// rule asked `yaml` about every Secret document, and a `yaml` parse costs ~100 µs per document
-// before it reads a byte (most of the scan's time on a folder of manifests). Most Secrets in a
-// repository are a block mapping of keys to plain, quoted or block-scalar strings; such a text
-// is valid YAML whatever its values, so it needs no parse. Anything outside that small grammar
-// answers false and is parsed as before, so the rule's verdicts do not change
-// (test/unit/scan/scan-prefilter.test.ts checks the claim against `yaml` on every corpus
+// A reader for the block-style YAML most Secrets in a repository are written in, in one pass:
+// it proves the text valid (so unparseable-secret need not ask `yaml`, whose parse costs
+// ~100 µs per document before it reads a byte) and builds the document tree with line numbers
+// that the manifest reader needs (tree.ts), where js-yaml and `yaml` cost most of a scan.
+// Such a text is valid YAML whatever its values, and anything outside the small grammar below
+// is left to `yaml` (undefined), so no verdict changes
+// (test/unit/scan/scan-prefilter.test.ts checks both claims against `yaml` on every corpus
 // document and on random and mutated ones).
 //
 // The grammar, line by line (printable ASCII only, no tab, no CR):
@@ -19,135 +19,292 @@
 //   quoted string without escapes, `{}`, a one-line flow sequence of such strings and words,
 //   or a block scalar header `|`/`>` (with `-`/`+`) whose content lines are all indented deeper
 //   than the key, the first one setting the level.
+// Written with charCodeAt over the whole text (no line array, no expression per line): it runs
+// on every Secret document of a scan.
+import {readJson} from './json-reader.js';
+import {Style, resolvePlain, type TMap, type TNode, type TScalar, type TSeq} from './tree.js';
 
-const KEY_LINE_RE = /^( *)((?:[A-Za-z0-9_]|\.[A-Za-z0-9_])[A-Za-z0-9_./-]{0,1000}):(?: +(.*))?$/;
 /** A one-line flow sequence of quoted strings and simple plain words: `["ALL"]`, `[a, b]`. */
 const FLOW_SEQ_RE = /^\[ *(?:(?:"[^"\\]*"|'[^']*'|[A-Za-z0-9_./][A-Za-z0-9_./-]*)(?: *, *(?:"[^"\\]*"|'[^']*'|[A-Za-z0-9_./][A-Za-z0-9_./-]*))* *)?\]$/;
-/** Printable ASCII and line feeds only: no tab, CR, control, non-ASCII or BOM to reason about. */
-const ALLOWED_RE = /^[\x20-\x7e\n]*$/;
-const PLAIN_FIRST_RE = /^(?:[A-Za-z0-9_./$(<=^~+;)\\]|-[A-Za-z0-9_-])/;
-const BLOCK_HEADER_RE = /^[|>][-+]?$/;
+const DOC_START_RE = /^---(?: +(?:#.*)?)?$/;
 
-function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) !== 32) return false;
-  return true;
+/** [A-Za-z0-9_] */
+function word(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
-function indentOf(line: string): number {
-  let i = 0;
-  while (i < line.length && line.charCodeAt(i) === 32) i++;
-  return i;
+/** A plain scalar may start with these (or `-` and a word character): no indicator, no quote. */
+function plainFirst(c: number): boolean {
+  // . / $ ( < = ^ ~ + ; ) \
+  return word(c) || c === 46 || c === 47 || c === 36 || c === 40 || c === 60 || c === 61 || c === 94 || c === 126 || c === 43 || c === 59 || c === 41 || c === 92;
 }
 
-type Value = 'nested' | 'scalar' | 'block' | undefined;
-
-/** What follows `KEY:` on a line; undefined when it is outside the grammar. */
-function valueKind(raw: string | undefined): Value {
-  if (raw === undefined) return 'nested';
-  // A comment after the value (or instead of it) ends the line as far as YAML is concerned.
-  const hash = raw.startsWith('#') ? 0 : raw.indexOf(' #');
-  const v = (hash >= 0 ? raw.slice(0, hash) : raw).trimEnd();
-  if (v === '') return 'nested';
-  if (v === '{}' || FLOW_SEQ_RE.test(v)) return 'scalar';
-  if (BLOCK_HEADER_RE.test(v)) return hash >= 0 ? undefined : 'block';
-  const q = v[0];
-  if (q === '"' || q === "'") {
-    const inner = v.slice(1, -1);
-    return v.length >= 2 && v.endsWith(q) && !inner.includes(q) && (q === "'" || !inner.includes('\\')) ? 'scalar' : undefined;
-  }
-  if (!PLAIN_FIRST_RE.test(v) || v.includes(': ') || v.endsWith(':')) return undefined;
-  return 'scalar';
+export interface BlockDoc {
+  root: TNode | null;
 }
 
 interface Level {
   indent: number;
   seq: boolean;
+  node: TMap | TSeq;
 }
 
+const newMap = (line: number, col: number): TMap => ({k: 1, keys: [], keyLine: [], keyCol: [], values: [], line, col});
+const newSeq = (line: number, col: number): TSeq => ({k: 2, items: [], line, col});
+
+/** The tree of a JSON document (json-reader.ts) or of one in the block grammar above, or undefined. */
+export function readTree(text: string): BlockDoc | undefined {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 9)) i++;
+  const c = text.charCodeAt(i);
+  return c === 123 || c === 91 ? readJson(text) : readBlockYaml(text);
+}
+
+/** Is the text valid YAML of the grammar above? */
 export function plainBlockYaml(text: string): boolean {
-  if (!ALLOWED_RE.test(text)) return false;
-  const lines = text.split('\n');
-  /** The open block collections, outermost first (a mapping's value may be a sequence at the same indentation). */
+  return readBlockYaml(text) !== undefined;
+}
+
+/** The text's tree, or undefined when it is outside the grammar. */
+export function readBlockYaml(text: string): BlockDoc | undefined {
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 10) || c > 126) return undefined;
+  }
   const levels: Level[] = [];
+  let root: TNode | null = null;
   /** The indentation of the previous key when it had no value: the next line may open a collection under it. */
   let open = -1;
 
-  /** Can a mapping key (seq false) or a sequence entry (seq true) stand at `indent` here? */
-  const place = (indent: number, seq: boolean): boolean => {
+  /** The collection a mapping key (seq false) or a sequence entry (seq true) at `indent` goes into, if it can stand there. */
+  const place = (indent: number, seq: boolean, line: number, col: number): TMap | TSeq | undefined => {
+    let node: TMap | TSeq;
     if (levels.length === 0) {
-      if (indent !== 0) return false;
+      if (indent !== 0) return undefined;
+      node = seq ? newSeq(line, col) : newMap(line, col);
+      root = node;
     } else if (open >= 0 && (indent > open || (indent === open && seq))) {
-      // A nested collection; a sequence may sit at its key's own indentation.
+      // A nested collection, the value of the key above; a sequence may sit at its key's own indentation.
+      node = seq ? newSeq(line, col) : newMap(line, col);
+      const parent = levels[levels.length - 1].node as TMap;
+      parent.values[parent.values.length - 1] = node;
     } else {
       while (levels.length > 0 && levels[levels.length - 1].indent > indent) levels.pop();
       const top = levels[levels.length - 1];
       // A key at the indentation of a sequence under a key: that sequence has ended.
       if (top?.indent === indent && top.seq && !seq) levels.pop();
       const now = levels[levels.length - 1];
-      return now?.indent === indent && now.seq === seq;
+      return now?.indent === indent && now.seq === seq ? now.node : undefined;
     }
-    levels.push({indent, seq});
+    levels.push({indent, seq, node});
+    return node;
+  };
+
+  /** The offset of the pair of characters a, b in [from, to), or -1. */
+  const find = (a: number, b: number, from: number, to: number): number => {
+    for (let i = from; i + 1 < to; i++) if (text.charCodeAt(i) === a && text.charCodeAt(i + 1) === b) return i;
+    return -1;
+  };
+
+  const eolOf = (p: number): number => {
+    const e = text.indexOf('\n', p);
+    return e < 0 ? len : e;
+  };
+
+  /** Where the line after a value is: set by value(). */
+  let nextPos = 0;
+  let nextLine = 0;
+
+  /**
+   * The value in [r, eol) on `line` (r past the spaces after `:` or `- `), whose key or entry is
+   * at `parent`; sets nextPos/nextLine. null for no value (a nested collection may follow),
+   * undefined when outside the grammar.
+   */
+  const value = (r: number, eol: number, line: number, parent: number, col: number): TNode | null | undefined => {
+    nextPos = eol + 1;
+    nextLine = line + 1;
+    if (r >= eol || text.charCodeAt(r) === 35) return null;
+    // A comment after the value ends the line as far as YAML is concerned.
+    // (Searched within the line only: a search to the end of the text per line was quadratic.)
+    const hash = find(32, 35, r, eol);
+    let ve = hash >= 0 ? hash : eol;
+    while (ve > r && text.charCodeAt(ve - 1) === 32) ve--;
+    const c = text.charCodeAt(r);
+    const n = ve - r;
+    if (c === 123 && n === 2 && text.charCodeAt(r + 1) === 125) return {...newMap(line, col), flow: '{}', endLine: line};
+    if (c === 91) return flowSeq(r, ve, line, col);
+    if ((c === 124 || c === 62) && (n === 1 || (n === 2 && (text.charCodeAt(r + 1) === 45 || text.charCodeAt(r + 1) === 43)))) {
+      if (hash >= 0) return undefined;
+      const chomp = n === 2 ? text.charCodeAt(r + 1) : 0;
+      const style = chomp === 43 ? Style.Unknown : c === 124 ? (chomp === 45 ? Style.LiteralStrip : Style.Literal) : chomp === 45 ? Style.FoldedStrip : Style.Folded;
+      return block(r, eol, line, parent, style);
+    }
+    if (c === 34 || c === 39) {
+      if (n < 2 || text.charCodeAt(ve - 1) !== c) return undefined;
+      for (let i = r + 1; i < ve - 1; i++) {
+        const d = text.charCodeAt(i);
+        if (d === c || (c === 34 && d === 92)) return undefined;
+      }
+      return scalar(line, r, Style.Verbatim, r + 1, ve - 1);
+    }
+    if (!(plainFirst(c) || (c === 45 && r + 1 < ve && (word(text.charCodeAt(r + 1)) || text.charCodeAt(r + 1) === 45)))) return undefined;
+    if (text.charCodeAt(ve - 1) === 58) return undefined;
+    if (find(58, 32, r, ve + 1) >= 0) return undefined;
+    return scalar(line, r, Style.Plain, r, ve);
+  };
+
+  /** The start of the line being read, for columns. */
+  let lineStart = 0;
+  const scalar = (line: number, at: number, style: Style, from: number, to: number, endLine = line, indent = 0): TScalar => ({k: 0, line, col: at - lineStart + 1, endLine, style, src: text, from, to, indent});
+
+  const flowSeq = (r: number, ve: number, line: number, col: number): TSeq | undefined => {
+    const src = text.slice(r, ve);
+    if (!FLOW_SEQ_RE.test(src)) return undefined;
+    const seq: TSeq = {...newSeq(line, col), flow: src, endLine: line};
+    let i = r + 1;
+    while (i < ve - 1) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 44) {
+        i++;
+        continue;
+      }
+      if (c === 34 || c === 39) {
+        const close = text.indexOf(String.fromCharCode(c), i + 1);
+        seq.items.push(scalar(line, i, Style.Verbatim, i + 1, close));
+        i = close + 1;
+      } else {
+        let e = i;
+        while (e < ve - 1 && text.charCodeAt(e) !== 32 && text.charCodeAt(e) !== 44) e++;
+        seq.items.push(scalar(line, i, Style.Plain, i, e));
+        i = e;
+      }
+    }
+    return seq;
+  };
+
+  /** A block scalar whose header ends at `eol`, under a key or entry at `parent`. */
+  const block = (at: number, eol: number, line: number, parent: number, style: Style): TScalar | undefined => {
+    // The first non-blank line sets the content's indentation, which must be deeper than the
+    // parent; leading blank lines must be empty (a longer one needs an indentation indicator).
+    let q = eol + 1;
+    let ln = line + 1;
+    const from = q;
+    let e = 0;
+    while (q <= len) {
+      e = eolOf(q);
+      if (e !== q) break;
+      q = e + 1;
+      ln++;
+    }
+    nextPos = q;
+    nextLine = ln;
+    if (q > len) return scalar(line, at, Style.Unknown, from, from);
+    let s = q;
+    while (s < e && text.charCodeAt(s) === 32) s++;
+    if (s === e) return undefined;
+    const n = s - q;
+    if (n <= parent) return scalar(line, at, Style.Unknown, from, from);
+    let lastEnd = e;
+    let lastLine = ln;
+    let spaces = false;
+    for (q = e + 1, ln++; q <= len; q = e + 1, ln++) {
+      e = eolOf(q);
+      s = q;
+      while (s < e && text.charCodeAt(s) === 32) s++;
+      if (s < e) {
+        if (s - q < n) break;
+        lastEnd = e;
+        lastLine = ln;
+      } else if (s - q > n) spaces = true;
+    }
+    nextPos = q;
+    nextLine = ln;
+    // A line of spaces deeper than the content inside the scalar is content of its own: left to `yaml`.
+    return scalar(line, at, spaces ? Style.Unknown : style, from, lastEnd, lastEnd < len ? lastLine + 1 : lastLine, n);
+  };
+
+  /** `KEY` from `p` to a `:` that ends the line or is followed by a space: the colon's offset, or -1. */
+  const keyEnd = (p: number, eol: number): number => {
+    let i = p;
+    const c = text.charCodeAt(i);
+    if (word(c)) i++;
+    else if (c === 46 && word(text.charCodeAt(i + 1))) i += 2;
+    else return -1;
+    const max = i + 1000;
+    while (i < eol && i < max) {
+      const d = text.charCodeAt(i);
+      if (word(d) || d === 46 || d === 47 || d === 45) i++;
+      else break;
+    }
+    if (text.charCodeAt(i) !== 58) return -1;
+    return i + 1 === eol || text.charCodeAt(i + 1) === 32 ? i : -1;
+  };
+
+  /** `KEY: VALUE` into `map`; false when outside the grammar. */
+  const keyValue = (map: TMap, p: number, colon: number, eol: number, line: number, indent: number, pos: number): boolean => {
+    const raw = text.slice(p, colon);
+    const key = resolvePlain(raw);
+    map.keys.push(typeof key === 'string' ? key : String(key));
+    map.keyLine.push(line);
+    map.keyCol.push(p - pos + 1);
+    let r = colon + 1;
+    while (r < eol && text.charCodeAt(r) === 32) r++;
+    const v = value(r, eol, line, indent, r - pos + 1);
+    if (v === undefined) return false;
+    if (v === null) {
+      open = indent;
+      map.values.push(scalar(line, r, Style.Null, r, r));
+    } else map.values.push(v);
     return true;
   };
 
-  /** The line after a key's or an entry's block scalar header, past its content. */
-  const skipBlock = (from: number, parent: number): number | undefined => {
-    // The first non-blank line sets the content's indentation, which must be deeper than the
-    // parent; leading blank lines must be empty (a longer one needs an indentation indicator).
-    let j = from;
-    while (j < lines.length && lines[j] === '') j++;
-    if (j < lines.length && isBlank(lines[j])) return undefined;
-    if (j >= lines.length) return j;
-    const n = indentOf(lines[j]);
-    if (n <= parent) return j;
-    for (j++; j < lines.length; j++) if (!isBlank(lines[j]) && indentOf(lines[j]) < n) break;
-    return j;
-  };
-
-  /** `KEY: VALUE` whose key is at `indent`, already placed; the next line to read, or undefined. */
-  const keyValue = (i: number, indent: number, raw: string | undefined): number | undefined => {
-    const kind = valueKind(raw);
-    if (kind === undefined) return undefined;
-    if (kind === 'nested') open = indent;
-    return kind === 'block' ? skipBlock(i + 1, indent) : i + 1;
-  };
-
-  let i = 0;
-  if (lines[0].startsWith('---')) {
-    if (!/^---(?: +(?:#.*)?)?$/.test(lines[0])) return false;
-    i = 1;
+  let pos = 0;
+  let line = 1;
+  if (text.startsWith('---')) {
+    const e = eolOf(0);
+    if (!DOC_START_RE.test(text.slice(0, e))) return undefined;
+    pos = e + 1;
+    line = 2;
   }
-  while (i < lines.length) {
-    const line = lines[i];
-    const indent = indentOf(line);
+  while (pos <= len) {
+    const eol = eolOf(pos);
+    lineStart = pos;
+    let p = pos;
+    while (p < eol && text.charCodeAt(p) === 32) p++;
+    const indent = p - pos;
     // Blank and comment (`#`) lines.
-    if (indent === line.length || line.charCodeAt(indent) === 35) {
-      i++;
+    if (p === eol || text.charCodeAt(p) === 35) {
+      pos = eol + 1;
+      line++;
       continue;
     }
-    let next: number | undefined;
-    if (line.charCodeAt(indent) === 45 && line.charCodeAt(indent + 1) === 32 && line.charCodeAt(indent + 2) !== 32) {
+    if (text.charCodeAt(p) === 45 && text.charCodeAt(p + 1) === 32 && text.charCodeAt(p + 2) !== 32) {
       // `- ENTRY`: a scalar, or `KEY: VALUE` opening a compact mapping two columns in.
-      if (!place(indent, true)) return false;
+      const seq = place(indent, true, line, indent + 1) as TSeq | undefined;
+      if (!seq) return undefined;
       open = -1;
-      const rest = line.slice(indent + 2);
-      const m = KEY_LINE_RE.exec(rest);
-      if (m) {
-        levels.push({indent: indent + 2, seq: false});
-        next = keyValue(i, indent + 2, m[3]);
+      const colon = p + 2 < eol ? keyEnd(p + 2, eol) : -1;
+      if (colon >= 0) {
+        const map = newMap(line, indent + 3);
+        seq.items.push(map);
+        levels.push({indent: indent + 2, seq: false, node: map});
+        if (!keyValue(map, p + 2, colon, eol, line, indent + 2, pos)) return undefined;
       } else {
-        const kind = valueKind(rest);
-        if (kind !== 'scalar' && kind !== 'block') return false;
-        next = kind === 'block' ? skipBlock(i + 1, indent) : i + 1;
+        const v = value(p + 2, eol, line, indent, indent + 3);
+        if (!v) return undefined;
+        seq.items.push(v);
       }
     } else {
-      const m = KEY_LINE_RE.exec(line);
-      if (!m || !place(indent, false)) return false;
+      const colon = keyEnd(p, eol);
+      if (colon < 0) return undefined;
+      const map = place(indent, false, line, indent + 1) as TMap | undefined;
+      if (!map) return undefined;
       open = -1;
-      next = keyValue(i, indent, m[3]);
+      if (!keyValue(map, p, colon, eol, line, indent, pos)) return undefined;
     }
-    if (next === undefined) return false;
-    i = next;
+    pos = nextPos;
+    line = nextLine;
   }
-  return true;
+  return {root};
 }

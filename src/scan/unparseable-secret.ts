@@ -5,7 +5,7 @@
 // are not text (a NUL byte) reach the same verdict in run.ts, with the same rule id.
 import {describeYamlError} from '../manifests/parse.js';
 import {parseCost, splitDocuments} from './documents.js';
-import {plainBlockYaml} from './plain-yaml.js';
+import {readTree} from './plain-yaml.js';
 import {privateKey} from './private-key.js';
 import type {RawFinding} from './rule.js';
 import {parseChunk, type ParseCache} from './yaml-parse.js';
@@ -42,7 +42,10 @@ function closedTemplate(text: string): boolean {
     const at = text.indexOf(open);
     if (at >= 0 && text.indexOf(close, at + 2) >= 0) return true;
   }
-  return /\$\{[A-Za-z_][A-Za-z0-9_]*(?:\}|:?[-=?+])/.test(text);
+  // `${A:-x` with no `}` after it is no template (envsubst and Flux leave it as it is), as the
+  // rules' exemption already says: such a document must still be readable.
+  const m = /\$\{[A-Za-z_][A-Za-z0-9_]*(\}|:?[-=?+])/.exec(text);
+  return m !== null && (m[1] === '}' || text.indexOf('}', m.index + m[0].length) >= 0);
 }
 
 /** `cache` keeps each parse for the manifest reader, which then reads the same chunks without a second parse. */
@@ -60,8 +63,15 @@ export function unparseableSecret(text: string, cache?: ParseCache, o: {exhausti
     // Armour with a key body is already a private-key finding: the same leak, reported once,
     // whether the document parses or not (so asked first: a key file is rarely YAML).
     if (material === 'armour' && privateKey(chunk.text).length > 0) continue;
-    // A plain block mapping is valid YAML without asking `yaml` (most Secrets in a repository).
-    if (!o.exhaustive && plainBlockYaml(chunk.text)) continue;
+    // A plain block mapping or JSON is valid YAML without asking `yaml` (most Secrets in a
+    // repository), and its tree is kept for the manifest reader.
+    if (!o.exhaustive) {
+      const doc = readTree(chunk.text);
+      if (doc) {
+        cache?.set(chunk.text, doc);
+        continue;
+      }
+    }
     const failed = parseChunk(chunk.text, cache).docs.find((d) => d.errors.length > 0);
     if (!failed) continue;
     const e = failed.errors[0];

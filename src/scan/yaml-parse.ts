@@ -3,17 +3,24 @@
 // needs the same parse (with positions) to build the views: parsing it once for both was
 // a third of the scan's time on a corpus of Secret manifests (docs/performance.md).
 import {LineCounter, parseAllDocuments, type Document} from 'yaml';
+import type {BlockDoc} from './plain-yaml.js';
 
 export interface ParsedChunk {
   docs: Document.Parsed[];
   lc: LineCounter;
 }
 
-/** Chunk text → its parse, for the length of one file's scan. */
-export type ParseCache = Map<string, ParsedChunk>;
+/** Chunk text → its parse (by `yaml`, or by plain-yaml.ts's reader), for the length of one file's scan. */
+export type ParseCache = Map<string, ParsedChunk | BlockDoc>;
+
+/** The `yaml` parse of the chunk, if one is cached. */
+export function cachedParse(text: string, cache?: ParseCache): ParsedChunk | undefined {
+  const hit = cache?.get(text);
+  return hit && 'docs' in hit ? hit : undefined;
+}
 
 export function parseChunk(text: string, cache?: ParseCache): ParsedChunk {
-  const hit = cache?.get(text);
+  const hit = cachedParse(text, cache);
   if (hit) return hit;
   const lc = new LineCounter();
   // Templates make `yaml` raise an error per broken line, and each Error captures a stack trace

@@ -81,6 +81,15 @@ test('${VAR} substitution (envsubst, Flux post-build) is a template only when it
   }
 });
 
+test('an unclosed ${VAR: does not excuse a document from being readable: one too costly to parse is unparseable-secret', () => {
+  // `{` counts as flow nesting for the parse-cost bound: 200 of them put the document over it.
+  assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${'${A:-x'.repeat(200)}\n`)), ['unparseable-secret']);
+  // Closed later in the document, it is a template, read by the tolerant reader (with an empty
+  // default: a literal one is plaintext, see the next test).
+  assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${'${A:-'.repeat(200)}}\n`)), []);
+  assert.deepEqual(rulesOf('s.yaml', secret(`stringData:\n  password: ${'${A:-x'.repeat(200)}}\n`)), ['plaintext-secret']);
+});
+
 test('a ${VAR} default is what gets deployed when VAR is unset: a literal default is plaintext, a placeholder or template default is not', () => {
   // Every operator envsubst, Flux post-build and the shells substitute a default with.
   for (const v of [`\${DB_PASSWORD:-${CANARY}}`, `\${PASS-${CANARY}}`, `"\${PASS:=${CANARY}}"`, `\${PASS=${CANARY}}`, `'\${A:-\${B:-${CANARY}}}'`,

@@ -3,16 +3,20 @@
 // unparseable-secret and the manifest reader, and plainBlockYaml's proof that `yaml` would
 // read a document without an error. Each is compared with the exhaustive path (every document
 // of every file parsed by `yaml`), on every corpus and shared fixture file, and on random
-// documents and mutations of the corpus documents.
+// documents and mutations of the corpus documents. The trees that plain-yaml.ts and
+// json-reader.ts build are compared with `yaml`'s parse node by node (assertProofHolds).
+// FUZZ_RUNS and FUZZ_SEED run the random tests longer or on other inputs.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
-import {parseAllDocuments} from 'yaml';
+import {LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node} from 'yaml';
 import {mightFind, splitDocuments} from '../../../src/scan/documents.js';
-import {plainBlockYaml} from '../../../src/scan/plain-yaml.js';
+import {readManifest} from '../../../src/scan/manifest-view.js';
+import {plainBlockYaml, readTree} from '../../../src/scan/plain-yaml.js';
 import {scanText} from '../../../src/scan/scan.js';
+import {Style, Unsure, scalarValue, viewsOfTree, type TNode} from '../../../src/scan/tree.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../test/fixtures/scan-corpus/', import.meta.url));
 const SHARED = fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));
@@ -37,8 +41,73 @@ function assertSameFindings(path: string, text: string): void {
   assert.deepEqual(fast, full, `${path}:\n${text}`);
 }
 
-function assertProofHolds(text: string): void {
-  if (plainBlockYaml(text)) assert.equal(yamlErrors(text), 0, `plainBlockYaml accepted what yaml rejects:\n${JSON.stringify(text)}`);
+/**
+ * plainBlockYaml's proof, and the tree readBlockYaml builds against `yaml`'s parse with the
+ * options scan uses: every key, value (with its type: the core schema resolves plain scalars),
+ * line and column, and the views built from the tree against the `yaml` reader's views.
+ * Returns how many values were compared.
+ */
+function assertProofHolds(text: string): number {
+  const doc = readTree(text);
+  if (!/^\s*[{[]/.test(text)) assert.equal(plainBlockYaml(text), doc !== undefined);
+  if (!doc) return 0;
+  assert.equal(yamlErrors(text), 0, `plainBlockYaml accepted what yaml rejects:\n${JSON.stringify(text)}`);
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false});
+  const list = Array.isArray(docs) ? docs : [docs];
+  // A text of comments alone is no document at all.
+  assert.equal(list.length, doc.root === null ? list.length && 1 : 1, JSON.stringify(text));
+  const pos = (offset: number) => lc.linePos(offset);
+  let compared = 0;
+  const same = (t: TNode, y: Node | null, where: string): void => {
+    const at = `${where} in ${JSON.stringify(text)}`;
+    if (t.k === 0) {
+      assert.ok(isScalar(y), at);
+      if (t.style !== Style.Null) assert.deepEqual([t.line, t.col], [pos(y.range![0]).line, pos(y.range![0]).col], `position of ${at}`);
+      let v: unknown;
+      try {
+        v = scalarValue(t);
+      } catch (e) {
+        if (e instanceof Unsure) return;
+        throw e;
+      }
+      assert.deepEqual(v, y.value, `value of ${at}`);
+      if (t.style !== Style.Null) assert.equal(t.endLine, pos(y.range![1]).line, `end line of ${at}`);
+      compared++;
+      return;
+    }
+    if (t.flow !== undefined) {
+      assert.equal(text.slice(y!.range![0], y!.range![1]), t.flow, at);
+      assert.equal(t.endLine, pos(y!.range![1]).line, `end line of ${at}`);
+    }
+    if (t.k === 1) {
+      assert.ok(isMap(y), at);
+      assert.equal(y.items.length, t.keys.length, at);
+      if (t.keys.length > 0) assert.deepEqual([t.line, t.col], [pos(y.range![0]).line, pos(y.range![0]).col], `start of ${at}`);
+      y.items.forEach((p, i) => {
+        assert.ok(isScalar(p.key), at);
+        assert.equal(t.keys[i], String(p.key.value), at);
+        assert.deepEqual([t.keyLine[i], t.keyCol[i]], [pos(p.key.range![0]).line, pos(p.key.range![0]).col], `position of key ${t.keys[i]} ${at}`);
+        same(t.values[i], p.value as Node | null, `${where}.${t.keys[i]}`);
+      });
+      return;
+    }
+    assert.ok(isSeq(y), at);
+    assert.equal(y.items.length, t.items.length, at);
+    y.items.forEach((item, i) => same(t.items[i], item as Node, `${where}[${i}]`));
+  };
+  // (`---` alone is a document of one empty scalar.)
+  if (doc.root === null) assert.equal((isScalar(list[0]?.contents) ? list[0].contents.value : list[0]?.contents) ?? null, null);
+  else same(doc.root, list[0].contents, '');
+  let views;
+  try {
+    views = viewsOfTree(doc.root, {text, startLine: 1});
+  } catch (e) {
+    if (e instanceof Unsure) return compared;
+    throw e;
+  }
+  assert.deepEqual(views, readManifest(text, {fast: false, all: true}).views, `views of ${JSON.stringify(text)}`);
+  return compared;
 }
 
 test('the shortcuts give the exhaustive findings on every corpus and shared fixture file', () => {
@@ -48,14 +117,16 @@ test('the shortcuts give the exhaustive findings on every corpus and shared fixt
 
 test('plainBlockYaml accepts only what yaml reads without an error, on every corpus document', () => {
   let accepted = 0;
+  let values = 0;
   for (const [, text] of files) {
     for (const chunk of splitDocuments(text)) {
-      assertProofHolds(chunk.text);
+      values += assertProofHolds(chunk.text);
       if (plainBlockYaml(chunk.text)) accepted++;
     }
   }
   // It must also be worth having: most plain Secret documents in the corpus pass.
   assert.ok(accepted > 50, `accepted ${accepted}`);
+  assert.ok(values > 1000, `compared ${values} values`);
 });
 
 test('plainBlockYaml: what it accepts and what it leaves to yaml', () => {
@@ -90,10 +161,10 @@ test('plainBlockYaml: what it accepts and what it leaves to yaml', () => {
 
 // Random documents from Secret-shaped pieces and the shapes that break YAML near them.
 const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'data', 'stringData', 'type', 'annotations', 'password', 'tls.crt', '.dockerconfigjson', '..', '...', '.', 'a.b', 'a/b', '1', 'true', '<<', '? x', '"q k"', 'x y', '-', 'k\t'];
-const VALUES = ['', ' ', 'v1', 'Secret', 'hunter2', 'x y', '"x"', "'x'", '"a\\"b"', "'it''s'", '|', '|-', '>', '>+', '|2', '{}', '[]', '{a: b}', '[a]', '["ALL"]', "[a, 'b' ,c]", '[a b]', '[a,]', '[,]', '[a: b]', '[-a]', '[a', '[[a]]', '["a" "b"]', '*a', '&a x', '!!binary aGk=', '- x', '${X}', '{{ .Values.x }}', 'a: b', 'a:b', 'x:', '#c', 'x #c', 'x#c', '@x', '`x', '%x', '-x', '-', '~', 'null', '0x1F', '.inf', '<your-password>', 'a{b}', 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', '-----BEGIN RSA PRIVATE KEY-----', 'é', '"unterminated', "'unterminated"];
+const VALUES = ['', ' ', 'v1', 'Secret', 'hunter2', 'x y', '"x"', "'x'", '"a\\"b"', "'it''s'", '|', '|-', '>', '>+', '|2', '{}', '[]', '{a: b}', '[a]', '["ALL"]', "[a, 'b' ,c]", '[a b]', '[a,]', '[,]', '[a: b]', '[-a]', '[a', '[[a]]', '["a" "b"]', '*a', '&a x', '!!binary aGk=', '- x', '${X}', '{{ .Values.x }}', 'a: b', 'a:b', 'x:', '#c', 'x #c', 'x#c', '@x', '`x', '%x', '-x', '-', '~', 'null', '0x1F', '.inf', '<your-password>', 'a{b}', 'true', 'True', 'FALSE', 'yes', '123', '+1', '-0', '0o17', '012', '1_000', '0x1f', '1.0', '1e3', '.5', '-.inf', '.NaN', 'NULL', '2001-01-01', '12345678901234567890', '|+', '>-', '> # c', '"a,b"', "['a', b]", 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', '-----BEGIN RSA PRIVATE KEY-----', 'é', '"unterminated', "'unterminated"];
 const line = fc.oneof(
   fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)).map(([i, k, v]) => `${' '.repeat(i)}${k}:${v === '' ? '' : ' '}${v}`),
-  fc.tuple(fc.constantFrom(0, 2, 4, 5, 6, 8), fc.constantFrom('x', 'MIIEow', '# c', '- a', 'k: v', '', ' ', '---', '{{- end }}')).map(([i, t]) => ' '.repeat(i) + t),
+  fc.tuple(fc.constantFrom(0, 2, 4, 5, 6, 8), fc.constantFrom('x', 'MIIEow', '# c', '- a', 'k: v', '', ' ', '   ', '      ', '---', '{{- end }}', 'x y', '  indented')).map(([i, t]) => ' '.repeat(i) + t),
   fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom('- ', '-  ', '-', '- - '), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), fc.boolean()).map(([i, dash, k, v, entry]) => `${' '.repeat(i)}${dash}${entry ? v : `${k}:${v === '' ? '' : ' '}${v}`}`),
   fc.constantFrom('', '  ', '# note', '---', '...', '- x', '\t', 'kind: Secret', 'stringData:', 'data:', '  password: x', '%YAML 1.2'),
 );
@@ -101,11 +172,41 @@ const document = fc.tuple(fc.constantFrom('', '---\n', 'apiVersion: v1\nkind: Se
   .map(([head, lines, end]) => head + lines.join('\n') + end);
 
 test('plainBlockYaml accepts only what yaml reads without an error, on random documents', () => {
-  fc.assert(fc.property(document, (text) => assertProofHolds(text)), {numRuns: 3000, seed: 16});
+  fc.assert(fc.property(document, (text) => void assertProofHolds(text)), {numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 16)});
 });
 
 test('the shortcuts give the exhaustive findings on random documents', () => {
   fc.assert(fc.property(document, (text) => assertSameFindings('random.yaml', text)), {numRuns: 1500, seed: 17});
+});
+
+// Random JSON manifests, laid out in the ways JSON files are written, and broken in the ways
+// that matter to YAML (tabs, CR, a key and its colon apart, escapes, non-ASCII).
+const jsonScalar = fc.oneof(fc.string(), fc.constantFrom('Secret', 'v1', 'x\ty', 'é\u2028', '\ud800', 'a"b', 'a\\b', '#x', ': x'), fc.integer(), fc.double(), fc.constantFrom(true, false, null, 0, -0, 1e21, 1.5e-7, 2 ** 64));
+const jsonValue = fc.letrec((tie) => ({
+  value: fc.oneof({depthSize: 'small'}, jsonScalar, tie('array'), tie('object')),
+  array: fc.array(tie('value'), {maxLength: 4}),
+  object: fc.dictionary(fc.constantFrom('kind', 'apiVersion', 'metadata', 'name', 'data', 'stringData', 'items', 'objects', 'a', 'password', 'a"b', '<<', 'é', ''), tie('value'), {maxKeys: 5}),
+})).value;
+const secret = fc.record({apiVersion: fc.constantFrom('v1', 'apps/v1'), kind: fc.constantFrom('Secret', 'List', 'Template', 'ConfigMap'), metadata: fc.record({name: fc.string()}), data: jsonValue, stringData: fc.dictionary(fc.string(), jsonScalar), items: fc.array(jsonValue, {maxLength: 3})}, {requiredKeys: ['kind']});
+const jsonText = fc.tuple(fc.oneof(secret, fc.array(secret, {maxLength: 3})), fc.constantFrom(0, 1, 2, 4, '\t', ' '), fc.constantFrom('', '\n', '\n\n', '  ', '\r\n', ' x'), fc.nat(), fc.constantFrom('', ' ', '\n', '\t', '\r\n', '\n\n  ', ',', ':', '"', '#'))
+  .map(([v, indent, end, at, ins]) => {
+    const text = JSON.stringify(v, null, indent) + end;
+    const i = at % (text.length + 1);
+    return text.slice(0, i) + ins + text.slice(i);
+  });
+
+test('the JSON reader builds yaml\'s tree and views, and accepts nothing yaml rejects', () => {
+  let read = 0;
+  fc.assert(fc.property(jsonText, (text) => {
+    if (readTree(text)) read++;
+    assertProofHolds(text);
+  }), {numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 21)});
+  // Most of them are JSON still, so the comparison is not empty.
+  assert.ok(read > 500, `read ${read}`);
+});
+
+test('the shortcuts give the exhaustive findings on random JSON manifests', () => {
+  fc.assert(fc.property(jsonText, (text) => assertSameFindings('random.json', text)), {numRuns: 1000, seed: 22});
 });
 
 // Mutations of real documents: a character deleted or inserted, a line re-indented, doubled or dropped.
@@ -129,7 +230,7 @@ const mutated = fc.tuple(fc.nat(), fc.array(mutation, {minLength: 1, maxLength: 
 
 test('plainBlockYaml accepts only what yaml reads without an error, on mutated corpus documents', () => {
   assert.ok(corpusChunks.length > 60);
-  fc.assert(fc.property(mutated, (text) => assertProofHolds(text)), {numRuns: 3000, seed: 18});
+  fc.assert(fc.property(mutated, (text) => void assertProofHolds(text)), {numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 18)});
 });
 
 test('the shortcuts give the exhaustive findings on mutated corpus documents', () => {
