@@ -6,8 +6,7 @@
 // anything after the value answer undefined, and the text goes to `yaml` as before
 // (test/unit/scan/scan-prefilter.test.ts compares trees and views with `yaml`'s).
 import {MAX_FLOW_DEPTH} from './documents.js';
-import type {BlockDoc} from './plain-yaml.js';
-import {Style, type TMap, type TNode, type TScalar, type TSeq} from './tree.js';
+import {Style, type BlockDoc, type TMap, type TNode, type TScalar, type TSeq} from './tree.js';
 
 class NotJson extends Error {}
 const fail = (): never => {

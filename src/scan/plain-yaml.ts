@@ -22,7 +22,9 @@
 // Written with charCodeAt over the whole text (no line array, no expression per line): it runs
 // on every Secret document of a scan.
 import {readJson} from './json-reader.js';
-import {Style, resolvePlain, type TMap, type TNode, type TScalar, type TSeq} from './tree.js';
+import {Style, resolvePlain, type BlockDoc, type TMap, type TNode, type TScalar, type TSeq} from './tree.js';
+
+export type {BlockDoc};
 
 /** A one-line flow sequence of quoted strings and simple plain words: `["ALL"]`, `[a, b]`. */
 const FLOW_SEQ_RE = /^\[ *(?:(?:"[^"\\]*"|'[^']*'|[A-Za-z0-9_./][A-Za-z0-9_./-]*)(?: *, *(?:"[^"\\]*"|'[^']*'|[A-Za-z0-9_./][A-Za-z0-9_./-]*))* *)?\]$/;
@@ -39,9 +41,6 @@ function plainFirst(c: number): boolean {
   return word(c) || c === 46 || c === 47 || c === 36 || c === 40 || c === 60 || c === 61 || c === 94 || c === 126 || c === 43 || c === 59 || c === 41 || c === 92;
 }
 
-export interface BlockDoc {
-  root: TNode | null;
-}
 
 interface Level {
   indent: number;

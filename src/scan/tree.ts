@@ -9,6 +9,11 @@
 import type {DocumentChunk} from './documents.js';
 import type {Located, ObjectView} from './object-view.js';
 
+/** A document read by one of our own readers (plain-yaml.ts, json-reader.ts): its root node. */
+export interface BlockDoc {
+  root: TNode | null;
+}
+
 export class Unsure extends Error {}
 
 /** A scalar: its value is worked out only when a rule needs it (most never are). */
