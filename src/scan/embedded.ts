@@ -27,6 +27,34 @@ const indentOf = (text: string, from: number, to: number): number => {
   return i - from;
 };
 
+/**
+ * The literal block scalar whose header line ends at `headEnd`, nested under a line indented
+ * `parent`: its content's indentation, and where it ends. The content's
+ * indentation is its first non-blank line's; the block ends at the first non-blank line
+ * indented less (YAML 1.2 §8.1.1.1, auto-detected indentation).
+ */
+export function literalBlock(text: string, headEnd: number, parent: number): {indent: number; end: number} | undefined {
+  let indent = -1;
+  let end = headEnd + 1;
+  for (let start = headEnd + 1; start < text.length; ) {
+    const next = text.indexOf('\n', start);
+    const stop = next === -1 ? text.length : next;
+    const spaces = indentOf(text, start, stop);
+    const blank = start + spaces === stop || (spaces === stop - start - 1 && text.charCodeAt(stop - 1) === 13);
+    if (!blank) {
+      if (indent === -1) indent = spaces;
+      if (spaces < indent || indent <= parent) break;
+    }
+    end = next === -1 ? text.length : next + 1;
+    start = end;
+  }
+  return indent <= parent ? undefined : {indent, end};
+}
+
+/** The block's content as its consumer reads it: every line without the block's indentation. */
+export const dedent = (text: string, headEnd: number, block: {indent: number; end: number}): string =>
+  text.slice(headEnd + 1, block.end).split('\n').map((l) => l.slice(block.indent)).join('\n');
+
 export function embeddedManifests(text: string): EmbeddedText[] {
   const out: EmbeddedText[] = [];
   let line = 1; // line number of `counted`
@@ -41,29 +69,11 @@ export function embeddedManifests(text: string): EmbeddedText[] {
     const headStart = text.lastIndexOf('\n', m.index) + 1;
     const headEnd = text.indexOf('\n', m.index);
     if (headEnd === -1) break;
-    const parent = indentOf(text, headStart, headEnd);
-    // The content's indentation is its first non-blank line's; the block ends at the first
-    // non-blank line indented less (YAML 1.2 §8.1.1.1, auto-detected indentation).
-    let indent = -1;
-    let end = headEnd + 1;
-    for (let start = headEnd + 1; start < text.length; ) {
-      const next = text.indexOf('\n', start);
-      const stop = next === -1 ? text.length : next;
-      const spaces = indentOf(text, start, stop);
-      const blank = start + spaces === stop || (spaces === stop - start - 1 && text.charCodeAt(stop - 1) === 13);
-      if (!blank) {
-        if (indent === -1) indent = spaces;
-        if (spaces < indent || indent <= parent) break;
-      }
-      end = next === -1 ? text.length : next + 1;
-      start = end;
-    }
-    re.lastIndex = Math.max(end, headEnd + 1);
-    if (indent <= parent) continue;
-    const body = text.slice(headEnd + 1, end);
-    if (!TRIGGER_RE.test(body)) continue;
+    const block = literalBlock(text, headEnd, indentOf(text, headStart, headEnd));
+    re.lastIndex = Math.max(block?.end ?? headEnd + 1, headEnd + 1);
+    if (!block || !TRIGGER_RE.test(text.slice(headEnd + 1, block.end))) continue;
     const lineOffset = lineAt(headEnd + 1) - 1;
-    out.push({text: body.split('\n').map((l) => l.slice(indent)).join('\n'), lineOffset, indent});
+    out.push({text: dedent(text, headEnd, block), lineOffset, indent: block.indent});
   }
   return out;
 }

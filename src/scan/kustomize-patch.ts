@@ -3,6 +3,7 @@
 // those values, so they are plaintext in git as much as a secretGenerator literal is.
 import {posix} from 'node:path';
 import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, type Node} from 'yaml';
+import {dedent, literalBlock} from './embedded.js';
 import {exemption} from './exceptions.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
@@ -121,8 +122,10 @@ export function inlinePatchFindings(kustomizationPath: string, text: string): Ra
     const head = lc.linePos(start);
     if (node.type === Scalar.BLOCK_LITERAL) {
       // The block's lines are the patch's lines: read them where they are in the file.
-      const body = blockLines(text, start);
-      if (!body) continue;
+      const headEnd = text.indexOf('\n', start);
+      const block = headEnd === -1 ? undefined : literalBlock(text, headEnd, 0);
+      if (!block) continue;
+      const body = {text: dedent(text, headEnd, block), indent: block.indent};
       out.push(...findings(body.text, kustomizationPath, p.secret, p.kindKnown, (w) => ({line: head.line + w.line, column: w.column + body.indent})));
     } else {
       // A quoted or folded patch: its lines are not the file's, so report it at the patch.
@@ -130,23 +133,6 @@ export function inlinePatchFindings(kustomizationPath: string, text: string): Ra
     }
   }
   return out;
-}
-
-/** The content of the literal block scalar whose indicator is at `start`, with its indentation removed. */
-function blockLines(text: string, start: number): {text: string; indent: number} | undefined {
-  const headEnd = text.indexOf('\n', start);
-  if (headEnd === -1) return undefined;
-  const lines: string[] = [];
-  let indent = -1;
-  for (const line of text.slice(headEnd + 1).split('\n')) {
-    const spaces = line.length - line.trimStart().length;
-    if (line.trim() !== '') {
-      if (indent === -1) indent = spaces;
-      if (spaces < indent) break;
-    }
-    lines.push(line);
-  }
-  return indent < 0 ? undefined : {text: lines.map((l) => l.slice(indent)).join('\n'), indent};
 }
 
 /** The patch files the kustomization's Secret patches name (`path:`), keyed by repository-relative path. */
