@@ -201,8 +201,13 @@ export class Syncer {
       if (!status) return;
       const m = cur.metadata!;
       try {
-        const updated = await this.d.cluster.update<KubeObject>({...cur, apiVersion: KS_API_VERSION, kind: 'SealedSecret', status}, 'status', WRITE);
-        if (this.d.cache.get(k)?.metadata?.uid === updated.metadata?.uid) this.d.cache.set(k, updated);
+        // Only what the status subresource reads: the API server takes everything but the status
+        // from the stored object (the CRD status strategy's PrepareForUpdate), so sending the spec
+        // and managedFields back was JSON to write and parse on both sides for nothing. The
+        // resourceVersion keeps the write conditional; the uid keeps it on this object.
+        const body = {apiVersion: KS_API_VERSION, kind: 'SealedSecret', metadata: {name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion}, status};
+        const updated = await this.d.cluster.update<KubeObject>(body, 'status', WRITE);
+        if (this.d.cache.get(k)?.metadata?.uid === updated.metadata?.uid) this.d.cache.set(k, cacheable(updated));
         return;
       } catch (error) {
         const code = (error as ClusterError).status;
@@ -215,6 +220,16 @@ export class Syncer {
       }
     }
   }
+}
+
+/**
+ * A SealedSecret as the cache keeps it: without metadata.managedFields, which nothing here reads
+ * (the controller's own keys are looked up on the Secret) and which grow with every writer. A
+ * cached object is replaced on every event, so what it holds is copied and collected as often.
+ */
+export function cacheable(obj: KubeObject): KubeObject {
+  const {managedFields: _unused, ...metadata} = obj.metadata ?? {};
+  return {...obj, apiVersion: KS_API_VERSION, kind: 'SealedSecret', metadata};
 }
 
 /** A digest of the part of a Secret the controller manages: type, data, its keys of labels and annotations, its ownerReference. */

@@ -190,6 +190,26 @@ describe('test server API', {timeout: 30_000}, () => {
     assert.equal(events[1].object.data.a, '2');
   });
 
+  it('a burst of writes in one turn reaches a watch whole and in order; a resourceVersion 5,000 events back resumes, a compacted one is 410 Expired', async () => {
+    const rv = (await call('GET', '/api/v1/namespaces/default/configmaps')).json.metadata.resourceVersion;
+    const w = call('GET', `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}&timeoutSeconds=1`);
+    await sleep(100);
+    // One turn of the event loop: the server writes these events out together (as the
+    // apiserver flushes only when no event is queued), and none may be lost or reordered.
+    for (let i = 0; i < 50; i++) server.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `burst-${i}`, namespace: 'default'}, data: {i: String(i)}});
+    const events = (await w).text.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => e.object.metadata.name), Array.from({length: 50}, (_, i) => `burst-${i}`));
+
+    const listRv = async (): Promise<number> => Number((await call('GET', '/api/v1/namespaces/default/configmaps?limit=1')).json.metadata.resourceVersion);
+    const mark = await listRv();
+    for (let i = 0; i < 6100; i++) server.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `h-${i}`, namespace: 'history'}});
+    const recent = await call('GET', `/api/v1/namespaces/history/configmaps?watch=1&resourceVersion=${(await listRv()) - 5000}&timeoutSeconds=1`);
+    assert.equal(recent.text.trim().split('\n').length, 5000, 'the last 5,000 events are kept');
+    const old = await call('GET', `/api/v1/namespaces/history/configmaps?watch=1&resourceVersion=${mark}&timeoutSeconds=1`);
+    const gone = JSON.parse(old.text.trim());
+    assert.deepEqual([gone.type, gone.object.code, gone.object.reason], ['ERROR', 410, 'Expired']);
+  });
+
   it('injects faults: 500, 429 with Retry-After, latency, dropped connections, limited in number', async () => {
     server.fault({status: 500, method: 'GET', path: '/api/v1/namespaces/default/configmaps', times: 1});
     const a = await call('GET', '/api/v1/namespaces/default/configmaps');
