@@ -21,14 +21,6 @@ import {cacheable, Syncer} from './syncer.js';
 
 const SECRET = resourceFor('Secret');
 
-// A long-lived process whose memory is billed (the Deployment's limit) and whose live data is
-// small (about 6 MB per 1,000 SealedSecrets): V8's default heap growth, tuned for throughput,
-// let the resident set reach 3-4 times that during a cold sync. optimize-for-size is read as the
-// heap grows, so setting it at run time takes effect. It is set when `controller run` loads this
-// module, before the command connects: loading the Kubernetes client (a third of the heap) under
-// the default growth is what set the resident set's peak. docs/performance.md has the figures.
-setFlagsFromString('--optimize-for-size');
-
 export interface ControllerOptions {
   /** Watch one namespace; undefined watches all. */
   namespace?: string;
@@ -54,6 +46,11 @@ const keyOf = (o: KubeObject): string => `${o.metadata?.namespace}/${o.metadata?
 
 /** Runs until the signal aborts; stops watches, lets the in-flight syncs finish, releases the Lease. */
 export async function runController(cluster: Cluster, o: ControllerOptions, signal: AbortSignal): Promise<void> {
+  // A long-lived process whose memory is billed (the Deployment's limit) and whose live data is
+  // small (about 6 MB per 1,000 SealedSecrets): V8's default heap growth, tuned for throughput,
+  // let the resident set reach 3-4 times that during a cold sync. optimize-for-size is read as
+  // the heap grows, so setting it now takes effect (docs/performance.md has the figures).
+  setFlagsFromString('--optimize-for-size');
   const log = o.log;
   const identity = o.identity ?? defaultIdentity();
   const metrics = new Metrics();
