@@ -201,11 +201,14 @@ export class Syncer {
       if (!status) return;
       const m = cur.metadata!;
       try {
-        // Only what the status subresource reads: the API server takes everything but the status
-        // from the stored object (the CRD status strategy's PrepareForUpdate), so sending the spec
-        // and managedFields back was JSON to write and parse on both sides for nothing. The
-        // resourceVersion keeps the write conditional; the uid keeps it on this object.
-        const body = {apiVersion: KS_API_VERSION, kind: 'SealedSecret', metadata: {name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion}, status};
+        // No spec and no managedFields: the status subresource takes the spec from the stored
+        // object (the CRD status strategy's PrepareForUpdate), and its field manager ignores the
+        // spec (a reset field) and keeps the stored managedFields when a body has none. Metadata
+        // stays whole: the field manager would read a label or annotation missing from the body
+        // as removed by us and take it from the manager that set it. The resourceVersion keeps
+        // the write conditional.
+        const {managedFields: _unused, ...metadata} = m;
+        const body = {apiVersion: KS_API_VERSION, kind: 'SealedSecret', metadata, status};
         const updated = await this.d.cluster.update<KubeObject>(body, 'status', WRITE);
         if (this.d.cache.get(k)?.metadata?.uid === updated.metadata?.uid) this.d.cache.set(k, cacheable(updated));
         return;
