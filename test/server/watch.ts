@@ -81,7 +81,8 @@ export function serveWatch(store: Store, res: ServerResponse, p: WatchParams, op
   open.add(res);
   let bookmarkTimer: NodeJS.Timeout | undefined;
   if (p.bookmarks) {
-    bookmarkTimer = setInterval(() => send('BOOKMARK', {kind: p.type.kind, apiVersion: p.render({metadata: {}}).apiVersion, metadata: {resourceVersion: String(store.resourceVersion)}}), 1000);
+    const shape = p.render({metadata: {}});
+    bookmarkTimer = setInterval(() => send('BOOKMARK', {kind: shape.kind ?? p.type.kind, apiVersion: shape.apiVersion, metadata: {resourceVersion: String(store.resourceVersion)}}), 1000);
   }
   const finish = (): void => {
     unsubscribe();
