@@ -9,7 +9,6 @@ import {collectionPath, KS_SEALED_SECRET, resourceFor} from '../kube/resources.j
 import type {Cluster} from '../kube/cluster.js';
 import type {KubeObject} from '../manifests/parse.js';
 import {KEY_LABEL} from '../seal/nacl-keys.js';
-import {KS_API_VERSION} from '../seal/sealed-object.js';
 import {EventRecorder} from './events.js';
 import {closeServer, serveProbes} from './http.js';
 import {runInformer, sleep, type WatchType} from './informer.js';
@@ -18,7 +17,7 @@ import {LeaderElector} from './leader.js';
 import type {Logger} from './log.js';
 import {Metrics} from './metrics.js';
 import {WorkQueue} from './queue.js';
-import {Syncer} from './syncer.js';
+import {cacheable, Syncer} from './syncer.js';
 
 const SECRET = resourceFor('Secret');
 
@@ -133,7 +132,7 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
   }, {
     onList: (items) => {
       sealed.clear();
-      for (const it of items) sealed.set(keyOf(it), {...it, apiVersion: KS_API_VERSION, kind: 'SealedSecret'});
+      for (const it of items) sealed.set(keyOf(it), cacheable(it));
       metrics.retain(new Set(sealed.keys()));
       requeueAll();
     },
@@ -147,7 +146,7 @@ async function lead(cluster: Cluster, o: ControllerOptions, identity: string, me
         return;
       }
       const prev = sealed.get(k);
-      sealed.set(k, {...obj, apiVersion: KS_API_VERSION, kind: 'SealedSecret'});
+      sealed.set(k, cacheable(obj));
       // Our own status writes come back as MODIFIED; only spec or metadata changes need a sync.
       if (!prev || prev.metadata?.generation !== obj.metadata?.generation || JSON.stringify(prev.metadata?.annotations) !== JSON.stringify(obj.metadata?.annotations) || prev.metadata?.uid !== obj.metadata?.uid) queue.add(k);
     },

@@ -201,8 +201,16 @@ export class Syncer {
       if (!status) return;
       const m = cur.metadata!;
       try {
-        const updated = await this.d.cluster.update<KubeObject>({...cur, apiVersion: KS_API_VERSION, kind: 'SealedSecret', status}, 'status', WRITE);
-        if (this.d.cache.get(k)?.metadata?.uid === updated.metadata?.uid) this.d.cache.set(k, updated);
+        // No spec and no managedFields: the status subresource takes the spec from the stored
+        // object (the CRD status strategy's PrepareForUpdate), and its field manager ignores the
+        // spec (a reset field) and keeps the stored managedFields when a body has none. Metadata
+        // stays whole: the field manager would read a label or annotation missing from the body
+        // as removed by us and take it from the manager that set it. The resourceVersion keeps
+        // the write conditional.
+        const {managedFields: _unused, ...metadata} = m;
+        const body = {apiVersion: KS_API_VERSION, kind: 'SealedSecret', metadata, status};
+        const updated = await this.d.cluster.update<KubeObject>(body, 'status', WRITE);
+        if (this.d.cache.get(k)?.metadata?.uid === updated.metadata?.uid) this.d.cache.set(k, cacheable(updated));
         return;
       } catch (error) {
         const code = (error as ClusterError).status;
@@ -215,6 +223,16 @@ export class Syncer {
       }
     }
   }
+}
+
+/**
+ * A SealedSecret as the cache keeps it: without metadata.managedFields, which nothing here reads
+ * (the controller's own keys are looked up on the Secret) and which grow with every writer. A
+ * cached object is replaced on every event, so what it holds is copied and collected as often.
+ */
+export function cacheable(obj: KubeObject): KubeObject {
+  const {managedFields: _unused, ...metadata} = obj.metadata ?? {};
+  return {...obj, apiVersion: KS_API_VERSION, kind: 'SealedSecret', metadata};
 }
 
 /** A digest of the part of a Secret the controller manages: type, data, its keys of labels and annotations, its ownerReference. */

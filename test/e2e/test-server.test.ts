@@ -16,11 +16,11 @@ const TOKEN = 'admin-token';
 
 interface Resp { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }
 
-function call(method: string, path: string, body?: unknown, o: {token?: string | null; contentType?: string; timeoutMs?: number} = {}): Promise<Resp> {
+function call(method: string, path: string, body?: unknown, o: {token?: string | null; contentType?: string; timeoutMs?: number; accept?: string} = {}): Promise<Resp> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const u = new URL(server.url + path);
-    const headers: Record<string, string> = {Accept: 'application/json'};
+    const headers: Record<string, string> = {Accept: o.accept ?? 'application/json'};
     if (o.token !== null) headers.Authorization = `Bearer ${o.token ?? TOKEN}`;
     if (payload !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
     const req = request({host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, ca: server.caPem, timeout: o.timeoutMs ?? 5000}, (res) => {
@@ -188,6 +188,43 @@ describe('test server API', {timeout: 30_000}, () => {
     const events = r.text.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'w1'], ['MODIFIED', 'w1'], ['DELETED', 'w1']]);
     assert.equal(events[1].object.data.a, '2');
+  });
+
+  it('a burst of writes in one turn reaches a watch whole and in order; a resourceVersion 5,000 events back resumes, a compacted one is 410 Expired', async () => {
+    const rv = (await call('GET', '/api/v1/namespaces/default/configmaps')).json.metadata.resourceVersion;
+    const w = call('GET', `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}&timeoutSeconds=1`);
+    await sleep(100);
+    // One turn of the event loop: the server writes these events out together (as the
+    // apiserver flushes only when no event is queued), and none may be lost or reordered.
+    for (let i = 0; i < 50; i++) server.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `burst-${i}`, namespace: 'default'}, data: {i: String(i)}});
+    const events = (await w).text.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => e.object.metadata.name), Array.from({length: 50}, (_, i) => `burst-${i}`));
+
+    const listRv = async (): Promise<number> => Number((await call('GET', '/api/v1/namespaces/default/configmaps?limit=1')).json.metadata.resourceVersion);
+    const mark = await listRv();
+    for (let i = 0; i < 6100; i++) server.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `h-${i}`, namespace: 'history'}});
+    const recent = await call('GET', `/api/v1/namespaces/history/configmaps?watch=1&resourceVersion=${(await listRv()) - 5000}&timeoutSeconds=1`);
+    assert.equal(recent.text.trim().split('\n').length, 5000, 'the last 5,000 events are kept');
+    const old = await call('GET', `/api/v1/namespaces/history/configmaps?watch=1&resourceVersion=${mark}&timeoutSeconds=1`);
+    const gone = JSON.parse(old.text.trim());
+    assert.deepEqual([gone.type, gone.object.code, gone.object.reason], ['ERROR', 410, 'Expired']);
+  });
+
+  it('a watch asked for PartialObjectMetadata sends every object as metadata only (no Secret data), as for client-go\'s metadata informers', async () => {
+    // kubectl never asks for this on a watch (`get -w -o name` sends application/json), so the
+    // check is the request a metadata informer sends.
+    const rv = (await call('GET', '/api/v1/namespaces/default/secrets?limit=1')).json.metadata.resourceVersion;
+    const q = `/api/v1/namespaces/default/secrets?watch=1&resourceVersion=${rv}&timeoutSeconds=1`;
+    const meta = call('GET', q, undefined, {accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json'});
+    const full = call('GET', q);
+    await sleep(100);
+    server.create({...secret('meta-only', {password: 'c2VjcmV0'}), metadata: {name: 'meta-only', namespace: 'default', labels: {app: 'm'}}});
+    const [m] = (await meta).text.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual([m.type, m.object.kind, m.object.apiVersion, m.object.metadata.name, m.object.metadata.labels], ['ADDED', 'PartialObjectMetadata', 'meta.k8s.io/v1', 'meta-only', {app: 'm'}]);
+    assert.equal(m.object.data, undefined);
+    assert.ok(m.object.metadata.resourceVersion);
+    const [f] = (await full).text.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual([f.object.kind, f.object.data], ['Secret', {password: 'c2VjcmV0'}]);
   });
 
   it('injects faults: 500, 429 with Retry-After, latency, dropped connections, limited in number', async () => {

@@ -265,7 +265,7 @@ export class Api {
     switch (verb) {
       case 'get': return this.get(req, res, t, namespace, name!);
       case 'list': return this.list(req, res, t, namespace, q);
-      case 'watch': return this.watch(res, t, namespace, q);
+      case 'watch': return this.watch(req, res, t, namespace, q);
       case 'create': {
         const body = parseBody(raw, req.headers['content-type']);
         await this.beforeWrite(method, t, namespace, body?.metadata?.name, id);
@@ -351,12 +351,16 @@ export class Api {
     send(res, 200, {kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: items.map((o) => this.listItem(t, o))});
   }
 
-  private watch(res: ServerResponse, t: ResourceType, namespace: string | undefined, q: URLSearchParams): void {
+  private watch(req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, q: URLSearchParams): void {
     const timeout = q.get('timeoutSeconds');
+    // A metadata-only watch (client-go's metadata informers): every event's object, bookmarks
+    // included, is a PartialObjectMetadata, so a Secret event carries no data.
+    const metadataOnly = /as=PartialObjectMetadata(?:;|,|$)/.test(req.headers.accept ?? '');
+    const render = metadataOnly ? (o: any) => ({kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata}) : (o: any) => this.render(t, o);
     serveWatch(this.c.store, res, {
       type: t, namespace, labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector'), t.fieldSelectors, t.kind),
       resourceVersion: q.get('resourceVersion') ?? undefined, timeoutSeconds: timeout ? Number(timeout) : undefined,
-      bookmarks: q.get('allowWatchBookmarks') === 'true', render: (o) => this.render(t, o), delayMs: () => this.c.watchDelays.get(t.kind) ?? 0,
+      bookmarks: q.get('allowWatchBookmarks') === 'true', render, delayMs: () => this.c.watchDelays.get(t.kind) ?? 0,
     }, this.c.watches);
   }
 

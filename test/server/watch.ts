@@ -1,7 +1,9 @@
 // Watch streams: newline-delimited JSON WatchEvents over a chunked response, as
 // k8s.io/apiserver/pkg/endpoints/handlers/watch.go writes them. Selectors apply to both the old
 // and the new object, so an object that stops matching is reported DELETED and one that starts
-// matching ADDED, as the watch cache does.
+// matching ADDED, as the watch cache does. Like the apiserver's WatchServer, which flushes only
+// when no further event is queued for the stream (`if len(ch) == 0 { flusher.Flush() }`), the
+// events of one turn of the event loop go out in one write.
 import type {ServerResponse} from 'node:http';
 import {storageKey, type ResourceType} from './registry.js';
 import {matchFields, matchLabels, type FieldRequirement, type LabelRequirement} from './selectors.js';
@@ -33,11 +35,22 @@ export function serveWatch(store: Store, res: ServerResponse, p: WatchParams, op
   const write = (line: string): void => {
     if (!res.writableEnded) res.write(line);
   };
+  let queued: string[] = [];
+  const flush = (): void => {
+    if (queued.length === 0) return;
+    const text = queued.join('');
+    queued = [];
+    write(text);
+  };
+  const enqueue = (line: string): void => {
+    if (queued.length === 0) setImmediate(flush);
+    queued.push(line);
+  };
   const send = (type: string, object: any): void => {
     const line = JSON.stringify({type, object}) + '\n';
     const delay = p.delayMs?.() ?? 0;
-    if (delay > 0) setTimeout(() => write(line), delay);
-    else write(line);
+    if (delay > 0) setTimeout(() => enqueue(line), delay);
+    else enqueue(line);
   };
   const onEvent = (e: StoreEvent): void => {
     if (e.key !== key) return;
@@ -58,6 +71,7 @@ export function serveWatch(store: Store, res: ServerResponse, p: WatchParams, op
     const backlog = Number.isInteger(n) ? store.since(key, n) : undefined;
     if (!backlog) {
       send('ERROR', {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rv} (${store.oldestResumable})`, reason: 'Expired', code: 410});
+      flush();
       res.end();
       return;
     }
@@ -67,13 +81,15 @@ export function serveWatch(store: Store, res: ServerResponse, p: WatchParams, op
   open.add(res);
   let bookmarkTimer: NodeJS.Timeout | undefined;
   if (p.bookmarks) {
-    bookmarkTimer = setInterval(() => send('BOOKMARK', {kind: p.type.kind, apiVersion: p.render({metadata: {}}).apiVersion, metadata: {resourceVersion: String(store.resourceVersion)}}), 1000);
+    const shape = p.render({metadata: {}});
+    bookmarkTimer = setInterval(() => send('BOOKMARK', {kind: shape.kind ?? p.type.kind, apiVersion: shape.apiVersion, metadata: {resourceVersion: String(store.resourceVersion)}}), 1000);
   }
   const finish = (): void => {
     unsubscribe();
     open.delete(res);
     clearTimeout(timer);
     clearInterval(bookmarkTimer);
+    flush();
     if (!res.writableEnded) res.end();
   };
   const timer = p.timeoutSeconds !== undefined && p.timeoutSeconds > 0 ? setTimeout(finish, p.timeoutSeconds * 1000) : undefined;

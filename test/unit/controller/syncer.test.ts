@@ -17,6 +17,7 @@ class FakeCluster implements SyncCluster {
   private rv = 100;
   /** Runs before the next status write lands (a concurrent writer). */
   beforeStatusWrite?: () => void;
+  readonly statusBodies: KubeObject[] = [];
 
   private key(kind: string, ns: string | undefined, name: string): string {
     return `${kind}/${ns}/${name}`;
@@ -42,7 +43,10 @@ class FakeCluster implements SyncCluster {
 
   async update<T = KubeObject>(obj: KubeObject, subresource?: string, query?: Record<string, unknown>): Promise<T> {
     this.calls.push(`update ${obj.kind}${subresource ? '/' + subresource : ''} ${obj.metadata!.name}${obj.status?.observedGeneration !== undefined ? ` observedGeneration=${obj.status.observedGeneration}` : ''} ${query?.fieldManager ?? ''}`.trim());
-    if (subresource === 'status') this.beforeStatusWrite?.();
+    if (subresource === 'status') {
+      this.statusBodies.push(structuredClone(obj));
+      this.beforeStatusWrite?.();
+    }
     const live = this.objects.get(this.key(obj.kind!, obj.metadata!.namespace, obj.metadata!.name!));
     if (!live) throw new ClusterError('not found', {status: 404});
     if (obj.metadata!.resourceVersion !== live.metadata!.resourceVersion) throw new ClusterError('conflict', {status: 409});
@@ -87,6 +91,27 @@ test('a sync creates the Secret under the controller\'s field manager and stamps
   const status = liveSealed(cluster)?.status;
   assert.equal(status.observedGeneration, 1);
   assert.equal(status.conditions[0].status, 'True');
+});
+
+test('the status write sends the metadata whole, without the spec or managedFields', async () => {
+  // A real API server's field manager reads a label or annotation missing from a status write
+  // as removed by the writer and takes it from its owner; the spec is a reset field there, and a
+  // body without managedFields keeps the stored ones.
+  const {cluster, cache, syncer} = setup();
+  const live = liveSealed(cluster)!;
+  live.metadata!.labels = {team: 'payments'};
+  live.metadata!.annotations = {note: 'kept'};
+  live.metadata!.finalizers = ['example.com/hold'];
+  live.metadata!.managedFields = [{manager: 'kubectl', operation: 'Apply', fieldsV1: {'f:metadata': {'f:labels': {'f:team': {}}}}}];
+  cache.set('payments/db', structuredClone(live));
+  assert.equal(await syncer.sync('payments/db'), false);
+  const [body] = cluster.statusBodies;
+  assert.deepEqual([body.metadata?.labels, body.metadata?.annotations, body.metadata?.finalizers], [{team: 'payments'}, {note: 'kept'}, ['example.com/hold']]);
+  assert.equal(body.metadata?.resourceVersion, live.metadata!.resourceVersion);
+  assert.equal(body.metadata?.uid, live.metadata!.uid);
+  assert.equal(body.spec, undefined);
+  assert.equal(body.metadata?.managedFields, undefined);
+  assert.equal(body.status.conditions[0].status, 'True');
 });
 
 test('the event of its own write, and a change to keys it does not manage, are not news; a change to data is', async () => {
