@@ -66,7 +66,22 @@ function hasLiteralDefault(text: string): boolean {
   return false;
 }
 
-const isTemplate = (text: string) => containsTemplate(text) && !hasLiteralDefault(text);
+/**
+ * Helm's `default` (sprig) with a string literal, `| default "x"` or `default "x" .Values.y`:
+ * the literal is deployed whenever the value is not set. A Go string is "…" with escapes or `…`.
+ */
+const GO_DEFAULT_RE = /\bdefault\s+(?:"((?:[^"\\\n]|\\.)*)"|`([^`]*)`)/g;
+function hasLiteralGoDefault(text: string): boolean {
+  if (!BRACE_TEMPLATE_RE.test(text) || !text.includes('default')) return false;
+  GO_DEFAULT_RE.lastIndex = 0;
+  for (let m = GO_DEFAULT_RE.exec(text); m !== null; m = GO_DEFAULT_RE.exec(text)) {
+    const value = (m[1] ?? m[2]).replace(/\\(.)/g, '$1').trim();
+    if (value !== '' && !containsTemplate(value) && !isPlaceholder(value)) return true;
+  }
+  return false;
+}
+
+const isTemplate = (text: string) => containsTemplate(text) && !hasLiteralDefault(text) && !hasLiteralGoDefault(text);
 
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();

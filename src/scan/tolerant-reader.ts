@@ -158,7 +158,15 @@ function scalar(raw: string | undefined): string | undefined {
   const s = raw.trim();
   if (s.startsWith('"')) {
     const m = /^"((?:[^"\\]|\\.)*)"?/.exec(s);
-    return (m?.[1] ?? '').replace(/\\(.)/g, '$1');
+    const value = m?.[1] ?? '';
+    // `"{{ .Values.p | default "x" }}"`: the renderer reads the template before YAML sees the
+    // quotes, so a template still open at the first inner quote runs to the line's last quote.
+    const open = value.lastIndexOf('{{');
+    if (open !== -1 && value.indexOf('}}', open) === -1) {
+      const last = s.lastIndexOf('"');
+      if (last > value.length + 1) return s.slice(1, last);
+    }
+    return value.replace(/\\(.)/g, '$1');
   }
   if (s.startsWith("'")) {
     const m = /^'((?:[^']|'')*)'?/.exec(s);

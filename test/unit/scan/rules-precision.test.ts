@@ -103,3 +103,30 @@ test('a ${VAR} default is what gets deployed when VAR is unset: a literal defaul
   }
   assert.deepEqual(rulesOf('s.yaml', secret(`data:\n  password: ${b64('${PASS:-changeme}')}\n`)), []);
 });
+
+test('a Helm/Go template default is what gets deployed when the value is not set: a literal default is plaintext', () => {
+  const tpl = (line: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ include "x.fullname" . }}\n${line}\n`;
+  for (const line of [
+    `stringData:\n  password: {{ .Values.password | default "${CANARY}" | quote }}`,
+    `stringData:\n  password: {{ default "${CANARY}" .Values.password | quote }}`,
+    `stringData:\n  password: "{{ .Values.password | default "${CANARY}" }}"`,
+    `stringData:\n  password: '{{ .Values.password | default "${CANARY}" }}'`,
+    `data:\n  password: {{ .Values.password | default "${CANARY}" | b64enc | quote }}`,
+    `data:\n  password: {{ .Values.password | default \`${CANARY}\` | b64enc }}`,
+    `stringData:\n  password: {{- .Values.password | default "${CANARY}" | quote -}}`,
+  ]) {
+    assert.deepEqual(rulesOf('templates/secret.yaml', tpl(line)), ['plaintext-secret'], line);
+  }
+  for (const line of [
+    'stringData:\n  password: {{ .Values.password | default "" | quote }}',
+    'stringData:\n  password: {{ .Values.password | default "changeme" | quote }}',
+    'stringData:\n  password: {{ .Values.password | default "<set-me>" | quote }}',
+    'data:\n  password: {{ .Values.password | default (randAlphaNum 16) | b64enc | quote }}',
+    'data:\n  password: {{ .Values.password | default .Values.global.password | b64enc | quote }}',
+    'data:\n  password: {{ default "" .Values.password | b64enc | quote }}',
+    'stringData:\n  password: {{ .Values.password | default (printf "%s-%s" .Release.Name "x") }}',
+    'stringData:\n  password: {{ required "set .Values.password" .Values.password | quote }}',
+  ]) {
+    assert.deepEqual(rulesOf('templates/secret.yaml', tpl(line)), [], line);
+  }
+});
