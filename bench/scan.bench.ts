@@ -149,7 +149,7 @@ async function folder(): Promise<void> {
 }
 
 const CORPUS = join(ROOT, 'test/fixtures/scan-corpus');
-const SHARED = join(ROOT, '../../shared/fixtures');
+const SHARED = join(ROOT, '../shared/fixtures');
 /** Copies of the corpus for the timing runs, so start-up does not dominate the throughput. */
 const COPIES = 10;
 const CORPUS_RUNS = 5;
