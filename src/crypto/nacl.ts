@@ -29,10 +29,22 @@ export function generateNaclKeyPair(): NaclKeyPair {
   return {publicKey: kp.publicKey, secretKey: kp.secretKey};
 }
 
+// The controller opens every value with the same few keys, and finding the key hashed each
+// candidate again per value. Keyed by the key's bytes (not the array), so a reused array is safe.
+const keyIds = new Map<string, string>();
+
 /** First 8 bytes of SHA-256 of the raw 32-byte public key, as 16 hex characters. */
 export function naclKeyId(publicKey: Uint8Array): string {
   checkPublicKey(publicKey);
-  return createHash('sha256').update(publicKey).digest().subarray(0, KEY_ID_BYTES).toString('hex');
+  const raw = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('hex');
+  let id = keyIds.get(raw);
+  if (id === undefined) {
+    id = createHash('sha256').update(publicKey).digest().subarray(0, KEY_ID_BYTES).toString('hex');
+    // A long-running process sees a handful of key pairs; a bound keeps a key-churning one flat.
+    if (keyIds.size >= 256) keyIds.clear();
+    keyIds.set(raw, id);
+  }
+  return id;
 }
 
 function checkPublicKey(publicKey: Uint8Array): void {
