@@ -7,7 +7,7 @@ import {execFile, execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {runCli, type CliResult} from '../helpers/cli.js';
+import {REPO_ROOT, runCli, type CliResult} from '../helpers/cli.js';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
 import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
@@ -292,4 +292,15 @@ patchesJson6902:
   r.git('add', '.');
   const staged = await scan(r.dir, ['--staged', '--format', 'json']);
   assert.deepEqual(findings(staged).map((f) => `${f.file}:${f.line}:${f.rule}`).sort(), expected);
+});
+
+test('--fix leaves a manifest written as a string alone and says so: sealing the document around it would break it', async (t) => {
+  const r = repo(t);
+  const text = `resources:\n- base.yaml\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: Secret\n    metadata:\n      name: db\n      namespace: x\n    stringData:\n      password: ${CANARY}\n`;
+  r.write('kustomization.yaml', text);
+  const cert = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem');
+  const res = await scan(r.dir, ['--fix', '--yes', '--cert', cert, 'kustomization.yaml']);
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(res.stderr, /not sealing kustomization\.yaml: .*a manifest written as a string/);
+  assert.equal(readFileSync(join(r.dir, 'kustomization.yaml'), 'utf8'), text);
 });
