@@ -14,8 +14,9 @@ export default tseslint.config(
     },
   },
   {
-    // The single executable's loader and its training run (scripts/package/) are CommonJS, as a SEA's main script is.
-    files: ['**/*.cjs'],
+    // CommonJS: the single executable's loader and its training run (scripts/package/), as a SEA's
+    // main script is; and bin/ (bin/package.json), which Node starts sooner as CommonJS.
+    files: ['**/*.cjs', 'bin/*.js', 'bin/kubectl_complete-secret'],
     languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', __filename: 'readonly', __dirname: 'readonly'}},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },

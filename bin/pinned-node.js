@@ -3,27 +3,27 @@
 // parse on any Node: on a Node older than 22 the caller's script is re-run with the Node 24
 // that `npm ci` put in node_modules (the pinned `node` dev dependency), so a checkout works as
 // written on machines whose Node is 20.
-import {existsSync, realpathSync} from 'node:fs';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+'use strict';
+const {existsSync, realpathSync} = require('node:fs');
+const {dirname, join} = require('node:path');
 
 const MIN_MAJOR = 22;
 
 /**
  * True when this Node can run the plugin. Otherwise re-runs `script` (the caller's
- * import.meta.url) under the pinned Node and returns false: the caller does nothing more, and
+ * __filename) under the pinned Node and returns false: the caller does nothing more, and
  * this process exits with the child's status once it ends.
  */
-export async function onSupportedNode(script) {
+function onSupportedNode(script) {
   if (Number(process.versions.node.split('.')[0]) >= MIN_MAJOR) return true;
-  const file = realpathSync(fileURLToPath(script));
+  const file = realpathSync(script);
   const pinned = join(dirname(file), '..', 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(pinned) || process.env.KUBECTL_SECRET_REEXEC) {
     process.stderr.write(`error: kubectl-secret needs Node.js ${MIN_MAJOR} or newer (this is ${process.version}).\n` +
       'Install Node 22 or 24, or run `npm ci` in the kubectl-secret checkout to get a pinned Node.\n');
     process.exit(2);
   }
-  await reexec(pinned, file);
+  reexec(pinned, file);
   return false;
 }
 
@@ -33,9 +33,10 @@ export async function onSupportedNode(script) {
  * launcher is told to), and we exit with the child's status, 128+N when signal N killed it, as
  * a shell reports it.
  */
-async function reexec(node, file) {
+function reexec(node, file) {
   // Loaded here: the usual path (Node >= 22) never spawns, and every module counts at start-up.
-  const [{spawn}, {constants}] = await Promise.all([import('node:child_process'), import('node:os')]);
+  const {spawn} = require('node:child_process');
+  const {constants} = require('node:os');
   const child = spawn(node, [file, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: {...process.env, KUBECTL_SECRET_REEXEC: '1'},
@@ -53,3 +54,5 @@ async function reexec(node, file) {
     process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : code ?? 1);
   });
 }
+
+module.exports = {onSupportedNode};

@@ -18,10 +18,11 @@
 // dist/fast-meta.json is esbuild's metafile, beside dist/fast so the package does not ship it
 // (1 MB): test/e2e/package.test.ts and fast-path.test.ts read it to tell which
 // packages each chunk a command loaded carries.
+import {createHash} from 'node:crypto';
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {build, transform} from 'esbuild';
 import {commandRegistry, liteCommandFacts, namedCommonJs, quietDebugForSimpleGit, usedEsm, yamlEsm} from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,8 +70,28 @@ for (const [file, out] of Object.entries(result.metafile.outputs)) {
     throw new Error(`${file}: a dynamic import without a literal path (${bad[0]}…), from one of ${sources}; write import('./literal/path.js')`);
   }
 }
+// Each chunk becomes the body of a CommonJS function, which bin/fast-loader.js runs through
+// vm.Script with a V8 code cache holding what a run compiled (Node's compile cache for ES
+// modules holds only what V8 compiles before a module runs). esbuild splits only ES modules,
+// hence the second step; every import of a chunk becomes a require of its relative path, and
+// an `import('./x.js')` a promise of one, so a chunk is still loaded only when first needed.
+const BANNER = "import{createRequire as __ksRequire}from'node:module';const require=__ksRequire(import.meta.url);";
+const id = createHash('sha256');
+for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).sort()) {
+  const path = join(root, file);
+  const text = readFileSync(path, 'utf8');
+  if (!text.startsWith(BANNER)) throw new Error(`${file}: esbuild's banner is missing`);
+  const {code: converted} = await transform(text.slice(BANNER.length), {format: 'cjs', loader: 'js', minify: true, target: 'node22', supported: {'dynamic-import': false}, logLevel: 'warning'});
+  // esbuild escapes non-ASCII characters in strings but leaves some in regular expressions; as
+  // \\uXXXX they mean the same there (scripts/package/bundle.mjs does the same for the SEA).
+  const code = converted.replace(/[^\t-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (/import\.meta/.test(code)) throw new Error(`${file}: import.meta is left after conversion to CommonJS`);
+  writeFileSync(path, code);
+  id.update(file).update('\0').update(code).update('\0');
+}
 writeFileSync(join(outdir, '..', 'fast-meta.json'), JSON.stringify(result.metafile));
-writeFileSync(`${outdir}/package.json`, '{"type": "module"}\n');
+// Never imported by Node's loader; the build id names the code cache directory (bin/fast-loader.js).
+writeFileSync(`${outdir}/package.json`, `${JSON.stringify({type: 'commonjs', buildId: id.digest('hex').slice(0, 16)})}\n`);
 if (process.env.KUBECTL_SECRET_BUILD_VERBOSE) {
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   process.stderr.write(`build: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1e6).toFixed(1)} MB in dist/fast (${Date.now() - t0} ms)\n`);

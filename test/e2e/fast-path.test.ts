@@ -10,6 +10,7 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {BIN, REPO_ROOT} from '../helpers/cli.js';
+import {LOAD_LOG} from '../helpers/load-log.js';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
 import {GIT_ENV} from '../helpers/git-repo.js';
 
@@ -17,10 +18,6 @@ const CERT = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem');
 const PRIVATE = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-private.pem');
 const COMPLETER = join(REPO_ROOT, 'bin', 'kubectl_complete-secret');
 const SECRET = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: payments\nstringData:\n  password: fast-path-not-a-real-password\n';
-const LOAD_LOG = `import {registerHooks} from 'node:module';
-import {appendFileSync} from 'node:fs';
-registerHooks({load(url, ctx, next) { appendFileSync(process.env.KS_LOAD_LOG, url + '\\n'); return next(url, ctx); }});
-`;
 
 let dir: string;
 let env: E2EEnv;

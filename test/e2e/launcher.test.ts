@@ -4,7 +4,7 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync, spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {BIN, REPO_ROOT} from '../helpers/cli.js';
@@ -221,5 +221,77 @@ test('a compile cache directory another user could write to, or that is not ours
     }
   } finally {
     rmSync(root, {recursive: true, force: true});
+  }
+});
+
+// The fast path's own code cache (bin/fast-loader.js): V8 code for each chunk of dist/fast,
+// written after a run with what that run compiled, and used by the next.
+function codeCacheRun(xdg: string, args: string[], input = ''): {status: number | null; stdout: string; stderr: string; cache: Map<string, string>} {
+  const r = spawnSync(process.execPath, [BIN, ...args], {input, encoding: 'utf8', env: {...process.env, XDG_CACHE_HOME: xdg, KUBECTL_SECRET_DEBUG_CODE_CACHE: '1', NO_COLOR: '1', DEBUG: ''}});
+  const cache = new Map<string, string>();
+  const rest: string[] = [];
+  for (const line of r.stderr.split('\n')) {
+    const m = line.match(/^code cache: (dist\/fast\/\S+) (used|none|rejected)/);
+    if (m) cache.set(m[1], m[2]);
+    else rest.push(line);
+  }
+  return {status: r.status, stdout: r.stdout, stderr: rest.join('\n'), cache};
+}
+
+const BUILD_ID = (): string => JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'fast', 'package.json'), 'utf8')).buildId;
+
+test('the fast path writes a private code cache after its first run and the next run uses it, with the same output', () => {
+  const xdg = mkdtempSync(join(tmpdir(), 'ks-code-cache-'));
+  try {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: code-cache-canary-value\n';
+    writeFileSync(join(xdg, 's.yaml'), secret);
+    const first = codeCacheRun(xdg, ['scan', join(xdg, 's.yaml')]);
+    assert.equal(first.status, 1, first.stderr);
+    assert.ok(first.cache.get('dist/fast/main.js') === 'none', 'the first run found a cache');
+    assert.ok([...first.cache.keys()].some((f) => /^dist\/fast\/chunks\/scan-/.test(f)), `scan's chunk was not loaded through the loader: ${[...first.cache.keys()].join(', ')}`);
+    const dir = join(xdg, 'kubectl-secret', 'compile-cache', `fast-${BUILD_ID()}-${process.version}-${process.arch}`);
+    const written = readdirSync(dir);
+    assert.equal(written.length, first.cache.size, 'one cache file per chunk the run loaded');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    for (const f of written) {
+      assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
+      assert.ok(!readFileSync(join(dir, f)).includes('code-cache-canary-value'), `${f} holds the scanned value`);
+    }
+    const second = codeCacheRun(xdg, ['scan', join(xdg, 's.yaml')]);
+    assert.deepEqual([...second.cache.values()].filter((v) => v !== 'used'), [], 'the second run compiled a chunk again');
+    assert.deepEqual({status: second.status, stdout: second.stdout, stderr: second.stderr}, {status: first.status, stdout: first.stdout, stderr: first.stderr});
+    // A cache V8 rejects (damaged, or another build's that slipped in) costs a compile, never the command; it is written again.
+    const main = join(dir, 'main.js.cache');
+    writeFileSync(main, Buffer.alloc(statSync(main).size, 0x5a));
+    const damaged = codeCacheRun(xdg, ['scan', join(xdg, 's.yaml')]);
+    assert.equal(damaged.cache.get('dist/fast/main.js'), 'rejected');
+    assert.deepEqual({status: damaged.status, stdout: damaged.stdout, stderr: damaged.stderr}, {status: first.status, stdout: first.stdout, stderr: first.stderr});
+    assert.equal(codeCacheRun(xdg, ['--version']).cache.get('dist/fast/main.js'), 'used', 'the rejected cache was not written again');
+  } finally {
+    rmSync(xdg, {recursive: true, force: true});
+  }
+});
+
+test('a new build gets its own code cache directory; only the caches of the last few builds are kept', () => {
+  const xdg = mkdtempSync(join(tmpdir(), 'ks-code-cache-'));
+  try {
+    const base = join(xdg, 'kubectl-secret', 'compile-cache');
+    mkdirSync(base, {recursive: true, mode: 0o700});
+    chmodSync(join(xdg, 'kubectl-secret'), 0o700);
+    // Caches of six earlier builds, the oldest first; a build's cache is never offered to another.
+    const old = Array.from({length: 6}, (_, i) => `fast-00000000000000${i}0-${process.version}-${process.arch}`);
+    old.forEach((d, i) => {
+      mkdirSync(join(base, d), {mode: 0o700});
+      writeFileSync(join(base, d, 'main.js.cache'), 'x');
+      const t = new Date(Date.now() - (10 - i) * 60_000);
+      utimesSync(join(base, d), t, t);
+    });
+    const r = codeCacheRun(xdg, ['--version']);
+    assert.equal(r.status, 0);
+    assert.equal(r.cache.get('dist/fast/main.js'), 'none', 'a cache of another build was offered');
+    const left = readdirSync(base).filter((e) => e.startsWith('fast-')).sort();
+    assert.deepEqual(left, [...old.slice(3), `fast-${BUILD_ID()}-${process.version}-${process.arch}`].sort());
+  } finally {
+    rmSync(xdg, {recursive: true, force: true});
   }
 });

@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parse} from 'yaml';
 import {REPO_ROOT, runCli} from '../helpers/cli.js';
+import {LOAD_LOG} from '../helpers/load-log.js';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
 import {startTestServer} from '../server/index.js';
 
@@ -103,10 +104,6 @@ test('bare kubectl-secret prints the short overview; --help still prints every c
 
 // Start-up: what an offline command loads decides how fast it starts (docs/performance.md).
 const HEAVY = ['@kubernetes/client-node', 'inquirer', '@inquirer', 'simple-git', 'undici', '@oclif/core'];
-const LOAD_LOG = `import {registerHooks} from 'node:module';
-import {appendFileSync} from 'node:fs';
-registerHooks({load(url, ctx, next) { appendFileSync(process.env.KS_LOAD_LOG, url + '\\n'); return next(url, ctx); }});
-`;
 const packageOf = (path: string) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
 
 /** The packages whose code a run loaded: from node_modules, or bundled in the dist/fast chunks it loaded (esbuild's metafile). */

@@ -1,0 +1,99 @@
+// Loads the fast path's bundle (dist/fast, scripts/build.mjs) with a V8 code cache per chunk,
+// kept in the private compile-cache directory (bin/compile-cache.js).
+//
+// Why not Node's own compile cache: for an ES module Node writes the cache right after compiling
+// it, before it runs, so the cache holds only what V8 compiles eagerly: the module's top level.
+// Every function V8 compiles lazily, when first called (the YAML readers, the scan rules, the
+// sealing), was compiled again in every run: most of a command's start-up (docs/performance.md).
+// So the build writes each chunk as a CommonJS function body, and this loader runs it through
+// vm.Script; when a chunk had no usable cache, the cache is made at exit, after the command ran,
+// with every function the run compiled, as the single executable does (sea-loader.cjs). Loading
+// chunks by name, with no module resolution, is also cheaper than Node's ES module loader.
+//
+// V8 checks a cache against its own version, flags and the source's length, not the source's
+// text: the directory is named after the bundle's build id (a hash of every chunk) and Node's
+// version, so another build's cache is never offered, and when a new directory is made, only the
+// caches of the few builds used last are kept.
+'use strict';
+const {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs');
+const {createRequire} = require('node:module');
+const {dirname, join} = require('node:path');
+const vm = require('node:vm');
+const {compileCacheDir} = require('./compile-cache.js');
+
+const HEAD = '(function (exports, require, module, __filename, __dirname) {';
+const TAIL = '\n})';
+const KEEP_BUILDS = 4;
+
+/**
+ * The exports of dist/fast/main.js under `root`, its chunks loaded on demand from then on.
+ * KUBECTL_SECRET_DEBUG_CODE_CACHE=1 says on stderr, for each chunk, whether a cache was used.
+ */
+function loadFast(root) {
+  const fast = join(root, 'dist', 'fast');
+  const {buildId} = JSON.parse(readFileSync(join(fast, 'package.json'), 'utf8'));
+  const debug = Boolean(process.env.KUBECTL_SECRET_DEBUG_CODE_CACHE);
+  const base = buildId ? compileCacheDir() : undefined;
+  const cacheDir = base && join(base, `fast-${buildId}-${process.version}-${process.arch}`);
+  const modules = new Map();
+  const toWrite = [];
+  const nodeRequire = createRequire(join(fast, 'main.js'));
+
+  const load = (file) => {
+    let m = modules.get(file);
+    if (m) return m.exports;
+    m = {exports: {}};
+    modules.set(file, m);
+    const name = file.slice(fast.length + 1);
+    const cacheFile = cacheDir && join(cacheDir, `${name.replace(/[\\/]/g, '_')}.cache`);
+    let cachedData;
+    try {
+      if (cacheFile) cachedData = readFileSync(cacheFile);
+    } catch {
+      // No cache yet: compiled from source, and the cache written at exit.
+    }
+    // The chunks are ASCII (scripts/build.mjs checks): their Latin-1 reading is their text, without UTF-8 decoding.
+    const script = new vm.Script(HEAD + readFileSync(file, 'latin1') + TAIL, {filename: file, cachedData});
+    if (cacheFile && (!cachedData || script.cachedDataRejected)) toWrite.push({script, cacheFile});
+    if (debug) process.stderr.write(`code cache: dist/fast/${name.replace(/\\/g, '/')} ${cachedData ? (script.cachedDataRejected ? 'rejected' : `used (${cachedData.length} bytes)`) : 'none'}\n`);
+    const dir = dirname(file);
+    const require = (id) => (id.startsWith('./') || id.startsWith('../') ? load(join(dir, id)) : nodeRequire(id));
+    script.runInThisContext()(m.exports, require, m, file, dir);
+    return m.exports;
+  };
+
+  if (cacheDir) process.on('exit', () => writeCaches(base, cacheDir, toWrite));
+  return load(join(fast, 'main.js'));
+}
+
+/** At exit: what the run compiled, written where the next run looks; never a half-written file under the final name. */
+function writeCaches(base, cacheDir, toWrite) {
+  if (toWrite.length === 0) return;
+  try {
+    try {
+      mkdirSync(cacheDir, {mode: 0o700});
+      // A new build or Node. Caches of the builds used last are kept (a global install and a
+      // checkout may take turns); older ones are of no use any more.
+      const others = readdirSync(base).filter((e) => e.startsWith('fast-') && join(base, e) !== cacheDir)
+        .map((e) => ({dir: join(base, e), used: statSync(join(base, e)).mtimeMs}))
+        .sort((a, b) => b.used - a.used);
+      for (const {dir} of others.slice(KEEP_BUILDS - 1)) rmSync(dir, {recursive: true, force: true});
+    } catch (e) {
+      if (e.code !== 'EEXIST') return;
+    }
+    for (const {script, cacheFile} of toWrite) {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, script.createCachedData(), {flag: 'wx', mode: 0o600});
+        renameSync(tmp, cacheFile);
+      } catch (e) {
+        rmSync(tmp, {force: true});
+        throw e;
+      }
+    }
+  } catch {
+    // A cache is an optimisation: a full disk or a race with another run costs speed, never the command.
+  }
+}
+
+module.exports = {loadFast};
