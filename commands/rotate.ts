@@ -48,7 +48,7 @@ export default class Rotate extends ClusterCommand {
       showPlan: (plan: RotationPlan) => prompt.toTerminal(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
       confirm: async () => {
         if (flags.yes) return true;
-        if (!process.stdin.isTTY) throw new InputError('refusing to rotate without confirmation: stdin is not a terminal; nothing was written', 'pass --yes to confirm, or --dry-run to see the plan only');
+        if (!prompt.stdinIsTerminal()) throw new InputError('refusing to rotate without confirmation: stdin is not a terminal; nothing was written', 'pass --yes to confirm, or --dry-run to see the plan only');
         return prompt.confirm('Rotate these keys?');
       },
       promptValue: (key: string) => prompt.promptSecretValue(key),

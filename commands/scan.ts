@@ -43,11 +43,11 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     // oclif counts a boolean's default as given, so dependsOn cannot say this.
     if (flags['check-live'] && !flags.history) throw new (await import('../src/errors.js')).InputError('--check-live only applies with --history', 'run kubectl secret scan --history --check-live');
     if (flags.history) return this.history(flags, argv as string[], format);
-    const [{runScan}, {parseSize}, {InputError}, report] = await Promise.all([
-      import('../src/scan/inputs.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/render.js'),
+    const [{runScan}, {parseSize}, {InputError}, report, {stdinIsTerminal}] = await Promise.all([
+      import('../src/scan/inputs.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/render.js'), import('../src/io/input.js'),
     ]);
     // Questions go to the terminal (src/io/prompt.ts), so stdout may be redirected.
-    const interactive = Boolean(process.stdin.isTTY);
+    const interactive = stdinIsTerminal();
     if (flags.fix && !flags.yes && !interactive) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
     const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size'])};
     const failOn = flags['fail-on'] as 'high' | 'low';

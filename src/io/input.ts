@@ -3,8 +3,16 @@
 // once the reader has passed its limit, never loaded whole (a 150 MB value once took 1.6 GB).
 // Values are bytes; manifests are text and must decode exactly, never with replacement marks.
 import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs';
+import {isatty} from 'node:tty';
 import {InputError} from '../errors.js';
 import {fileError} from './file-error.js';
+
+/**
+ * Whether stdin is a terminal, asked without touching process.stdin: Node builds a stream for it
+ * on first use (for a file or /dev/null, with its file-stream, fs/promises and readline
+ * modules), a few ms of start-up for every command that only asks (docs/performance.md).
+ */
+export const stdinIsTerminal = (): boolean => isatty(0);
 
 /** Kubernetes' MaxSecretSize (pkg/apis/core/types.go): the decoded bytes of all of a Secret's data. */
 export const SECRET_DATA_LIMIT = 1024 * 1024;
@@ -137,7 +145,7 @@ export async function readStdin(limit = VALUE_READ_LIMIT): Promise<Buffer> {
 
 /** FILE, or stdin for `-` (or no FILE when stdin is piped), as kubectl -f reads. */
 export async function readInput(file: string | undefined, what = 'input'): Promise<{text: string; name: string} | undefined> {
-  if (file === undefined && process.stdin.isTTY) return undefined;
+  if (file === undefined && stdinIsTerminal()) return undefined;
   if (file === undefined || file === '-') {
     const bytes = await readStdinBounded({limit: MANIFEST_READ_LIMIT, what: `the ${what} on stdin`});
     return {text: decodeManifestText(bytes, '<stdin>'), name: '<stdin>'};

@@ -8,6 +8,9 @@
 import {closeSync, openSync, writeSync} from 'node:fs';
 import {WriteStream} from 'node:tty';
 import {InputError} from '../errors.js';
+import {stdinIsTerminal} from './input.js';
+
+export {stdinIsTerminal};
 
 /** Ctrl-C or Ctrl-D at a prompt. */
 export class PromptCancelled extends Error {
@@ -20,7 +23,7 @@ export class PromptCancelled extends Error {
 export const isPromptCancel = (error: unknown): boolean => error instanceof PromptCancelled;
 
 export function requireTty(what: string, alternative: string): void {
-  if (!process.stdin.isTTY) throw new InputError(`${what} needs a terminal, and stdin is not one`, alternative);
+  if (!stdinIsTerminal()) throw new InputError(`${what} needs a terminal, and stdin is not one`, alternative);
 }
 
 let ttyFd: number | undefined | null;
@@ -32,7 +35,7 @@ let ttyFd: number | undefined | null;
 export function toTerminal(text: string): void {
   if (ttyFd === undefined) {
     ttyFd = null;
-    if (process.stdin.isTTY) {
+    if (stdinIsTerminal()) {
       try {
         ttyFd = openSync('/dev/tty', 'w');
       } catch {
@@ -54,7 +57,7 @@ export function toTerminal(text: string): void {
 
 /** The terminal as a stream for inquirer: /dev/tty when stdin is one, else stderr. */
 function terminalStream(): {stream: NodeJS.WritableStream; close(): void} {
-  if (process.stdin.isTTY) {
+  if (stdinIsTerminal()) {
     try {
       const stream = new WriteStream(openSync('/dev/tty', 'w'));
       return {stream, close: () => stream.destroy()};

@@ -3,7 +3,6 @@
 // that call git, and costs about 25 ms over `node -e 0` (docs/performance.md), not the 0.6 s
 // once attributed to it. Calls that feed git's stdin — `git cat-file --batch`, the one
 // long-lived process that streams blob contents — stay a plain child process.
-import {spawn} from 'node:child_process';
 import {existsSync, realpathSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {InputError} from '../errors.js';
@@ -49,7 +48,10 @@ export async function gitRaw(args: string[], o: {cwd: string; input?: string | B
   return {code: result.exitCode, stdout: Buffer.concat(result.stdOut), stderr: Buffer.concat(result.stdErr).toString()};
 }
 
-function gitChild(args: string[], o: {cwd: string; input: string | Buffer}): Promise<GitResult> {
+async function gitChild(args: string[], o: {cwd: string; input: string | Buffer}): Promise<GitResult> {
+  // Loaded when needed: a scan of files outside a repository, or of a work tree found by its
+  // .git, never starts a process, and child_process (with net and dgram) is start-up it need not pay.
+  const {spawn} = await import('node:child_process');
   return new Promise((resolve, reject) => {
     // LC_ALL=C: messages we match on are git's English ones.
     const child = spawn('git', args, {cwd: o.cwd, env: {...process.env, LC_ALL: 'C'}, stdio: ['pipe', 'pipe', 'pipe']});

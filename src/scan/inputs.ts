@@ -9,8 +9,6 @@ import {mightFind} from './documents.js';
 import {collectPaths, decodeFile, MaterialProbe, readRepositoryFile, readWorkingFile, sourceFile, type FileRead, type SkipReason, type SourceFile} from './files.js';
 import {privateKey} from './private-key.js';
 import {workTreeRoot} from './git.js';
-import {CatFile} from './catfile.js';
-import {changedSince, streamBlob, stagedEntries} from './staged.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig, type ScanConfig} from './suppress.js';
 import {HINTS, type Finding, type KustomizeReference, type ScanWarning} from './types.js';
 import {MATERIAL_NAMES, secretMaterial} from './unparseable-secret.js';
@@ -120,12 +118,15 @@ async function pathSource(root: string, o: RunScanOptions): Promise<Source> {
   return {files, listing, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
 }
 
+// The git-backed sources load their modules themselves: a scan of paths starts no git process.
 async function sinceSource(root: string, o: RunScanOptions, rev: string): Promise<Source> {
+  const {changedSince} = await import('./staged.js');
   const files = filterToPaths((await changedSince(rev, root)).map((e) => sourceFile(join(root, e.path), root, o.cwd)), o);
   return {files, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
 }
 
 async function indexSource(root: string, o: RunScanOptions): Promise<Source> {
+  const [{CatFile}, {streamBlob, stagedEntries}] = await Promise.all([import('./catfile.js'), import('./staged.js')]);
   const cat = new CatFile(root);
   const entries = await stagedEntries(root).catch((e) => {
     cat.close();

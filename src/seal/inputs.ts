@@ -2,7 +2,7 @@
 // flags), seal, and decide where the result goes. No value is ever printed in plaintext.
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
-import {readFileBounded, readInput, readManifestFile, readStdin, VALUE_READ_LIMIT} from '../io/input.js';
+import {readFileBounded, readInput, readManifestFile, readStdin, stdinIsTerminal, VALUE_READ_LIMIT} from '../io/input.js';
 import {secretFromFlags, type FromFlags} from '../manifests/from-flags.js';
 import {parseManifests} from '../manifests/parse.js';
 import {isSecret, secretFromObject, type SecretModel} from '../manifests/secret.js';
@@ -106,7 +106,7 @@ async function sealRaw(req: SealRequest): Promise<SealResult> {
     value = Buffer.from(i >= 0 ? literals[0].slice(i + 1) : literals[0], 'utf8');
   } else {
     // The value's bytes exactly as piped: no text decoding, no newline handling.
-    if (process.stdin.isTTY) throw new InputError('--raw needs a value: --from-file PATH, or the value on stdin');
+    if (stdinIsTerminal()) throw new InputError('--raw needs a value: --from-file PATH, or the value on stdin');
     value = await readStdin();
   }
   const namespace = scope === 'cluster-wide' ? undefined : req.namespace ?? (await req.contextNamespace());
