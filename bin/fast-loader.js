@@ -16,7 +16,6 @@
 // caches of the few builds used last are kept.
 'use strict';
 const {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs');
-const {createRequire} = require('node:module');
 const {dirname, join} = require('node:path');
 const vm = require('node:vm');
 const {compileCacheDir} = require('./compile-cache.js');
@@ -37,7 +36,6 @@ function loadFast(root) {
   const cacheDir = base && join(base, `fast-${buildId}-${process.version}-${process.arch}`);
   const modules = new Map();
   const toWrite = [];
-  const nodeRequire = createRequire(join(fast, 'main.js'));
 
   const load = (file) => {
     let m = modules.get(file);
@@ -57,8 +55,9 @@ function loadFast(root) {
     if (cacheFile && (!cachedData || script.cachedDataRejected)) toWrite.push({script, cacheFile});
     if (debug) process.stderr.write(`code cache: dist/fast/${name.replace(/\\/g, '/')} ${cachedData ? (script.cachedDataRejected ? 'rejected' : `used (${cachedData.length} bytes)`) : 'none'}\n`);
     const dir = dirname(file);
-    const require = (id) => (id.startsWith('./') || id.startsWith('../') ? load(join(dir, id)) : nodeRequire(id));
-    script.runInThisContext()(m.exports, require, m, file, dir);
+    // Chunks require each other by relative path, and Node's own modules: everything else is in the bundle.
+    const requireChunk = (id) => (id.startsWith('./') || id.startsWith('../') ? load(join(dir, id)) : require(id));
+    script.runInThisContext()(m.exports, requireChunk, m, file, dir);
     return m.exports;
   };
 

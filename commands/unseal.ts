@@ -22,8 +22,8 @@ export default class Unseal extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Unseal);
-    const [{readSealedFile}, {loadOpeningKeys}, {unsealObject, assertSafePlaintextPath}, {secretToObject}, {renderManifests}, {atomicWriteFile}] = await Promise.all([
-      import('../src/seal/sealed-files.js'), import('../src/seal/opening-keys.js'), import('../src/seal/unseal.js'),
+    const [{readSealedFile}, {loadOpeningKeys}, {unsealObject}, {assertSafePlaintextPath}, {secretToObject}, {renderManifests}, {atomicWriteFile}] = await Promise.all([
+      import('../src/seal/sealed-files.js'), import('../src/seal/opening-keys.js'), import('../src/seal/unseal.js'), import('../src/seal/plaintext-path.js'),
       import('../src/manifests/secret.js'), import('../src/render/manifests.js'), import('../src/io/atomic-write.js'),
     ]);
     if (flags['output-file']) assertSafePlaintextPath(flags['output-file'], flags.force);

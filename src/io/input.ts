@@ -93,14 +93,34 @@ export function readFileBounded(path: string, b: Bounded, cannotRead = fsError(p
 export async function readStdinBounded(b: Bounded): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const c of process.stdin) {
-    const chunk = c as Buffer;
+  const take = (chunk: Buffer) => {
     total += chunk.length;
-    if (total > b.limit) {
-      process.stdin.destroy();
-      throw tooLarge(b);
-    }
+    if (total > b.limit) throw tooLarge(b);
     chunks.push(chunk);
+  };
+  // A pipe or a file is read with plain reads: process.stdin would build a stream first (for a
+  // file, with fs/promises and readline), start-up that `seal < secret.yaml` pays in every run.
+  // A terminal, a non-blocking pipe (EAGAIN) or any error goes on with the stream, as before.
+  if (!stdinIsTerminal()) {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(0, buf, 0, buf.length, null);
+      } catch {
+        break;
+      }
+      if (n === 0) return Buffer.concat(chunks, total);
+      take(Buffer.from(buf.subarray(0, n)));
+    }
+  }
+  for await (const c of process.stdin) {
+    try {
+      take(c as Buffer);
+    } catch (error) {
+      process.stdin.destroy();
+      throw error;
+    }
   }
   return Buffer.concat(chunks, total);
 }

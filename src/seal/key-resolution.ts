@@ -1,7 +1,6 @@
 // Which public key `seal` uses: --cert when given (offline), otherwise whatever the cluster has.
 import {InputError} from '../errors.js';
-import {findController, fetchControllerCert, type ControllerLookup} from './bitnami-controller.js';
-import {clusterNaclKey, DEFAULT_KEY_NAMESPACE, PUBLIC_KEY_CONFIGMAP} from './nacl-keys.js';
+import type {ControllerLookup} from './bitnami-controller.js';
 import {readCertArgument, sealingKeyFromText, type SealingKey} from './sealing-key.js';
 import type {Scheme} from './sealed-object.js';
 import type {Cluster} from '../kube/cluster.js';
@@ -18,6 +17,8 @@ const OFFLINE_HINT = 'or seal offline with --cert FILE';
 
 export async function resolveSealingKey(o: KeyResolution): Promise<SealingKey> {
   if (o.cert) return sealingKeyFromText(await readCertArgument(o.cert), `--cert ${o.cert}`, o.scheme);
+  // The cluster's lookups are loaded here: sealing offline (--cert) is start-up time in every commit.
+  const [{findController, fetchControllerCert}, {clusterNaclKey, DEFAULT_KEY_NAMESPACE, PUBLIC_KEY_CONFIGMAP}] = await Promise.all([import('./bitnami-controller.js'), import('./nacl-keys.js')]);
   const cluster = await o.connect();
   const keyNs = o.keyNamespace ?? DEFAULT_KEY_NAMESPACE;
   if (o.scheme === 'nacl') {
@@ -25,7 +26,7 @@ export async function resolveSealingKey(o: KeyResolution): Promise<SealingKey> {
     if (!key) throw new InputError(`the cluster has no nacl public key (ConfigMap ${keyNs}/${PUBLIC_KEY_CONFIGMAP})`, `ask an admin to run \`kubectl secret keys init\`, ${OFFLINE_HINT}`);
     return key;
   }
-  if (o.scheme === 'sealed-secrets') return bitnamiKey(cluster, o.controller ?? {});
+  if (o.scheme === 'sealed-secrets') return bitnamiKey(cluster, o.controller ?? {}, findController, fetchControllerCert);
   const [nacl, controller] = await Promise.all([clusterNaclKey(cluster, keyNs), findController(cluster, o.controller ?? {})]);
   if (nacl && controller) {
     throw new InputError('the cluster has both a Sealed Secrets controller and a kubectl-secret nacl key', 'choose one with --scheme sealed-secrets or --scheme nacl');
@@ -35,7 +36,7 @@ export async function resolveSealingKey(o: KeyResolution): Promise<SealingKey> {
   throw new InputError('found no sealing key in the cluster: no Sealed Secrets controller and no kubectl-secret nacl key', `install the Sealed Secrets controller or run \`kubectl secret keys init\`, ${OFFLINE_HINT}`);
 }
 
-async function bitnamiKey(cluster: Cluster, lookup: ControllerLookup): Promise<SealingKey> {
+async function bitnamiKey(cluster: Cluster, lookup: ControllerLookup, findController: typeof import('./bitnami-controller.js').findController, fetchControllerCert: typeof import('./bitnami-controller.js').fetchControllerCert): Promise<SealingKey> {
   const controller = await findController(cluster, lookup);
   if (!controller) {
     throw new InputError(`found no Sealed Secrets controller Service in ${lookup.namespace ?? 'kube-system'} (tried sealed-secrets-controller, sealed-secrets, and the chart label app.kubernetes.io/name=sealed-secrets)`, `name it with --controller-name/--controller-namespace, ${OFFLINE_HINT}`);
