@@ -1,13 +1,14 @@
 // Shared by bin/run.js and bin/kubectl_complete-secret: both must run on the Node the plugin
 // supports, whatever `node` is first on PATH (their shebang is `/usr/bin/env node`). Written to
-// parse on any Node: on a Node older than 22 the caller's script is re-run with the Node 24
+// parse on any Node: on a Node older than 22.3 the caller's script is re-run with the Node 24
 // that `npm ci` put in node_modules (the pinned `node` dev dependency), so a checkout works as
 // written on machines whose Node is 20.
 'use strict';
 const {existsSync, realpathSync} = require('node:fs');
 const {dirname, join} = require('node:path');
 
-const MIN_MAJOR = 22;
+// process.getBuiltinModule (src/io/stdio.ts) came in 22.3.
+const MIN = [22, 3];
 
 /**
  * True when this Node can run the plugin. Otherwise re-runs `script` (the caller's
@@ -15,12 +16,13 @@ const MIN_MAJOR = 22;
  * this process exits with the child's status once it ends.
  */
 function onSupportedNode(script) {
-  if (Number(process.versions.node.split('.')[0]) >= MIN_MAJOR) return true;
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major > MIN[0] || (major === MIN[0] && minor >= MIN[1])) return true;
   const file = realpathSync(script);
   const pinned = join(dirname(file), '..', 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(pinned) || process.env.KUBECTL_SECRET_REEXEC) {
-    process.stderr.write(`error: kubectl-secret needs Node.js ${MIN_MAJOR} or newer (this is ${process.version}).\n` +
-      'Install Node 22 or 24, or run `npm ci` in the kubectl-secret checkout to get a pinned Node.\n');
+    process.stderr.write(`error: kubectl-secret needs Node.js ${MIN.join('.')} or newer (this is ${process.version}).\n` +
+      'Install Node 22 (22.3 or later) or 24, or run `npm ci` in the kubectl-secret checkout to get a pinned Node.\n');
     process.exit(2);
   }
   reexec(pinned, file);

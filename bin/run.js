@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point for `kubectl-secret` (and `kubectl secret` through kubectl's plugin discovery).
-// On a Node older than 22 it re-runs itself with the pinned Node 24 (bin/pinned-node.js).
+// On a Node older than 22.3 it re-runs itself with the pinned Node 24 (bin/pinned-node.js).
 // CommonJS (bin/package.json): Node starts it ~15 ms sooner than the same as an ES module.
 'use strict';
 const {existsSync, readFileSync, realpathSync} = require('node:fs');
@@ -11,9 +11,6 @@ const {loadFast} = require('./fast-loader.js');
 const {onSupportedNode} = require('./pinned-node.js');
 
 async function main() {
-  // A reader that stops early (`| head -1`) closes the pipe: end quietly, with no EPIPE, no exit 13.
-  process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : Promise.reject(e)));
-  process.stderr.on('error', () => {});
   // oclif's own debug output (DEBUG=*) prints argv, and argv holds flag values (--from-literal).
   if (process.env.DEBUG) process.env.DEBUG += ',-oclif*';
   const root = join(dirname(realpathSync(__filename)), '..');
@@ -27,6 +24,10 @@ async function main() {
     handled = await runFast(process.argv.slice(2), {root, pjson: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))});
   }
   if (!handled) {
+    // A reader that stops early (`| head -1`) closes the pipe: end quietly, with no EPIPE, no exit 13.
+    // (The fast path writes without these streams, src/io/stdio.ts, and answers EPIPE the same way.)
+    process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : Promise.reject(e)));
+    process.stderr.on('error', () => {});
     // V8's compile cache (Node >= 22.1) for oclif and the modules it loads from dist/ and node_modules.
     enableCompileCache();
     const {flush, handle, run} = await import('@oclif/core');

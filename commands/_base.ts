@@ -10,6 +10,7 @@ import {escapeControl} from '../src/render/escape.js';
 import type {OutputFormat, View} from '../src/render/printer.js';
 import type {Cluster} from '../src/kube/cluster.js';
 import type {ObjectSource} from '../src/kube/object-source.js';
+import {stdoutColumns, writeErr, writeOut} from '../src/io/stdio.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -30,12 +31,12 @@ export abstract class BaseCommand extends Command {
   }
 
   protected debugLine = (line: string): void => {
-    if (this.isDebug) process.stderr.write(`debug: ${line}\n`);
+    if (this.isDebug) writeErr(`debug: ${line}\n`);
   };
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
     if (err instanceof KsError) {
-      if (this.isDebug && err.stack) process.stderr.write(`${err.stack}\n`);
+      if (this.isDebug && err.stack) writeErr(`${err.stack}\n`);
       this.fail(err.message, err.hint, err.exitCode);
     }
     // this.exit(n) travels as an ExitError: it is an exit code, not a failure.
@@ -44,32 +45,32 @@ export abstract class BaseCommand extends Command {
     if (parse) this.fail(parse.message, parse.hint, 2);
     if (isPromptCancel(err)) this.fail('cancelled; nothing was written', undefined, 130);
     if (isFileSystemError(err)) this.fail(describeFileError(err), 'check the path and its permissions', 2);
-    if (this.isDebug && err?.stack) process.stderr.write(`${err.stack}\n`);
+    if (this.isDebug && err?.stack) writeErr(`${err.stack}\n`);
     this.fail(`internal error: ${err?.message?.split('\n')[0] ?? String(err)}`, 'rerun with --debug for details, and report it', 2);
   }
 
   /** The print step: the command's View in the -o format, fitted and coloured for a terminal only. */
   protected async print(format: string, view: View): Promise<void> {
     const [{render}, {useColor}] = await Promise.all([import('../src/render/printer.js'), import('../src/render/output.js')]);
-    const width = process.stdout.isTTY ? process.stdout.columns : undefined;
-    process.stdout.write(render(format as OutputFormat, view, {width, color: useColor()}));
+    const width = stdoutColumns();
+    writeOut(render(format as OutputFormat, view, {width, color: useColor()}));
   }
 
   /** Text for the user on stderr, line by line with control characters escaped (it may quote names from files or the cluster). */
   protected note(text: string): void {
-    process.stderr.write(text.split('\n').map((l) => escapeControl(l)).join('\n'));
+    writeErr(text.split('\n').map((l) => escapeControl(l)).join('\n'));
   }
 
   /** `warning: …` lines on stderr, escaped: warnings quote names from the cluster and from files. */
   protected warnings(lines: Iterable<string>): void {
-    for (const w of lines) process.stderr.write(`warning: ${escapeControl(w)}\n`);
+    for (const w of lines) writeErr(`warning: ${escapeControl(w)}\n`);
   }
 
   /** kubectl's shape: "error: what went wrong", then one line on what to do. */
   protected fail(message: string, hint: string | undefined, exit: number): never {
     // Every failure gets its hint line; these are the fallbacks when the error carries none.
     hint ??= exit === 2 ? `See 'kubectl secret ${spaced(this.id ?? '')} --help' for usage` : exit === 3 ? 'rerun with --debug to see the requests and responses' : undefined;
-    process.stderr.write(formatError(message, hint));
+    writeErr(formatError(message, hint));
     this.exit(exit);
   }
 }

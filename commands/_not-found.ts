@@ -9,6 +9,7 @@ import {InputError} from '../src/errors.js';
 import {escapeControl} from '../src/render/escape.js';
 import {BOOLEAN_FLAGS, hookTokens, leadingFlags, VALUE_FLAGS} from '../src/cli/leading-flags.js';
 import {closest, formatError, spaced} from './_errors.js';
+import {writeErr} from '../src/io/stdio.js';
 
 /** The longest run of words at the start of `words` that names a command: {id: 'keys:init', rest}. */
 export function resolveCommand(config: Interfaces.Config, words: string[]): {id: string; rest: string[]} | undefined {
@@ -55,7 +56,7 @@ const hook: Hook<'command_not_found'> = async function (opts) {
     if (found) return config.runCommand(found.id, [...flags, ...found.rest]);
     error = unknownCommand(config, rest);
   }
-  process.stderr.write(formatError(error.message, error.hint));
+  writeErr(formatError(error.message, error.hint));
   return Errors.exit(error.exitCode);
 };
 

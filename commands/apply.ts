@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {controllerFlags} from './_seal-flags.js';
+import {writeOut} from '../src/io/stdio.js';
 
 export default class Apply extends ClusterCommand {
   static override summary = 'Apply a sealed file: open nacl objects, or wait for Synced.';
@@ -28,6 +29,6 @@ export default class Apply extends ClusterCommand {
     const keys = await loadOpeningKeys(naclOnly, {naclKeyFiles: flags.key, connect: async () => cluster, keyNamespace: flags['key-namespace']});
     const {escapeControl} = await import('../src/render/escape.js');
     // Messages come from the controller's status: escaped, as every name from the cluster is.
-    await applySealed(cluster, docs, keys, {timeoutMs, onEvent: (e) => process.stdout.write(`${escapeControl(`${e.object} ${e.message}`)}\n`)});
+    await applySealed(cluster, docs, keys, {timeoutMs, onEvent: (e) => writeOut(`${escapeControl(`${e.object} ${e.message}`)}\n`)});
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {controllerFlags, schemeFlag} from './_seal-flags.js';
+import {writeErr, writeOut} from '../src/io/stdio.js';
 
 export default class Cert extends ClusterCommand {
   static override summary = 'Print the certificate or key the cluster seals with.';
@@ -16,8 +17,8 @@ export default class Cert extends ClusterCommand {
     const [{resolveSealingKey}, {atomicWriteFile}] = await Promise.all([import('../src/seal/key-resolution.js'), import('../src/io/atomic-write.js')]);
     const key = await resolveSealingKey({scheme: flags.scheme as any, connect: () => this.cluster(flags), keyNamespace: flags['key-namespace'], controller: {namespace: flags['controller-namespace'], name: flags['controller-name']}});
     if (flags['output-file']) atomicWriteFile(flags['output-file'], key.pem);
-    else process.stdout.write(key.pem.endsWith('\n') ? key.pem : key.pem + '\n');
+    else writeOut(key.pem.endsWith('\n') ? key.pem : key.pem + '\n');
     const what = key.scheme === 'nacl' ? `nacl key id ${key.keyId}` : `sealed-secrets certificate, sha256 fingerprint ${key.fingerprint}, valid until ${key.notAfter.toISOString()}`;
-    process.stderr.write(`${what} (from ${key.source})\n`);
+    writeErr(`${what} (from ${key.source})\n`);
   }
 }

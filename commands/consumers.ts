@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core';
 import {ClusterCommand, filenameFlags, outputFlag} from './_base.js';
+import {writeErr} from '../src/io/stdio.js';
 
 /** kubectl's resource names for the workload kinds consumers reports. */
 const RESOURCE: Record<string, string> = {
@@ -29,7 +30,7 @@ export default class Consumers extends ClusterCommand {
       + report.usedBy.map((r) => `${usedByLine(r)}\n`).join('');
     const human = flags.output === 'table' || flags.output === 'wide';
     if (report.consumers.length === 0 && human) {
-      process.stderr.write(`No workloads in namespace ${report.namespaces.join(', ') || '(none)'} reference Secret "${args.name}".\n`);
+      writeErr(`No workloads in namespace ${report.namespaces.join(', ') || '(none)'} reference Secret "${args.name}".\n`);
       await this.print(flags.output, {data: () => reportJson(report), table: () => owner});
       return;
     }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand, outputFlag} from './_base.js';
+import {writeErr} from '../src/io/stdio.js';
 
 export default class List extends ClusterCommand {
   static override summary = 'List Secrets: key names, age, last rotation (never values).';
@@ -23,7 +24,7 @@ export default class List extends ClusterCommand {
     const items = await cluster.list(resourceFor('Secret'), flags['all-namespaces'] ? null : undefined, {labelSelector: flags.selector});
     const summaries = items.map(summarizeSecret);
     if (summaries.length === 0 && (flags.output === 'table' || flags.output === 'wide')) {
-      process.stderr.write(`No Secrets found${flags['all-namespaces'] ? '' : ` in namespace ${cluster.namespace}`}.\n`);
+      writeErr(`No Secrets found${flags['all-namespaces'] ? '' : ` in namespace ${cluster.namespace}`}.\n`);
       return;
     }
     const all = flags['all-namespaces'];

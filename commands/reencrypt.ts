@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {controllerFlags} from './_seal-flags.js';
+import {writeOut} from '../src/io/stdio.js';
 
 export default class Reencrypt extends ClusterCommand {
   static override summary = 'Re-seal sealed files to the cluster\'s newest key, in place.';
@@ -16,7 +17,7 @@ export default class Reencrypt extends ClusterCommand {
     const cluster = await this.cluster(flags);
     for (const file of argv as string[]) {
       const n = await reencryptFile(cluster, file, {keyNamespace: flags['key-namespace'], controller: {namespace: flags['controller-namespace'], name: flags['controller-name']}, force: flags.force});
-      process.stdout.write(`${file}: re-encrypted ${n} SealedSecret(s)\n`);
+      writeOut(`${file}: re-encrypted ${n} SealedSecret(s)\n`);
     }
   }
 }

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {restartFlags} from './_restart-flags.js';
+import {writeErr, writeOut} from '../src/io/stdio.js';
 
 export default class Restart extends ClusterCommand {
   static override summary = 'Restart every workload that uses a Secret, once per version.';
@@ -26,9 +27,9 @@ export default class Restart extends ClusterCommand {
       deletePods: flags['delete-pods'], wait: flags.wait, timeoutMs,
     }, (e) => view.onEvent(e));
     if (report.results.length === 0) {
-      process.stderr.write(`No workloads in namespace ${cluster.namespace} use Secret "${args.name}"${flags.selector ? ` (with -l ${flags.selector})` : ''}.\n`);
+      writeErr(`No workloads in namespace ${cluster.namespace} use Secret "${args.name}"${flags.selector ? ` (with -l ${flags.selector})` : ''}.\n`);
     }
-    if (flags['dry-run']) process.stdout.write('(dry run: nothing was changed)\n');
+    if (flags['dry-run']) writeOut('(dry run: nothing was changed)\n');
     if (report.incomplete.length > 0) {
       throw new IncompleteError(incompleteSummary(report), 'fix the cause shown above, then run the command again: workloads already restarted are skipped');
     }

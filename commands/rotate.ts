@@ -4,6 +4,7 @@ import {controllerFlags} from './_seal-flags.js';
 import {restartFlags} from './_restart-flags.js';
 import type {Charset} from '../src/rotate/generate.js';
 import type {RotationPlan} from '../src/rotate/plan.js';
+import {writeErr, writeOut} from '../src/io/stdio.js';
 
 export default class Rotate extends ClusterCommand {
   static override summary = 'Give keys of a Secret new values and restart its consumers.';
@@ -52,7 +53,7 @@ export default class Rotate extends ClusterCommand {
         return prompt.confirm('Rotate these keys?');
       },
       promptValue: (key: string) => prompt.promptSecretValue(key),
-      onExec: (key: string) => process.stderr.write(`running --exec for ${key}\n`),
+      onExec: (key: string) => writeErr(`running --exec for ${key}\n`),
     };
     const common = {requests, add: flags.add, dryRun: flags['dry-run'], exec: flags.exec};
 
@@ -62,16 +63,16 @@ export default class Rotate extends ClusterCommand {
         cert: flags.cert, scheme: t.scheme, connect: () => this.cluster(flags), keyNamespace: flags['key-namespace'],
         controller: {namespace: flags['controller-namespace'], name: flags['controller-name']},
       })}, hooks);
-      if (!r.written) return void process.stdout.write('(dry run: nothing was changed)\n');
+      if (!r.written) return void writeOut('(dry run: nothing was changed)\n');
       this.report(r.plan.keys.map((k) => k.key), r.generated, r.values, flags['show-values'], `re-sealed into ${flags.sealed}`);
-      process.stdout.write(`Nothing was written to the cluster. Commit the file: git add ${flags.sealed} && git commit -m "rotate ${r.target.name}: ${r.plan.keys.map((k) => k.key).join(', ')}"\n`);
+      writeOut(`Nothing was written to the cluster. Commit the file: git add ${flags.sealed} && git commit -m "rotate ${r.target.name}: ${r.plan.keys.map((k) => k.key).join(', ')}"\n`);
       return;
     }
 
     if (!args.name) throw new InputError('which Secret? pass its NAME', 'e.g. kubectl secret rotate db --generate password (or --sealed FILE for a sealed file)');
     const cluster = await this.cluster(flags);
     const r = await rotateSecret(cluster, {...common, name: args.name, namespace: cluster.namespace, recreate: flags.recreate}, hooks);
-    if (!r.written) return void process.stdout.write('(dry run: nothing was changed)\n');
+    if (!r.written) return void writeOut('(dry run: nothing was changed)\n');
     this.report(r.plan.keys.map((k) => k.key), r.generated, r.values, flags['show-values'], `written to Secret ${cluster.namespace}/${args.name}${r.plan.immutable ? ' (recreated)' : ''} (resourceVersion ${r.object?.metadata?.resourceVersion})`);
     if (!flags.restart) return;
 
@@ -80,13 +81,13 @@ export default class Rotate extends ClusterCommand {
     ]);
     const view = restartView(process.stdout);
     const report = await runRestart(cluster, args.name, cluster.namespace, {wait: flags.wait, timeoutMs: parseDuration(flags.timeout, '--timeout')}, (e) => view.onEvent(e));
-    if (report.results.length === 0) process.stdout.write(`No workloads in namespace ${cluster.namespace} use Secret "${args.name}".\n`);
+    if (report.results.length === 0) writeOut(`No workloads in namespace ${cluster.namespace} use Secret "${args.name}".\n`);
     if (report.incomplete.length > 0) throw new IncompleteError(`the Secret was rotated, but ${incompleteSummary(report)}`, `fix the cause shown above, then run \`kubectl secret restart ${args.name} -n ${cluster.namespace}\``);
   }
 
   private report(keys: string[], generated: string[], values: Map<string, Buffer>, showValues: boolean, where: string): void {
-    process.stdout.write(`Rotated ${keys.join(', ')}: ${where}\n`);
-    if (showValues) for (const k of generated) process.stdout.write(`${k}=${values.get(k)!.toString('utf8')}\n`);
-    else if (generated.length) process.stdout.write(`(generated values are not shown; pass --show-values to print them)\n`);
+    writeOut(`Rotated ${keys.join(', ')}: ${where}\n`);
+    if (showValues) for (const k of generated) writeOut(`${k}=${values.get(k)!.toString('utf8')}\n`);
+    else if (generated.length) writeOut(`(generated values are not shown; pass --show-values to print them)\n`);
   }
 }

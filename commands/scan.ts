@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand, outputFlag} from './_base.js';
+import {stdoutDrained, writeErr} from '../src/io/stdio.js';
 
 export default class Scan extends ClusterCommand {
   static override summary = 'Find plaintext Secret material in files or staged changes.';
@@ -47,8 +48,7 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
       import('../src/scan/inputs.js'), import('../src/scan/files.js'), import('../src/errors.js'), import('../src/scan/render.js'), import('../src/io/input.js'),
     ]);
     // Questions go to the terminal (src/io/prompt.ts), so stdout may be redirected.
-    const interactive = stdinIsTerminal();
-    if (flags.fix && !flags.yes && !interactive) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
+    if (flags.fix && !flags.yes && !stdinIsTerminal()) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
     const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size'])};
     const failOn = flags['fail-on'] as 'high' | 'low';
     const human = format === 'table' || format === 'wide';
@@ -74,22 +74,22 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
         },
         sealOptions: {cert: flags.cert, namespace: flags.namespace, cluster: () => this.cluster(flags)},
         confirm: flags.yes ? undefined : (file) => confirm(`Seal the Secrets in ${file} in place?`),
-        log: (line) => process.stderr.write(`${line}\n`),
+        log: (line) => writeErr(`${line}\n`),
       });
       if (how.length > 0) this.note((await import('../src/seal/notes.js')).fixNotes(how));
       if (fixed.sealed.length > 0) result = await runScan(opts);
-      if (human) process.stderr.write(`after --fix: ${report.summaryLine(result, failOn)}\n`);
+      if (human) writeErr(`after --fix: ${report.summaryLine(result, failOn)}\n`);
     }
 
     if (!(human && flags.fix)) {
       const {toSarif} = await import('../src/scan/sarif.js');
       const final = result;
       await this.print(format, {data: () => report.toJson(final), table: () => report.renderText(final), sarif: () => toSarif(final, {version: this.config.version})});
-      if (human) process.stderr.write(`${report.summaryLine(result, failOn)}\n`);
+      if (human) writeErr(`${report.summaryLine(result, failOn)}\n`);
     }
     if (report.failingFindings(result, failOn).length > 0) {
-      // stdout to a pipe is asynchronous: exit only once it has drained, or `| jq` gets a cut report.
-      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+      // Exit only once stdout has drained, or `| jq` gets a cut report.
+      await stdoutDrained();
       this.exit(1);
     }
   }
@@ -112,8 +112,8 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
       table: () => render.renderHistoryText(report, live),
       sarif: () => render.historySarif(report, {version: this.config.version, ...identity}, live),
     });
-    if (format === 'table' || format === 'wide') process.stderr.write(`${render.historySummary(report, live)}\n`);
-    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    if (format === 'table' || format === 'wide') writeErr(`${render.historySummary(report, live)}\n`);
+    await stdoutDrained();
     // As for a plain scan, only findings at or above --fail-on decide the exit status; all are reported.
     const failing = render.failingIndexes(report, flags['fail-on'] as 'high' | 'low');
     if (live) {

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {controllerFlags, schemeFlag, scopeFlag} from './_seal-flags.js';
+import {writeErr, writeOut} from '../src/io/stdio.js';
 
 export default class Seal extends ClusterCommand {
   static override summary = 'Encrypt Secrets with the cluster\'s public key, safe to commit.';
@@ -86,8 +87,8 @@ export default class Seal extends ClusterCommand {
         return key;
       },
     });
-    if (result.stdout) process.stdout.write(result.stdout);
-    for (const f of result.written) process.stderr.write(`sealed ${result.sealedCount} ${flags['merge-into'] ? 'key(s)' : 'Secret(s)'} into ${f}\n`);
+    if (result.stdout) writeOut(result.stdout);
+    for (const f of result.written) writeErr(`sealed ${result.sealedCount} ${flags['merge-into'] ? 'key(s)' : 'Secret(s)'} into ${f}\n`);
     // --raw prints a value for a template, not a file to apply.
     if (flags.raw || !scheme) return;
     if (fromContext) this.note(notes.contextNamespaceNote(fromContext.namespace, fromContext.context));

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from './_base.js';
 import {controllerFlags} from './_seal-flags.js';
+import {writeErr, writeOut} from '../src/io/stdio.js';
 
 export default class Unseal extends ClusterCommand {
   static override summary = 'Decrypt a sealed file and print the plaintext (shows values).';
@@ -33,7 +34,7 @@ export default class Unseal extends ClusterCommand {
     const text = renderManifests(secrets, flags.output as 'yaml' | 'json');
     if (flags['output-file']) {
       atomicWriteFile(flags['output-file'], text, {private: true, force: flags.force});
-      process.stderr.write(`wrote ${secrets.length} plaintext Secret(s) to ${flags['output-file']}\n`);
-    } else process.stdout.write(text);
+      writeErr(`wrote ${secrets.length} plaintext Secret(s) to ${flags['output-file']}\n`);
+    } else writeOut(text);
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../_base.js';
 import {controllerFlags} from '../_seal-flags.js';
+import {writeOut} from '../../src/io/stdio.js';
 
 export default class ControllerManifests extends BaseCommand {
   static override summary = 'Print the manifests that install the nacl controller.';
@@ -21,6 +22,6 @@ export default class ControllerManifests extends BaseCommand {
     const {flags} = await this.parse(ControllerManifests);
     const [{controllerManifests}, {renderManifests}] = await Promise.all([import('../../src/controller/manifests.js'), import('../../src/render/manifests.js')]);
     const objects = controllerManifests({image: flags.image ?? `kubectl-secret:${this.config.version}`, namespace: flags.namespace, keyNamespace: flags['key-namespace'], replicas: flags.replicas});
-    process.stdout.write(renderManifests(objects, flags.output as 'yaml' | 'json'));
+    writeOut(renderManifests(objects, flags.output as 'yaml' | 'json'));
   }
 }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../_base.js';
+import {writeErr, writeOut} from '../../src/io/stdio.js';
 
 export default class HookInstall extends BaseCommand {
   static override summary = 'Install a git pre-commit hook that runs scan --staged.';
@@ -21,9 +22,9 @@ Writes the hook into the repository's hooks folder (core.hooksPath is honoured).
       unchanged: `the pre-commit hook is already installed: ${where} (nothing changed)`,
       updated: `updated the pre-commit hook: ${where}`,
     };
-    process.stdout.write(lines[outcome] + '\n');
+    writeOut(lines[outcome] + '\n');
     if (!status.onPath) {
-      process.stderr.write('warning: kubectl-secret is not on PATH, so the hook will stop commits until it is (npm install -g kubectl-secret), or set KUBECTL_SECRET_HOOK_OPTIONAL=1\n');
+      writeErr('warning: kubectl-secret is not on PATH, so the hook will stop commits until it is (npm install -g kubectl-secret), or set KUBECTL_SECRET_HOOK_OPTIONAL=1\n');
     }
   }
 }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../_base.js';
+import {writeOut} from '../../src/io/stdio.js';
 
 export default class HookUninstall extends BaseCommand {
   static override summary = 'Remove the pre-commit hook, restoring the one before it.';
@@ -18,6 +19,6 @@ export default class HookUninstall extends BaseCommand {
       restored: `removed kubectl-secret's hook and restored the previous pre-commit hook: ${status.paths.hook}`,
       'not-installed': `kubectl-secret's pre-commit hook is not installed in ${status.paths.dir} (nothing changed)`,
     };
-    process.stdout.write(lines[outcome] + '\n');
+    writeOut(lines[outcome] + '\n');
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../_base.js';
 import {keysFlags, refuseNamespaceFlag} from '../_seal-flags.js';
+import {writeErr, writeOut} from '../../src/io/stdio.js';
 
 export default class KeysExport extends ClusterCommand {
   static override summary = 'Print the active nacl public key as PEM, for --cert.';
@@ -16,7 +17,7 @@ export default class KeysExport extends ClusterCommand {
     if (!key) throw new InputError(`no nacl public key in namespace ${flags['key-namespace']}`, 'run `kubectl secret keys init` first');
     if (flags['output-file']) {
       atomicWriteFile(flags['output-file'], key.pem);
-      process.stderr.write(`wrote public key ${key.scheme === 'nacl' ? key.keyId : ''} to ${flags['output-file']}\n`);
-    } else process.stdout.write(key.pem);
+      writeErr(`wrote public key ${key.scheme === 'nacl' ? key.keyId : ''} to ${flags['output-file']}\n`);
+    } else writeOut(key.pem);
   }
 }

@@ -1,5 +1,6 @@
 import {ClusterCommand, outputFlag} from '../_base.js';
 import {keysFlags, refuseNamespaceFlag} from '../_seal-flags.js';
+import {writeErr} from '../../src/io/stdio.js';
 
 export default class KeysList extends ClusterCommand {
   static override summary = 'List the nacl sealing keys: id, created, active, age.';
@@ -17,7 +18,7 @@ export default class KeysList extends ClusterCommand {
     const now = Date.now();
     const rows = keys.map((k) => ({...k, age: k.created ? formatAge(now - Date.parse(k.created)) : undefined}));
     if (rows.length === 0 && (flags.output === 'table' || flags.output === 'wide')) {
-      process.stderr.write(`No sealing keys in namespace ${flags['key-namespace']}; create one with \`kubectl secret keys init\`.\n`);
+      writeErr(`No sealing keys in namespace ${flags['key-namespace']}; create one with \`kubectl secret keys init\`.\n`);
       return;
     }
     await this.print(flags.output, {

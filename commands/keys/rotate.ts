@@ -1,5 +1,6 @@
 import {ClusterCommand} from '../_base.js';
 import {keysFlags, refuseNamespaceFlag} from '../_seal-flags.js';
+import {writeOut} from '../../src/io/stdio.js';
 
 export default class KeysRotate extends ClusterCommand {
   static override summary = 'Make a new nacl key active; old keys still open old files.';
@@ -12,6 +13,6 @@ export default class KeysRotate extends ClusterCommand {
     await refuseNamespaceFlag('keys rotate', flags);
     const {rotateKeys} = await import('../../src/seal/nacl-keys.js');
     const res = await rotateKeys(await this.cluster(flags), flags['key-namespace']);
-    process.stdout.write(`active key is now ${res.keyId}${res.previous ? ` (was ${res.previous}; kept for opening)` : ''}\n`);
+    writeOut(`active key is now ${res.keyId}${res.previous ? ` (was ${res.previous}; kept for opening)` : ''}\n`);
   }
 }

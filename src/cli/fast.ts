@@ -10,6 +10,7 @@ import {runCompletion} from '../completion/main.js';
 import {commandRoutes, loadCommand, type Route} from './command-registry.js';
 import {leadingFlags} from './leading-flags.js';
 import {ExitError, Fallback, type LiteConfig} from './oclif-lite.js';
+import {writeErr, writeOut} from '../io/stdio.js';
 
 export interface FastOptions {
   root: string;
@@ -98,13 +99,13 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
   const oclif = o.pjson.oclif ?? {};
   if (argv[0] === '--version' || (oclif.additionalVersionFlags ?? []).includes(argv[0])) {
     if (looksLikeWsl()) return false;
-    process.stdout.write(`${liteConfig(o).userAgent}\n`);
+    writeOut(`${liteConfig(o).userAgent}\n`);
     return true;
   }
   if (argv.length === 0) {
     const [routes, {default: KubectlSecretHelp}] = await Promise.all([commandRoutes(), import('../../commands/_help.js')]);
     const config = liteConfig(o, (id) => (routes[id] ? {summary: routes[id].summary} : undefined));
-    process.stdout.write(`${new KubectlSecretHelp(config as any).overview()}\n`);
+    writeOut(`${new KubectlSecretHelp(config as any).overview()}\n`);
     return true;
   }
   const helpFlags = ['--help', ...(oclif.additionalHelpFlags ?? [])];
@@ -126,7 +127,7 @@ export async function runFast(argv: string[], o: FastOptions): Promise<boolean> 
     if (err instanceof Fallback && !cmd.parsed) return false;
     if (err instanceof ExitError) process.exit(err.oclif.exit);
     // What oclif's handle() does with an error no command caught: its stack, exit 1.
-    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    writeErr(`${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
   }
   return true;

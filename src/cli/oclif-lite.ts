@@ -9,6 +9,7 @@
 // throws Fallback before the command has done anything (every command parses first), and the
 // launcher runs the same argv through oclif, which prints its own message and help.
 import {format} from 'node:util';
+import {writeErr, writeOut} from '../io/stdio.js';
 
 /** The argv needs oclif itself; nothing has been printed or changed yet. */
 export class Fallback extends Error {
@@ -243,11 +244,11 @@ export class Command {
   }
 
   log(message: unknown = '', ...rest: unknown[]): void {
-    process.stdout.write(`${format(typeof message === 'string' ? message : format('%O', message), ...rest)}\n`);
+    writeOut(`${format(typeof message === 'string' ? message : format('%O', message), ...rest)}\n`);
   }
 
   logToStderr(message: unknown = '', ...rest: unknown[]): void {
-    process.stderr.write(`${format(typeof message === 'string' ? message : format('%O', message), ...rest)}\n`);
+    writeErr(`${format(typeof message === 'string' ? message : format('%O', message), ...rest)}\n`);
   }
 
   debug = (..._args: unknown[]): void => {};
@@ -271,7 +272,7 @@ export class Help {
   constructor(public config: LiteConfig, public opts: Record<string, unknown> = {}) {}
 
   log(...args: unknown[]): void {
-    process.stdout.write(`${format(...args)}\n`);
+    writeOut(`${format(...args)}\n`);
   }
 
   async showHelp(_argv: string[]): Promise<void> {

@@ -3,6 +3,7 @@
 // a shell completion that writes errors into the command line is worse than none.
 import {type CommandSpec, complete, Directive, formatCompletion} from './complete.js';
 import type {ClusterFlags, NameKind} from './complete.js';
+import {writeOut} from '../io/stdio.js';
 
 // Loaded only when a name is asked for: it brings in node:child_process, which every other
 // answer (flags, commands) and every command run through the fast path's registry would pay for.
@@ -11,9 +12,9 @@ const kubectlNames = async (kind: NameKind, flags: ClusterFlags): Promise<string
 export async function runCompletion(spec: () => Promise<CommandSpec[]>, words: string[], topics: Record<string, {description?: string}> = {}): Promise<number> {
   try {
     const result = await complete(await spec(), words.length > 0 ? words : [''], kubectlNames, topicSummaries(topics));
-    process.stdout.write(formatCompletion(result));
+    writeOut(formatCompletion(result));
   } catch {
-    process.stdout.write(`:${Directive.Error}\n`);
+    writeOut(`:${Directive.Error}\n`);
   }
   return 0;
 }

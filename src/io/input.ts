@@ -3,16 +3,16 @@
 // once the reader has passed its limit, never loaded whole (a 150 MB value once took 1.6 GB).
 // Values are bytes; manifests are text and must decode exactly, never with replacement marks.
 import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs';
-import {isatty} from 'node:tty';
 import {InputError} from '../errors.js';
 import {fileError} from './file-error.js';
+import {isTerminal} from './stdio.js';
 
 /**
  * Whether stdin is a terminal, asked without touching process.stdin: Node builds a stream for it
  * on first use (for a file or /dev/null, with its file-stream, fs/promises and readline
  * modules), a few ms of start-up for every command that only asks (docs/performance.md).
  */
-export const stdinIsTerminal = (): boolean => isatty(0);
+export const stdinIsTerminal = (): boolean => isTerminal(0);
 
 /** Kubernetes' MaxSecretSize (pkg/apis/core/types.go): the decoded bytes of all of a Secret's data. */
 export const SECRET_DATA_LIMIT = 1024 * 1024;

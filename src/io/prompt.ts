@@ -6,9 +6,9 @@
 // ssh and sudo do. Ctrl-C and Ctrl-D cancel with PromptCancelled, which the command layer
 // reports as "cancelled; nothing was written" (exit 130), before anything is written.
 import {closeSync, openSync, writeSync} from 'node:fs';
-import {WriteStream} from 'node:tty';
 import {InputError} from '../errors.js';
 import {stdinIsTerminal} from './input.js';
+import {writeErr} from './stdio.js';
 
 export {stdinIsTerminal};
 
@@ -52,13 +52,15 @@ export function toTerminal(text: string): void {
       ttyFd = null;
     }
   }
-  process.stderr.write(text);
+  writeErr(text);
 }
 
 /** The terminal as a stream for inquirer: /dev/tty when stdin is one, else stderr. */
 function terminalStream(): {stream: NodeJS.WritableStream; close(): void} {
   if (stdinIsTerminal()) {
     try {
+      // Loaded here: every command imports this module (for isPromptCancel), few ever prompt.
+      const {WriteStream} = process.getBuiltinModule('node:tty');
       const stream = new WriteStream(openSync('/dev/tty', 'w'));
       return {stream, close: () => stream.destroy()};
     } catch {

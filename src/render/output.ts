@@ -1,3 +1,4 @@
+import {isTerminal} from '../io/stdio.js';
 import {toYaml} from './yaml.js';
 
 /** Serializes data for -o json|yaml, the way kubectl prints objects. */
@@ -7,6 +8,7 @@ export function renderData(data: unknown, format: 'json' | 'yaml'): string {
 }
 
 /** Colour only on a TTY and never with NO_COLOR (https://no-color.org). */
-export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+export function useColor(stream?: NodeJS.WriteStream): boolean {
+  if ('NO_COLOR' in process.env || process.env.TERM === 'dumb') return false;
+  return stream ? Boolean(stream.isTTY) : isTerminal(1);
 }

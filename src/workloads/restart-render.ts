@@ -4,6 +4,7 @@
 import {formatDurationShort} from './format.js';
 import {workloadId, type RestartEvent, type RestartReport, type WorkloadResult} from './restart.js';
 import type {WorkloadRef} from './rollout-wait.js';
+import {writeErr} from '../io/stdio.js';
 
 export interface RestartView {
   onEvent(e: RestartEvent): void;
@@ -35,7 +36,7 @@ export function restartView(out: NodeJS.WritableStream & {isTTY?: boolean; colum
     onEvent(e) {
       switch (e.type) {
         case 'warning':
-          process.stderr.write(`warning: ${e.message}\n`);
+          writeErr(`warning: ${e.message}\n`);
           break;
         case 'result':
           out.write(`${resultLine(e.result, Boolean(opts.dryRun))}\n`);

@@ -4,7 +4,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
-import {existsSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
@@ -213,6 +213,22 @@ test('a closed pipe ends quietly: no EPIPE, no exit 13, no unsettled top-level a
     // seal's notes (scheme, how to apply) are stderr's own content; nothing else may be there.
     assert.equal(rest.filter((l) => !l.startsWith('note: ')).join('\n').trim(), '', `${cmd}: nothing on stderr`);
   }
+});
+
+// The fast path writes with write(2) (src/io/stdio.ts). A pipe someone left non-blocking answers
+// EAGAIN once full: what is left goes on through Node's stream, and nothing is lost or reordered.
+test('output to a full non-blocking pipe arrives whole and in order', () => {
+  const many = join(dir, 'many-nonblocking.yaml');
+  writeFileSync(many, Array.from({length: 1500}, (_, i) => secretYaml(`s${i}`)).join('---\n'));
+  const node = process.execPath;
+  // The reader starts late, so the 64 KB pipe fills while the command writes.
+  const nonBlocking = `python3 -c 'import os, sys; os.set_blocking(1, False); os.execv(sys.argv[1], sys.argv[1:])' "${node}" "${BIN}" seal "${many}" --cert "${NACL_PUB}"`;
+  const r = spawnSync('bash', ['-c', `${nonBlocking} 2>/dev/null | (sleep 1; cat) > "${dir}/nb.out"; echo "\${PIPESTATUS[0]}"`], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
+  assert.equal(r.stdout.trim(), '0', r.stderr);
+  const text = readFileSync(join(dir, 'nb.out'), 'utf8');
+  assert.ok(text.length > 200_000, `only ${text.length} bytes arrived`);
+  const names = [...text.matchAll(/^  name: (s\d+)$/gm)].map((m) => m[1]);
+  assert.deepEqual(names, Array.from({length: 1500}, (_, i) => `s${i}`));
 });
 
 const env = fileE2EEnv();
