@@ -227,7 +227,7 @@ test('output to a full non-blocking pipe arrives whole and in order', () => {
   assert.equal(r.stdout.trim(), '0', r.stderr);
   const text = readFileSync(join(dir, 'nb.out'), 'utf8');
   assert.ok(text.length > 200_000, `only ${text.length} bytes arrived`);
-  const names = [...text.matchAll(/^  name: (s\d+)$/gm)].map((m) => m[1]);
+  const names = [...text.matchAll(/^ {2}name: (s\d+)$/gm)].map((m) => m[1]);
   assert.deepEqual(names, Array.from({length: 1500}, (_, i) => `s${i}`));
 });
 
