@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import {LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node} from 'yaml';
 import {mightFind, splitDocuments} from '../../../src/scan/documents.js';
 import {readManifest} from '../../../src/scan/manifest-view.js';
-import {plainBlockYaml, readTree} from '../../../src/scan/plain-yaml.js';
+import {plainBlockYaml, readTree, templateRejected} from '../../../src/scan/plain-yaml.js';
 import {scanText} from '../../../src/scan/scan.js';
 import {Style, Unsure, scalarValue, viewsOfTree, type TNode} from '../../../src/scan/tree.js';
 
@@ -48,6 +48,7 @@ function assertSameFindings(path: string, text: string): void {
  * Returns how many values were compared.
  */
 function assertProofHolds(text: string): number {
+  if (templateRejected(text)) assert.ok(yamlErrors(text) > 0, `templateRejected, but yaml reads it without an error:\n${JSON.stringify(text)}`);
   const doc = readTree(text);
   if (!/^\s*[{[]/.test(text)) assert.equal(plainBlockYaml(text), doc !== undefined);
   if (!doc) return 0;
@@ -79,6 +80,14 @@ function assertProofHolds(text: string): number {
     if (t.flow !== undefined) {
       assert.equal(text.slice(y!.range![0], y!.range![1]), t.flow, at);
       assert.equal(t.endLine, pos(y!.range![1]).line, `end line of ${at}`);
+    }
+    if (t.k === 1 && t.template) {
+      // `{{ .x }}`: one pair, whose key is a mapping of one scalar key without a value, and no value.
+      assert.ok(isMap(y) && y.items.length === 1 && t.keys.length === 0, at);
+      const [p] = y.items;
+      assert.ok(isMap(p.key) && p.key.items.length === 1 && isScalar(p.key.items[0].key) && p.key.items[0].value === null && p.value === null, at);
+      compared++;
+      return;
     }
     if (t.k === 1) {
       assert.ok(isMap(y), at);
@@ -274,4 +283,73 @@ test('splitDocuments splits where a line-by-line reading does', () => {
     assert.deepEqual(splitDocuments(text), splitByLines(text));
   }), {numRuns: 5000, seed: 20});
   for (const [, text] of files) assert.deepEqual(splitDocuments(text), splitByLines(text));
+});
+
+// Templates: the proof that `yaml` rejects a chunk (templateRejected), and `{{ .x }}` values read
+// by the block reader. Both are checked against `yaml` by assertProofHolds on every input.
+test('templateRejected: the template lines it proves yaml rejects, and the ones it leaves to yaml', () => {
+  for (const no of [
+    'a: b\n  {{- if x }}\nc: d\n', // continues the plain scalar above: valid YAML
+    'a: b\n\n  {{- x }}\n', // the same, after a blank line
+    '- a\n {{- x }}\n',
+    '- a: b\n   {{- x }}\n',
+    'a: b\n  {% x %}\n',
+    'a: b\n{{ end }}\n', // yaml rejects it, but no `{{- ` or `{%` says so
+    '- a: b\n  {{- x }}\n', // rejected too, but the proof asks for no deeper line than the entry's dash
+    'a: b\n# c\n  {{- x }}\n', // the same: a comment does not reset how deep a continuation may be
+    'a: b\n{{-x }}\n',
+    'a: {{- .x }}\n',
+    'a: é\n{{- x }}\n', // outside the grammar before the template line
+    'a: b\r\n{{- x }}\n',
+    'a: "b\n{{- x }}"\n',
+  ]) {
+    assert.equal(templateRejected(no), false, no);
+    assertProofHolds(no);
+  }
+  for (const yes of [
+    '{{- if .Values.x }}\napiVersion: v1\n',
+    '---\n{{- end }}\n',
+    'a: b\n{{- if x }}\nc: d\n',
+    'a:\n  {{- if x }}\n',
+    'a: |\n    x\n  {{- if x }}\n',
+    'a: b\n{% endraw %}\n',
+    'a:\n  {% x %}\n',
+    '{% raw %}\napiVersion: v1\n',
+    'a: b\n{{- x }}é\r\n',
+  ]) {
+    assert.ok(templateRejected(yes), yes);
+    assertProofHolds(yes);
+  }
+});
+
+test('templateRejected covers the corpus\'s templates that yaml rejects, and block reading its `{{ .x }}` values', () => {
+  let rejected = 0;
+  let templated = 0;
+  for (const [, text] of files) {
+    for (const chunk of splitDocuments(text)) {
+      if (templateRejected(chunk.text)) rejected++;
+      const doc = readTree(chunk.text);
+      if (doc && chunk.text.includes('{{')) templated++;
+    }
+  }
+  assert.ok(rejected >= 8, `rejected ${rejected}`);
+  assert.ok(templated >= 6, `read ${templated}`);
+});
+
+const TEMPLATE_LINES = ['{{- if .Values.x }}', '{{- end }}', '{{- else }}', '{% raw %}', '{%- if x %}', '{% endraw %}', '{{ end }}', '{{ .Values.x }}', '{{- toYaml .Values.s | nindent 2 }}', '{{-x}}', '{{-\tif x }}', '{{- ', '{{-', '{{ x }}: y', '{#- c #}', '{{/* c */}}', 'k: {{ .x }}', 'k: {{- .x }}', 'k: {{ .x | quote }}', 'k: {{.x|b64enc}}', 'k: "{{ .x }}"', '- {{ .x }}', '- {{- .x }}', 'k: {{ .x }} # c', 'k: {{ a: b }}', 'k: {{ "x" }}', 'k: {{ .x }', 'k: {{ .x }}}', 'k: {{ $v }}', 'k: {{ a, b }}', 'k: {{ a #b }}', 'k: {{ [a] }}', 'k: {{ .x }} y', 'password: {{ .Values.p }}', 'k: {{ }}', 'k: {{  .x  }}'];
+const templateLine = fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom(...TEMPLATE_LINES)).map(([i, t]) => ' '.repeat(i) + t);
+const templated = fc.tuple(fc.constantFrom('', '---\n', 'apiVersion: v1\nkind: Secret\n', '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n'), fc.array(fc.oneof(line, templateLine, templateLine), {minLength: 1, maxLength: 14}), fc.constantFrom('\n', '', '\n\n'))
+  .map(([head, lines, end]) => head + lines.join('\n') + end);
+
+test('templateRejected and the block reader agree with yaml on random templates', () => {
+  let rejected = 0;
+  fc.assert(fc.property(templated, (text) => {
+    if (templateRejected(text)) rejected++;
+    assertProofHolds(text);
+  }), {numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 23)});
+  assert.ok(rejected > 300, `rejected ${rejected}`);
+});
+
+test('the shortcuts give the exhaustive findings on random templates', () => {
+  fc.assert(fc.property(templated, (text) => assertSameFindings('random.yaml', text)), {numRuns: 1500, seed: 24});
 });
