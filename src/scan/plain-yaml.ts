@@ -10,9 +10,8 @@
 // The grammar, line by line (printable ASCII only, no tab, no CR):
 //   blank or comment lines anywhere;
 //   `---` (optionally with a comment) as the first line only;
-//   `KEY:` or `KEY: VALUE` with KEY of [A-Za-z0-9_./-] starting with a letter, a digit, `_` or
-//   `.` and one of those, at the indentation of an open mapping, or deeper right after a `KEY:`
-//   with no value (a nested mapping);
+//   `KEY:` or `KEY: VALUE` with a plain KEY (see keyEnd) or a quoted one without escapes, at the
+//   indentation of an open mapping, or deeper right after a `KEY:` with no value (a nested mapping);
 //   `- VALUE` or `- KEY: VALUE` (a compact mapping), at the indentation of an open sequence,
 //   or right after a `KEY:` with no value, deeper or at the key's own indentation;
 //   VALUE: a plain scalar whose first character is no indicator and which holds no `: `, a
@@ -54,6 +53,10 @@ function plainFirst(c: number): boolean {
   return word(c) || c === 46 || c === 47 || c === 36 || c === 40 || c === 60 || c === 61 || c === 94 || c === 126 || c === 43 || c === 59 || c === 41 || c === 92;
 }
 
+/** Characters a plain key may hold past its first besides word characters, `.`, `/` and `-`: < > $ ( ) = + ~ ^ ; @ \ */
+function keyChar(c: number): boolean {
+  return c === 60 || c === 62 || c === 36 || c === 40 || c === 41 || c === 61 || c === 43 || c === 126 || c === 94 || c === 59 || c === 64 || c === 92;
+}
 
 interface Level {
   indent: number;
@@ -266,18 +269,31 @@ function blockYaml(text: string, templates: boolean): BlockDoc | undefined | typ
     return scalar(line, at, spaces ? Style.Unknown : style, from, lastEnd, lastEnd < len ? lastLine + 1 : lastLine, n);
   };
 
-  /** `KEY` from `p` to a `:` that ends the line or is followed by a space: the colon's offset, or -1. */
+  /**
+   * `KEY` from `p` to a `:` that ends the line or is followed by a space: the colon's offset, or
+   * -1. A plain key (a word character, `.` and one, or `<`, `$`, `(`, `/` first; then those,
+   * `-`, `>`, `)`, `=`, `+`, `~`, `^`, `;`, `@`, `\` and single spaces, none before the colon), or a
+   * quoted one without escapes or its own quote inside (`"jenkins.io/credentials-type":`).
+   */
   const keyEnd = (p: number, eol: number): number => {
     let i = p;
     const c = text.charCodeAt(i);
-    if (word(c)) i++;
-    else if (c === 46 && word(text.charCodeAt(i + 1))) i += 2;
-    else return -1;
-    const max = i + 1000;
-    while (i < eol && i < max) {
-      const d = text.charCodeAt(i);
-      if (word(d) || d === 46 || d === 47 || d === 45) i++;
-      else break;
+    if (c === 34 || c === 39) {
+      i++;
+      while (i < eol && text.charCodeAt(i) !== c && !(c === 34 && text.charCodeAt(i) === 92)) i++;
+      if (i >= eol || text.charCodeAt(i) !== c) return -1;
+      i++;
+    } else {
+      if (word(c) || c === 60 || c === 36 || c === 40 || c === 47) i++;
+      else if (c === 46 && word(text.charCodeAt(i + 1))) i += 2;
+      else return -1;
+      const max = i + 1000;
+      while (i < eol && i < max) {
+        const d = text.charCodeAt(i);
+        if (word(d) || d === 46 || d === 47 || d === 45 || keyChar(d)) i++;
+        else if (d === 32 && text.charCodeAt(i + 1) !== 35 && text.charCodeAt(i + 1) !== 32 && text.charCodeAt(i + 1) !== 58) i++;
+        else break;
+      }
     }
     if (text.charCodeAt(i) !== 58) return -1;
     return i + 1 === eol || text.charCodeAt(i + 1) === 32 ? i : -1;
@@ -285,8 +301,8 @@ function blockYaml(text: string, templates: boolean): BlockDoc | undefined | typ
 
   /** `KEY: VALUE` into `map`; false when outside the grammar. */
   const keyValue = (map: TMap, p: number, colon: number, eol: number, line: number, indent: number, pos: number): boolean => {
-    const raw = text.slice(p, colon);
-    const key = resolvePlain(raw);
+    const q = text.charCodeAt(p);
+    const key = q === 34 || q === 39 ? text.slice(p + 1, colon - 1) : resolvePlain(text.slice(p, colon));
     map.keys.push(typeof key === 'string' ? key : String(key));
     map.keyLine.push(line);
     map.keyCol.push(p - pos + 1);

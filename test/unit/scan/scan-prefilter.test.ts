@@ -169,7 +169,7 @@ test('plainBlockYaml: what it accepts and what it leaves to yaml', () => {
 });
 
 // Random documents from Secret-shaped pieces and the shapes that break YAML near them.
-const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'data', 'stringData', 'type', 'annotations', 'password', 'tls.crt', '.dockerconfigjson', '..', '...', '.', 'a.b', 'a/b', '1', 'true', '<<', '? x', '"q k"', 'x y', '-', 'k\t'];
+const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'data', 'stringData', 'type', 'annotations', 'password', 'tls.crt', '.dockerconfigjson', '..', '...', '.', 'a.b', 'a/b', '1', 'true', '<<', '? x', '"q k"', 'x y', '-', 'k\t', '<entry-key-1>', '"a/b"', "'a b'", '"a\\"b"', "'it''s'", '"a"b"', 'a  b', 'a #b', 'a#b', '$x', '(x)', '/x', 'a:b', 'a,b', 'x ', '"<<"', '@x', 'a@b', 'a\\b', '"', "'", '""', "''", '"a: b"', '"a #b"', 'a>b', '~', 'null', '"kind"', "'data'", 'a=b', '<', '(', 'a;b', 'a^b+c'];
 const VALUES = ['', ' ', 'v1', 'Secret', 'hunter2', 'x y', '"x"', "'x'", '"a\\"b"', "'it''s'", '|', '|-', '>', '>+', '|2', '{}', '[]', '{a: b}', '[a]', '["ALL"]', "[a, 'b' ,c]", '[a b]', '[a,]', '[,]', '[a: b]', '[-a]', '[a', '[[a]]', '["a" "b"]', '*a', '&a x', '!!binary aGk=', '- x', '${X}', '{{ .Values.x }}', 'a: b', 'a:b', 'x:', '#c', 'x #c', 'x#c', '@x', '`x', '%x', '-x', '-', '~', 'null', '0x1F', '.inf', '<your-password>', 'a{b}', 'true', 'True', 'FALSE', 'yes', '123', '+1', '-0', '0o17', '012', '1_000', '0x1f', '1.0', '1e3', '.5', '-.inf', '.NaN', 'NULL', '2001-01-01', '12345678901234567890', '|+', '>-', '> # c', '"a,b"', "['a', b]", 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', '-----BEGIN RSA PRIVATE KEY-----', 'é', '"unterminated', "'unterminated"];
 const line = fc.oneof(
   fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)).map(([i, k, v]) => `${' '.repeat(i)}${k}:${v === '' ? '' : ' '}${v}`),
@@ -179,6 +179,24 @@ const line = fc.oneof(
 );
 const document = fc.tuple(fc.constantFrom('', '---\n', 'apiVersion: v1\nkind: Secret\n', '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n'), fc.array(line, {minLength: 1, maxLength: 14}), fc.constantFrom('\n', '', '\n\n'))
   .map(([head, lines, end]) => head + lines.join('\n') + end);
+
+// Keys, alone in documents that are otherwise in the grammar, so that the key decides: every
+// printable ASCII character in every place of a short key, quoted or not, with a value or not.
+const KEY_CHARS = [...' !"#$%&\'()*+,-./0123456789:;<=>?@AZ[\\]^_`az{|}~'];
+const QUOTED_KEYS = ['"a\\b"', '"\\t"', '"a\\\\"', '"\\"', "'a\\b'", "'\\'", '"a\\u0041"', "'a''b'", '"a\'b"', "'a\"b'"];
+const keyedText = ([k, v, at]: [string, string, number]) => ['apiVersion: v1\nkind: Secret\nstringData:\n  ' + k + ':' + v + '\n  b: c\n', k + ':' + v + '\nkind: Secret\n', 'items:\n- ' + k + ':' + v + '\n  kind: Secret\n'][at];
+const keyed = fc.tuple(fc.oneof(fc.string({unit: fc.constantFrom(...KEY_CHARS), minLength: 1, maxLength: 6}), fc.constantFrom(...KEYS, ...QUOTED_KEYS)), fc.constantFrom(' v', ' "v"', '', ' {{ .x }}'), fc.constantFrom(0, 1, 2)).map(keyedText);
+
+test('the block reader reads keys as yaml does', () => {
+  let read = 0;
+  fc.assert(fc.property(keyed, (text) => {
+    if (readTree(text)) read++;
+    assertProofHolds(text);
+  }), {numRuns: Number(process.env.FUZZ_RUNS ?? 5000), seed: Number(process.env.FUZZ_SEED ?? 25)});
+  assert.ok(read > 1000, `read ${read}`);
+  for (const k of ['"jenkins.io/credentials-type"', "'a b'", '<entry-key-1>', 'a b', '$x', '(x)', '/x', 'a=b']) assert.ok(readTree(`${k}: v\n`), k);
+  for (const k of [...KEYS, ...QUOTED_KEYS]) for (const at of [0, 1, 2]) assertProofHolds(keyedText([k, ' v', at]));
+});
 
 test('plainBlockYaml accepts only what yaml reads without an error, on random documents', () => {
   fc.assert(fc.property(document, (text) => void assertProofHolds(text)), {numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 16)});
