@@ -12,7 +12,7 @@ import {readFileSync, readdirSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
 import {LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node} from 'yaml';
-import {mightFind, splitDocuments} from '../../../src/scan/documents.js';
+import {MAX_FLOW_DEPTH, MAX_YAML_TOKENS, mightFind, parseCost, splitDocuments} from '../../../src/scan/documents.js';
 import {readManifest} from '../../../src/scan/manifest-view.js';
 import {plainBlockYaml, readTree, templateRejected} from '../../../src/scan/plain-yaml.js';
 import {scanText} from '../../../src/scan/scan.js';
@@ -370,4 +370,37 @@ test('templateRejected and the block reader agree with yaml on random templates'
 
 test('the shortcuts give the exhaustive findings on random templates', () => {
   fc.assert(fc.property(templated, (text) => assertSameFindings('random.yaml', text)), {numRuns: 1500, seed: 24});
+});
+
+/** parseCost as it was before its indexOf shortcut: one pass counting every token and level. */
+function parseCostByLoop(text: string): string | undefined {
+  let tokens = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  for (const ch of text) {
+    if (ch === '\n' || ch === ',' || ch === ':' || ch === '\\') tokens++;
+    else if (ch === '{' || ch === '[') {
+      tokens++;
+      maxDepth = Math.max(maxDepth, ++depth);
+    } else if (ch === '}' || ch === ']') {
+      tokens++;
+      if (depth > 0) depth--;
+    }
+  }
+  if (maxDepth > MAX_FLOW_DEPTH) return `flow collections nested ${maxDepth} deep, over ${MAX_FLOW_DEPTH}`;
+  if (tokens > MAX_YAML_TOKENS) return `${tokens} lines, flow indicators and escapes in one document, over ${MAX_YAML_TOKENS}`;
+  return undefined;
+}
+
+test('parseCost gives the verdict of a full count, at and around its bounds', () => {
+  const texts = [
+    '{'.repeat(64), '{'.repeat(65), '['.repeat(32) + '{'.repeat(33), '{}'.repeat(200), '[]'.repeat(64) + '[', '{'.repeat(64) + '}' + '{',
+    ':'.repeat(MAX_YAML_TOKENS), ':'.repeat(MAX_YAML_TOKENS + 1), 'a'.repeat(MAX_YAML_TOKENS + 5), '\n'.repeat(MAX_YAML_TOKENS - 1) + '{'.repeat(2),
+  ];
+  for (const t of texts) assert.equal(parseCost(t), parseCostByLoop(t), `${t.length} ${t.slice(0, 20)}`);
+  const piece = fc.constantFrom('{', '}', '[', ']', ',', ':', '\n', '\\', 'a', '{'.repeat(30), '['.repeat(30), '}'.repeat(30), ':'.repeat(30_000));
+  fc.assert(fc.property(fc.array(piece, {maxLength: 12}), (parts) => {
+    const t = parts.join('');
+    assert.equal(parseCost(t), parseCostByLoop(t));
+  }), {numRuns: 2000, seed: 26});
 });
