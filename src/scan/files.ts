@@ -5,7 +5,7 @@
 import {closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs';
 import {isAbsolute, join, posix, relative, resolve, sep} from 'node:path';
 import {InputError} from '../errors.js';
-import {gitRaw, splitZ} from './git.js';
+import {gitRaw, outsideAnyWorkTree, splitZ} from './git.js';
 import {privateKey} from './private-key.js';
 
 export interface SourceFile {
@@ -72,6 +72,7 @@ interface Listed {
 }
 
 async function gitListed(dir: string): Promise<Listed | undefined> {
+  if (outsideAnyWorkTree(dir)) return undefined;
   let r;
   let ignored;
   try {
