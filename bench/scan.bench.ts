@@ -15,7 +15,8 @@ import {kustomizeSecretLiteral} from '../src/scan/kustomize-secret-literal.js';
 import {lastAppliedSecret} from '../src/scan/last-applied-secret.js';
 import {readManifest} from '../src/scan/manifest-view.js';
 import {markdownManifests} from '../src/scan/markdown.js';
-import {readTree} from '../src/scan/plain-yaml.js';
+import {readTree, templateRejected} from '../src/scan/plain-yaml.js';
+import {containsTemplate} from '../src/scan/exceptions.js';
 import {plaintextSecret} from '../src/scan/plaintext-secret.js';
 import {privateKey} from '../src/scan/private-key.js';
 import {secretMaterial, unparseableSecret} from '../src/scan/unparseable-secret.js';
@@ -294,7 +295,7 @@ async function phases(): Promise<void> {
   // As scanText does: the parsers' Errors would capture stack traces nobody reads.
   Error.stackTraceLimit = 0;
   const t: Record<string, number> = {};
-  const count: Record<string, number> = {'documents in manifest files': 0, 'with Secret material': 0, 'read by our block-YAML or JSON reader': 0, 'parsed by yaml for unparseable-secret': 0, 'left to js-yaml or yaml (Markdown blocks included)': 0};
+  const count: Record<string, number> = {'documents in manifest files': 0, 'with Secret material': 0, 'read by our block-YAML or JSON reader': 0, 'parsed by yaml for unparseable-secret': 0, 'templates yaml is proven to reject (tolerant reader, no parse)': 0, 'left to js-yaml or yaml (Markdown blocks included)': 0};
   const time = <T>(phase: string, fn: () => T): T => {
     const c0 = cpuMs();
     const r = fn();
@@ -326,7 +327,12 @@ async function phases(): Promise<void> {
         }
       }
       const views = time('manifest reader (own block reader; else js-yaml or yaml)', () => readManifest(md?.text ?? text, {cache: parses}));
-      if (k === 0) count['left to js-yaml or yaml (Markdown blocks included)'] += splitDocuments(md?.text ?? text).filter((c) => TRIGGER_RE.test(c.text) && !parseCost(c.text) && !readTree(c.text)).length;
+      if (k === 0) {
+        for (const c of splitDocuments(md?.text ?? text)) {
+          if (!TRIGGER_RE.test(c.text) || parseCost(c.text) || readTree(c.text)) continue;
+          count[containsTemplate(c.text) && templateRejected(c.text) ? 'templates yaml is proven to reject (tolerant reader, no parse)' : 'left to js-yaml or yaml (Markdown blocks included)']++;
+        }
+      }
       time('rules on the objects read', () => views.views.flatMap((v) => [...plaintextSecret(v), ...lastAppliedSecret(v), ...kustomizeSecretLiteral(v)]));
       time('private-key', () => privateKey(text));
     }

@@ -72,6 +72,9 @@ export const MAX_FLOW_DEPTH = 64;
  * quotes ignored: an over-count only errs towards reporting.
  */
 export function parseCost(text: string): string | undefined {
+  // Each token is a character, and nesting needs an opening bracket per level: a document
+  // shorter than the token bound with few brackets (nearly all) is cleared by indexOf alone.
+  if (text.length <= MAX_YAML_TOKENS && fewOpenings(text)) return undefined;
   let tokens = 0;
   let depth = 0;
   let maxDepth = 0;
@@ -90,4 +93,13 @@ export function parseCost(text: string): string | undefined {
   if (maxDepth > MAX_FLOW_DEPTH) return `flow collections nested ${maxDepth} deep, over ${MAX_FLOW_DEPTH}`;
   if (tokens > MAX_YAML_TOKENS) return `${tokens} lines, flow indicators and escapes in one document, over ${MAX_YAML_TOKENS}`;
   return undefined;
+}
+
+/** At most MAX_FLOW_DEPTH `{` and `[` in all. */
+function fewOpenings(text: string): boolean {
+  let n = 0;
+  for (const open of ['{', '[']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) if (++n > MAX_FLOW_DEPTH) return false;
+  }
+  return true;
 }

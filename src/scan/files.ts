@@ -5,7 +5,7 @@
 import {closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs';
 import {isAbsolute, join, posix, relative, resolve, sep} from 'node:path';
 import {InputError} from '../errors.js';
-import {gitRaw, splitZ} from './git.js';
+import {gitRaw, outsideAnyWorkTree, splitZ} from './git.js';
 import {privateKey} from './private-key.js';
 
 export interface SourceFile {
@@ -72,6 +72,7 @@ interface Listed {
 }
 
 async function gitListed(dir: string): Promise<Listed | undefined> {
+  if (outsideAnyWorkTree(dir)) return undefined;
   let r;
   let ignored;
   try {
@@ -250,9 +251,14 @@ export function readWorkingFile(abs: string, maxSize: number): FileRead | undefi
     let total = 0;
     for (;;) {
       if (total === buf.length) buf = readBuffer(total * 2, buf.subarray(0, total));
-      const n = readSync(fd, buf, total, buf.length - total, null);
+      const want = buf.length - total;
+      const n = readSync(fd, buf, total, want, null);
       if (n <= 0) break;
       total += n;
+      // A short read that ends where fstat said the file ends is its end: asking again only to
+      // be told 0 was one system call in five per file. A file that grew since fs.stat, or a
+      // file system that returns short reads early, still reads on to a read of 0.
+      if (n < want && total === size) break;
       if (total > maxSize) {
         const probe = new MaterialProbe();
         probe.push(Buffer.from(buf.subarray(0, total)));
@@ -277,6 +283,9 @@ export function readWorkingFile(abs: string, maxSize: number): FileRead | undefi
 export function readRepositoryFile(root: string, abs: string, maxSize: number): string | undefined {
   let real: string;
   try {
+    // Most names asked for are kustomization files that are not there (three names per folder):
+    // a failed realpath builds an Error with a stack each time, an lstat that finds nothing does not.
+    if (!lstatSync(abs, {throwIfNoEntry: false})) return undefined;
     real = realpathSync(abs);
   } catch {
     return undefined;

@@ -81,25 +81,37 @@ export async function git(args: string[], o: {cwd: string; input?: string | Buff
  * machines) per run; when GIT_DIR or GIT_WORK_TREE redirect git, git itself is asked.
  */
 export async function workTreeRoot(cwd: string): Promise<string | undefined> {
-  if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) {
-    let d: string;
-    try {
-      d = realpathSync(cwd);
-    } catch {
-      return undefined;
-    }
-    for (;;) {
-      if (existsSync(join(d, '.git'))) return d;
-      const up = dirname(d);
-      if (up === d) return undefined;
-      d = up;
-    }
-  }
+  if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) return dotGitAbove(cwd);
   try {
     const r = await gitRaw(['rev-parse', '--show-toplevel'], {cwd});
     return r.code === 0 ? r.stdout.toString().trim() : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * True when git could not find a repository for `dir`: no GIT_DIR or GIT_WORK_TREE, and no
+ * `.git` in it or above it. A folder scanned outside any repository is then walked without
+ * loading simple-git and starting two git processes that can only fail.
+ */
+export function outsideAnyWorkTree(dir: string): boolean {
+  return !process.env.GIT_DIR && !process.env.GIT_WORK_TREE && dotGitAbove(dir) === undefined;
+}
+
+/** The nearest folder at or above `dir` holding `.git` (real path), as git's own discovery finds it. */
+function dotGitAbove(dir: string): string | undefined {
+  let d: string;
+  try {
+    d = realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+  for (;;) {
+    if (existsSync(join(d, '.git'))) return d;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
   }
 }
 

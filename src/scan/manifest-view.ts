@@ -10,7 +10,7 @@ import {TRIGGER_RE, parseCost, splitDocuments, type DocumentChunk} from './docum
 import {containsTemplate} from './exceptions.js';
 import {readFast} from './fast-reader.js';
 import {readTemplated} from './tolerant-reader.js';
-import {readTree} from './plain-yaml.js';
+import {readTree, templateRejected} from './plain-yaml.js';
 import {Unsure, viewsOfTree} from './tree.js';
 import {cachedParse, parseChunk, type ParseCache} from './yaml-parse.js';
 import type {Located, ObjectView, ReadResult} from './object-view.js';
@@ -47,18 +47,24 @@ export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCach
     }
     const fast = o.fast === false || cost || cachedParse(chunk.text, o.cache) ? undefined : readFast(chunk);
     if (fast) out.views.push(...fast);
-    else readChunk(chunk, cost, out, o.cache);
+    else readChunk(chunk, cost, out, o.cache, o.fast !== false);
   }
   return out;
 }
 
-function readChunk(chunk: DocumentChunk, cost: string | undefined, out: ReadResult, cache?: ParseCache): void {
+function readChunk(chunk: DocumentChunk, cost: string | undefined, out: ReadResult, cache: ParseCache | undefined, proofs: boolean): void {
   if (cost) {
     if (containsTemplate(chunk.text)) {
       out.views.push(...readTemplated(chunk.text, chunk.startLine));
       return;
     }
     out.warnings.push({line: chunk.startLine, message: `not read as YAML (${cost}); not scanned for Secrets`});
+    return;
+  }
+  // A template `yaml` is proven to reject goes where `yaml`'s error would send it, unparsed:
+  // that parse was a quarter of a scan of Helm charts (docs/performance.md).
+  if (proofs && !cachedParse(chunk.text, cache) && containsTemplate(chunk.text) && templateRejected(chunk.text)) {
+    out.views.push(...readTemplated(chunk.text, chunk.startLine));
     return;
   }
   const {docs: list, lc} = parseChunk(chunk.text, cache);

@@ -10,15 +10,22 @@
 // The grammar, line by line (printable ASCII only, no tab, no CR):
 //   blank or comment lines anywhere;
 //   `---` (optionally with a comment) as the first line only;
-//   `KEY:` or `KEY: VALUE` with KEY of [A-Za-z0-9_./-] starting with a letter, a digit, `_` or
-//   `.` and one of those, at the indentation of an open mapping, or deeper right after a `KEY:`
-//   with no value (a nested mapping);
+//   `KEY:` or `KEY: VALUE` with a plain KEY (see keyEnd) or a quoted one without escapes, at the
+//   indentation of an open mapping, or deeper right after a `KEY:` with no value (a nested mapping);
 //   `- VALUE` or `- KEY: VALUE` (a compact mapping), at the indentation of an open sequence,
 //   or right after a `KEY:` with no value, deeper or at the key's own indentation;
 //   VALUE: a plain scalar whose first character is no indicator and which holds no `: `, a
 //   quoted string without escapes, `{}`, a one-line flow sequence of such strings and words,
 //   or a block scalar header `|`/`>` (with `-`/`+`) whose content lines are all indented deeper
-//   than the key, the first one setting the level.
+//   than the key, the first one setting the level; or a one-line Go template action of words
+//   and pipes (`{{ .Values.x }}`, `{{.x | quote}}`), which `yaml` reads as a flow mapping whose
+//   only key is a mapping: nothing in it is ever read as a key or a value, only its text.
+//
+// And a proof that `yaml` rejects a template (templateRejected): when every line before it is in
+// the grammar, a line starting with `{{- ` or `{%` that cannot continue a plain scalar opens a
+// flow mapping in block context, and `- ` (a block sequence entry) or `%` cannot start anything
+// inside one. Such a chunk goes straight to the tolerant reader, which is what happened after
+// `yaml`'s parse failed; a chunk the proof does not cover is parsed by `yaml` as before.
 // Written with charCodeAt over the whole text (no line array, no expression per line): it runs
 // on every Secret document of a scan.
 import {readJson} from './json-reader.js';
@@ -29,6 +36,11 @@ export type {BlockDoc};
 /** A one-line flow sequence of quoted strings and simple plain words: `["ALL"]`, `[a, b]`. */
 const FLOW_SEQ_RE = /^\[ *(?:(?:"[^"\\]*"|'[^']*'|[A-Za-z0-9_./][A-Za-z0-9_./-]*)(?: *, *(?:"[^"\\]*"|'[^']*'|[A-Za-z0-9_./][A-Za-z0-9_./-]*))* *)?\]$/;
 const DOC_START_RE = /^---(?: +(?:#.*)?)?$/;
+/** `{{ .Values.x }}`, `{{.x | quote}}`, `{{ $v }}`: no quote, colon, comma, `#` or bracket inside, and not `{{-`. */
+const TEMPLATE_VALUE_RE = /^\{\{ *[.$A-Za-z_][A-Za-z0-9_.$|/ -]*\}\}$/;
+
+/** What blockYaml found when asked for a proof of rejection. */
+const REJECTED = Symbol('rejected');
 
 /** [A-Za-z0-9_] */
 function word(c: number): boolean {
@@ -41,6 +53,10 @@ function plainFirst(c: number): boolean {
   return word(c) || c === 46 || c === 47 || c === 36 || c === 40 || c === 60 || c === 61 || c === 94 || c === 126 || c === 43 || c === 59 || c === 41 || c === 92;
 }
 
+/** Characters a plain key may hold past its first besides word characters, `.`, `/` and `-`: < > $ ( ) = + ~ ^ ; @ \ */
+function keyChar(c: number): boolean {
+  return c === 60 || c === 62 || c === 36 || c === 40 || c === 41 || c === 61 || c === 43 || c === 126 || c === 94 || c === 59 || c === 64 || c === 92;
+}
 
 interface Level {
   indent: number;
@@ -66,10 +82,31 @@ export function plainBlockYaml(text: string): boolean {
 
 /** The text's tree, or undefined when it is outside the grammar. */
 export function readBlockYaml(text: string): BlockDoc | undefined {
+  const r = blockYaml(text, false);
+  return r === REJECTED ? undefined : r;
+}
+
+/**
+ * Does `yaml` certainly report an error for this text? True only when the lines before its
+ * first template action line are in the grammar (so the reader knows where that line stands) and
+ * the action is `{{- ` or `{%` at a line start in block context (see the top of this file).
+ * False says nothing.
+ */
+export function templateRejected(text: string): boolean {
+  return blockYaml(text, true) === REJECTED;
+}
+
+function blockYaml(text: string, templates: boolean): BlockDoc | undefined | typeof REJECTED {
   const len = text.length;
+  /** The first character outside the grammar's alphabet: past it, nothing is known. */
+  let bad = len;
   for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 32 && c !== 10) || c > 126) return undefined;
+    if ((c < 32 && c !== 10) || c > 126) {
+      if (!templates) return undefined;
+      bad = i;
+      break;
+    }
   }
   const levels: Level[] = [];
   let root: TNode | null = null;
@@ -114,6 +151,8 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
   /** Where the line after a value is: set by value(). */
   let nextPos = 0;
   let nextLine = 0;
+  /** Set by value(): the value was on its line alone (a scalar or flow node, not a block scalar or nothing), so a deeper line may continue it. */
+  let inline = false;
 
   /**
    * The value in [r, eol) on `line` (r past the spaces after `:` or `- `), whose key or entry is
@@ -123,7 +162,9 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
   const value = (r: number, eol: number, line: number, parent: number, col: number): TNode | null | undefined => {
     nextPos = eol + 1;
     nextLine = line + 1;
+    inline = false;
     if (r >= eol || text.charCodeAt(r) === 35) return null;
+    inline = true;
     // A comment after the value ends the line as far as YAML is concerned.
     // (Searched within the line only: a search to the end of the text per line was quadratic.)
     const hash = find(32, 35, r, eol);
@@ -132,9 +173,14 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
     const c = text.charCodeAt(r);
     const n = ve - r;
     if (c === 123 && n === 2 && text.charCodeAt(r + 1) === 125) return {...newMap(line, col), flow: '{}', endLine: line};
+    if (c === 123 && text.charCodeAt(r + 1) === 123) {
+      const src = text.slice(r, ve);
+      return TEMPLATE_VALUE_RE.test(src) ? {...newMap(line, col), flow: src, endLine: line, template: true} : undefined;
+    }
     if (c === 91) return flowSeq(r, ve, line, col);
     if ((c === 124 || c === 62) && (n === 1 || (n === 2 && (text.charCodeAt(r + 1) === 45 || text.charCodeAt(r + 1) === 43)))) {
       if (hash >= 0) return undefined;
+      inline = false;
       const chomp = n === 2 ? text.charCodeAt(r + 1) : 0;
       const style = chomp === 43 ? Style.Unknown : c === 124 ? (chomp === 45 ? Style.LiteralStrip : Style.Literal) : chomp === 45 ? Style.FoldedStrip : Style.Folded;
       return block(r, eol, line, parent, style);
@@ -223,18 +269,31 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
     return scalar(line, at, spaces ? Style.Unknown : style, from, lastEnd, lastEnd < len ? lastLine + 1 : lastLine, n);
   };
 
-  /** `KEY` from `p` to a `:` that ends the line or is followed by a space: the colon's offset, or -1. */
+  /**
+   * `KEY` from `p` to a `:` that ends the line or is followed by a space: the colon's offset, or
+   * -1. A plain key (a word character, `.` and one, or `<`, `$`, `(`, `/` first; then those,
+   * `-`, `>`, `)`, `=`, `+`, `~`, `^`, `;`, `@`, `\` and single spaces, none before the colon), or a
+   * quoted one without escapes or its own quote inside (`"jenkins.io/credentials-type":`).
+   */
   const keyEnd = (p: number, eol: number): number => {
     let i = p;
     const c = text.charCodeAt(i);
-    if (word(c)) i++;
-    else if (c === 46 && word(text.charCodeAt(i + 1))) i += 2;
-    else return -1;
-    const max = i + 1000;
-    while (i < eol && i < max) {
-      const d = text.charCodeAt(i);
-      if (word(d) || d === 46 || d === 47 || d === 45) i++;
-      else break;
+    if (c === 34 || c === 39) {
+      i++;
+      while (i < eol && text.charCodeAt(i) !== c && !(c === 34 && text.charCodeAt(i) === 92)) i++;
+      if (i >= eol || text.charCodeAt(i) !== c) return -1;
+      i++;
+    } else {
+      if (word(c) || c === 60 || c === 36 || c === 40 || c === 47) i++;
+      else if (c === 46 && word(text.charCodeAt(i + 1))) i += 2;
+      else return -1;
+      const max = i + 1000;
+      while (i < eol && i < max) {
+        const d = text.charCodeAt(i);
+        if (word(d) || d === 46 || d === 47 || d === 45 || keyChar(d)) i++;
+        else if (d === 32 && text.charCodeAt(i + 1) !== 35 && text.charCodeAt(i + 1) !== 32 && text.charCodeAt(i + 1) !== 58) i++;
+        else break;
+      }
     }
     if (text.charCodeAt(i) !== 58) return -1;
     return i + 1 === eol || text.charCodeAt(i + 1) === 32 ? i : -1;
@@ -242,8 +301,8 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
 
   /** `KEY: VALUE` into `map`; false when outside the grammar. */
   const keyValue = (map: TMap, p: number, colon: number, eol: number, line: number, indent: number, pos: number): boolean => {
-    const raw = text.slice(p, colon);
-    const key = resolvePlain(raw);
+    const q = text.charCodeAt(p);
+    const key = q === 34 || q === 39 ? text.slice(p + 1, colon - 1) : resolvePlain(text.slice(p, colon));
     map.keys.push(typeof key === 'string' ? key : String(key));
     map.keyLine.push(line);
     map.keyCol.push(p - pos + 1);
@@ -260,9 +319,11 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
 
   let pos = 0;
   let line = 1;
+  /** How deep a line may start and still not continue the value above it (a plain scalar's next line). */
+  let shallow = Number.MAX_SAFE_INTEGER;
   if (text.startsWith('---')) {
     const e = eolOf(0);
-    if (!DOC_START_RE.test(text.slice(0, e))) return undefined;
+    if (e > bad || !DOC_START_RE.test(text.slice(0, e))) return undefined;
     pos = e + 1;
     line = 2;
   }
@@ -272,6 +333,11 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
     let p = pos;
     while (p < eol && text.charCodeAt(p) === 32) p++;
     const indent = p - pos;
+    if (templates && indent <= shallow && p + 3 < bad && text.charCodeAt(p) === 123) {
+      const d = text.charCodeAt(p + 1);
+      if (d === 37 || (d === 123 && text.charCodeAt(p + 2) === 45 && text.charCodeAt(p + 3) === 32)) return REJECTED;
+    }
+    if (eol > bad) return undefined;
     // Blank and comment (`#`) lines.
     if (p === eol || text.charCodeAt(p) === 35) {
       pos = eol + 1;
@@ -302,8 +368,9 @@ export function readBlockYaml(text: string): BlockDoc | undefined {
       open = -1;
       if (!keyValue(map, p, colon, eol, line, indent, pos)) return undefined;
     }
+    shallow = inline ? indent : Number.MAX_SAFE_INTEGER;
     pos = nextPos;
     line = nextLine;
   }
-  return {root};
+  return templates ? undefined : {root};
 }

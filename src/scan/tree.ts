@@ -60,6 +60,8 @@ export interface TMap {
   /** A flow collection's source text (how manifest-view.ts shows a collection read as a value), and its last line. */
   flow?: string;
   endLine?: number;
+  /** `{{ .x }}`: `yaml` reads a flow mapping whose one key is a mapping, so it has no key a rule could read (keys stays empty). */
+  template?: true;
 }
 
 export interface TSeq {

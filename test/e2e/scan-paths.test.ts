@@ -120,6 +120,36 @@ test('in a git work tree, what .gitignore leaves out is counted as skipped (a fo
   assert.match((await scan(dir, ['deploy/debug.log'])).stdout, /^deploy\/debug\.log:6:3: plaintext-secret/m);
 });
 
+// Outside any repository a folder is walked without asking git (no `.git` at or above it); a
+// repository inside such a folder, or one that GIT_DIR and GIT_WORK_TREE name, is still listed
+// by git, so its .gitignore still holds.
+test('a repository inside a folder that is not one, or named by GIT_DIR, still has its .gitignore honoured', async (t) => {
+  const outer = mkdtempSync(join(tmpdir(), 'ks-scanpaths-outer-'));
+  t.after(() => rmSync(outer, {recursive: true, force: true}));
+  const put = (p: string, s: string) => {
+    mkdirSync(dirname(join(outer, p)), {recursive: true});
+    writeFileSync(join(outer, p), s);
+  };
+  execFileSync('git', ['init', '-q', '-b', 'main', join(outer, 'repo')], {env: {...process.env, ...GIT_ENV}});
+  put('repo/.gitignore', '*.log\n');
+  put('repo/deploy/db.yaml', leaky('db'));
+  put('repo/deploy/debug.log', leaky('log'));
+  put('loose/a.yaml', leaky('loose'));
+  const json = JSON.parse((await scan(outer, ['repo', 'loose', '-o', 'json'])).stdout);
+  assert.deepEqual((json.findings as {file: string}[]).map((f) => f.file).sort(), ['loose/a.yaml', 'repo/deploy/db.yaml']);
+  assert.equal(json.skippedBy.ignored, 1);
+
+  // A work tree without .git, whose repository GIT_DIR names.
+  execFileSync('git', ['--git-dir', join(outer, 'gd'), '--work-tree', join(outer, 'wt'), 'init', '-q', '-b', 'main'], {env: {...process.env, ...GIT_ENV}});
+  put('wt/.gitignore', '*.log\n');
+  put('wt/db.yaml', leaky('wt'));
+  put('wt/debug.log', leaky('wtlog'));
+  const env = {...GIT_ENV, GIT_DIR: join(outer, 'gd'), GIT_WORK_TREE: join(outer, 'wt')};
+  const res = await runCli(['scan', '.', '-o', 'json'], {cwd: join(outer, 'wt'), env});
+  assert.deepEqual(files(res.stdout), ['db.yaml'], res.stderr);
+  assert.equal(JSON.parse(res.stdout).skippedBy.ignored, 1);
+});
+
 test('a file the scan cannot open is counted as unreadable and said in a warning, never passed over silently', async (t) => {
   const {dir, write} = tree(t, false);
   write('deploy/locked.yaml', leaky('locked'));

@@ -12,9 +12,9 @@ import {readFileSync, readdirSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
 import {LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node} from 'yaml';
-import {mightFind, splitDocuments} from '../../../src/scan/documents.js';
+import {MAX_FLOW_DEPTH, MAX_YAML_TOKENS, mightFind, parseCost, splitDocuments} from '../../../src/scan/documents.js';
 import {readManifest} from '../../../src/scan/manifest-view.js';
-import {plainBlockYaml, readTree} from '../../../src/scan/plain-yaml.js';
+import {plainBlockYaml, readTree, templateRejected} from '../../../src/scan/plain-yaml.js';
 import {scanText} from '../../../src/scan/scan.js';
 import {Style, Unsure, scalarValue, viewsOfTree, type TNode} from '../../../src/scan/tree.js';
 
@@ -48,6 +48,7 @@ function assertSameFindings(path: string, text: string): void {
  * Returns how many values were compared.
  */
 function assertProofHolds(text: string): number {
+  if (templateRejected(text)) assert.ok(yamlErrors(text) > 0, `templateRejected, but yaml reads it without an error:\n${JSON.stringify(text)}`);
   const doc = readTree(text);
   if (!/^\s*[{[]/.test(text)) assert.equal(plainBlockYaml(text), doc !== undefined);
   if (!doc) return 0;
@@ -79,6 +80,14 @@ function assertProofHolds(text: string): number {
     if (t.flow !== undefined) {
       assert.equal(text.slice(y!.range![0], y!.range![1]), t.flow, at);
       assert.equal(t.endLine, pos(y!.range![1]).line, `end line of ${at}`);
+    }
+    if (t.k === 1 && t.template) {
+      // `{{ .x }}`: one pair, whose key is a mapping of one scalar key without a value, and no value.
+      assert.ok(isMap(y) && y.items.length === 1 && t.keys.length === 0, at);
+      const [p] = y.items;
+      assert.ok(isMap(p.key) && p.key.items.length === 1 && isScalar(p.key.items[0].key) && p.key.items[0].value === null && p.value === null, at);
+      compared++;
+      return;
     }
     if (t.k === 1) {
       assert.ok(isMap(y), at);
@@ -160,7 +169,7 @@ test('plainBlockYaml: what it accepts and what it leaves to yaml', () => {
 });
 
 // Random documents from Secret-shaped pieces and the shapes that break YAML near them.
-const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'data', 'stringData', 'type', 'annotations', 'password', 'tls.crt', '.dockerconfigjson', '..', '...', '.', 'a.b', 'a/b', '1', 'true', '<<', '? x', '"q k"', 'x y', '-', 'k\t'];
+const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'data', 'stringData', 'type', 'annotations', 'password', 'tls.crt', '.dockerconfigjson', '..', '...', '.', 'a.b', 'a/b', '1', 'true', '<<', '? x', '"q k"', 'x y', '-', 'k\t', '<entry-key-1>', '"a/b"', "'a b'", '"a\\"b"', "'it''s'", '"a"b"', 'a  b', 'a #b', 'a#b', '$x', '(x)', '/x', 'a:b', 'a,b', 'x ', '"<<"', '@x', 'a@b', 'a\\b', '"', "'", '""', "''", '"a: b"', '"a #b"', 'a>b', '~', 'null', '"kind"', "'data'", 'a=b', '<', '(', 'a;b', 'a^b+c'];
 const VALUES = ['', ' ', 'v1', 'Secret', 'hunter2', 'x y', '"x"', "'x'", '"a\\"b"', "'it''s'", '|', '|-', '>', '>+', '|2', '{}', '[]', '{a: b}', '[a]', '["ALL"]', "[a, 'b' ,c]", '[a b]', '[a,]', '[,]', '[a: b]', '[-a]', '[a', '[[a]]', '["a" "b"]', '*a', '&a x', '!!binary aGk=', '- x', '${X}', '{{ .Values.x }}', 'a: b', 'a:b', 'x:', '#c', 'x #c', 'x#c', '@x', '`x', '%x', '-x', '-', '~', 'null', '0x1F', '.inf', '<your-password>', 'a{b}', 'true', 'True', 'FALSE', 'yes', '123', '+1', '-0', '0o17', '012', '1_000', '0x1f', '1.0', '1e3', '.5', '-.inf', '.NaN', 'NULL', '2001-01-01', '12345678901234567890', '|+', '>-', '> # c', '"a,b"', "['a', b]", 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', '-----BEGIN RSA PRIVATE KEY-----', 'é', '"unterminated', "'unterminated"];
 const line = fc.oneof(
   fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)).map(([i, k, v]) => `${' '.repeat(i)}${k}:${v === '' ? '' : ' '}${v}`),
@@ -170,6 +179,24 @@ const line = fc.oneof(
 );
 const document = fc.tuple(fc.constantFrom('', '---\n', 'apiVersion: v1\nkind: Secret\n', '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n'), fc.array(line, {minLength: 1, maxLength: 14}), fc.constantFrom('\n', '', '\n\n'))
   .map(([head, lines, end]) => head + lines.join('\n') + end);
+
+// Keys, alone in documents that are otherwise in the grammar, so that the key decides: every
+// printable ASCII character in every place of a short key, quoted or not, with a value or not.
+const KEY_CHARS = [...' !"#$%&\'()*+,-./0123456789:;<=>?@AZ[\\]^_`az{|}~'];
+const QUOTED_KEYS = ['"a\\b"', '"\\t"', '"a\\\\"', '"\\"', "'a\\b'", "'\\'", '"a\\u0041"', "'a''b'", '"a\'b"', "'a\"b'"];
+const keyedText = ([k, v, at]: [string, string, number]) => ['apiVersion: v1\nkind: Secret\nstringData:\n  ' + k + ':' + v + '\n  b: c\n', k + ':' + v + '\nkind: Secret\n', 'items:\n- ' + k + ':' + v + '\n  kind: Secret\n'][at];
+const keyed = fc.tuple(fc.oneof(fc.string({unit: fc.constantFrom(...KEY_CHARS), minLength: 1, maxLength: 6}), fc.constantFrom(...KEYS, ...QUOTED_KEYS)), fc.constantFrom(' v', ' "v"', '', ' {{ .x }}'), fc.constantFrom(0, 1, 2)).map(keyedText);
+
+test('the block reader reads keys as yaml does', () => {
+  let read = 0;
+  fc.assert(fc.property(keyed, (text) => {
+    if (readTree(text)) read++;
+    assertProofHolds(text);
+  }), {numRuns: Number(process.env.FUZZ_RUNS ?? 5000), seed: Number(process.env.FUZZ_SEED ?? 25)});
+  assert.ok(read > 1000, `read ${read}`);
+  for (const k of ['"jenkins.io/credentials-type"', "'a b'", '<entry-key-1>', 'a b', '$x', '(x)', '/x', 'a=b']) assert.ok(readTree(`${k}: v\n`), k);
+  for (const k of [...KEYS, ...QUOTED_KEYS]) for (const at of [0, 1, 2]) assertProofHolds(keyedText([k, ' v', at]));
+});
 
 test('plainBlockYaml accepts only what yaml reads without an error, on random documents', () => {
   fc.assert(fc.property(document, (text) => void assertProofHolds(text)), {numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 16)});
@@ -274,4 +301,106 @@ test('splitDocuments splits where a line-by-line reading does', () => {
     assert.deepEqual(splitDocuments(text), splitByLines(text));
   }), {numRuns: 5000, seed: 20});
   for (const [, text] of files) assert.deepEqual(splitDocuments(text), splitByLines(text));
+});
+
+// Templates: the proof that `yaml` rejects a chunk (templateRejected), and `{{ .x }}` values read
+// by the block reader. Both are checked against `yaml` by assertProofHolds on every input.
+test('templateRejected: the template lines it proves yaml rejects, and the ones it leaves to yaml', () => {
+  for (const no of [
+    'a: b\n  {{- if x }}\nc: d\n', // continues the plain scalar above: valid YAML
+    'a: b\n\n  {{- x }}\n', // the same, after a blank line
+    '- a\n {{- x }}\n',
+    '- a: b\n   {{- x }}\n',
+    'a: b\n  {% x %}\n',
+    'a: b\n{{ end }}\n', // yaml rejects it, but no `{{- ` or `{%` says so
+    '- a: b\n  {{- x }}\n', // rejected too, but the proof asks for no deeper line than the entry's dash
+    'a: b\n# c\n  {{- x }}\n', // the same: a comment does not reset how deep a continuation may be
+    'a: b\n{{-x }}\n',
+    'a: {{- .x }}\n',
+    'a: é\n{{- x }}\n', // outside the grammar before the template line
+    'a: b\r\n{{- x }}\n',
+    'a: "b\n{{- x }}"\n',
+  ]) {
+    assert.equal(templateRejected(no), false, no);
+    assertProofHolds(no);
+  }
+  for (const yes of [
+    '{{- if .Values.x }}\napiVersion: v1\n',
+    '---\n{{- end }}\n',
+    'a: b\n{{- if x }}\nc: d\n',
+    'a:\n  {{- if x }}\n',
+    'a: |\n    x\n  {{- if x }}\n',
+    'a: b\n{% endraw %}\n',
+    'a:\n  {% x %}\n',
+    '{% raw %}\napiVersion: v1\n',
+    'a: b\n{{- x }}é\r\n',
+  ]) {
+    assert.ok(templateRejected(yes), yes);
+    assertProofHolds(yes);
+  }
+});
+
+test('templateRejected covers the corpus\'s templates that yaml rejects, and block reading its `{{ .x }}` values', () => {
+  let rejected = 0;
+  let templated = 0;
+  for (const [, text] of files) {
+    for (const chunk of splitDocuments(text)) {
+      if (templateRejected(chunk.text)) rejected++;
+      const doc = readTree(chunk.text);
+      if (doc && chunk.text.includes('{{')) templated++;
+    }
+  }
+  assert.ok(rejected >= 8, `rejected ${rejected}`);
+  assert.ok(templated >= 6, `read ${templated}`);
+});
+
+const TEMPLATE_LINES = ['{{- if .Values.x }}', '{{- end }}', '{{- else }}', '{% raw %}', '{%- if x %}', '{% endraw %}', '{{ end }}', '{{ .Values.x }}', '{{- toYaml .Values.s | nindent 2 }}', '{{-x}}', '{{-\tif x }}', '{{- ', '{{-', '{{ x }}: y', '{#- c #}', '{{/* c */}}', 'k: {{ .x }}', 'k: {{- .x }}', 'k: {{ .x | quote }}', 'k: {{.x|b64enc}}', 'k: "{{ .x }}"', '- {{ .x }}', '- {{- .x }}', 'k: {{ .x }} # c', 'k: {{ a: b }}', 'k: {{ "x" }}', 'k: {{ .x }', 'k: {{ .x }}}', 'k: {{ $v }}', 'k: {{ a, b }}', 'k: {{ a #b }}', 'k: {{ [a] }}', 'k: {{ .x }} y', 'password: {{ .Values.p }}', 'k: {{ }}', 'k: {{  .x  }}'];
+const templateLine = fc.tuple(fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 6), fc.constantFrom(...TEMPLATE_LINES)).map(([i, t]) => ' '.repeat(i) + t);
+const templated = fc.tuple(fc.constantFrom('', '---\n', 'apiVersion: v1\nkind: Secret\n', '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n'), fc.array(fc.oneof(line, templateLine, templateLine), {minLength: 1, maxLength: 14}), fc.constantFrom('\n', '', '\n\n'))
+  .map(([head, lines, end]) => head + lines.join('\n') + end);
+
+test('templateRejected and the block reader agree with yaml on random templates', () => {
+  let rejected = 0;
+  fc.assert(fc.property(templated, (text) => {
+    if (templateRejected(text)) rejected++;
+    assertProofHolds(text);
+  }), {numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: Number(process.env.FUZZ_SEED ?? 23)});
+  assert.ok(rejected > 300, `rejected ${rejected}`);
+});
+
+test('the shortcuts give the exhaustive findings on random templates', () => {
+  fc.assert(fc.property(templated, (text) => assertSameFindings('random.yaml', text)), {numRuns: 1500, seed: 24});
+});
+
+/** parseCost as it was before its indexOf shortcut: one pass counting every token and level. */
+function parseCostByLoop(text: string): string | undefined {
+  let tokens = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  for (const ch of text) {
+    if (ch === '\n' || ch === ',' || ch === ':' || ch === '\\') tokens++;
+    else if (ch === '{' || ch === '[') {
+      tokens++;
+      maxDepth = Math.max(maxDepth, ++depth);
+    } else if (ch === '}' || ch === ']') {
+      tokens++;
+      if (depth > 0) depth--;
+    }
+  }
+  if (maxDepth > MAX_FLOW_DEPTH) return `flow collections nested ${maxDepth} deep, over ${MAX_FLOW_DEPTH}`;
+  if (tokens > MAX_YAML_TOKENS) return `${tokens} lines, flow indicators and escapes in one document, over ${MAX_YAML_TOKENS}`;
+  return undefined;
+}
+
+test('parseCost gives the verdict of a full count, at and around its bounds', () => {
+  const texts = [
+    '{'.repeat(64), '{'.repeat(65), '['.repeat(32) + '{'.repeat(33), '{}'.repeat(200), '[]'.repeat(64) + '[', '{'.repeat(64) + '}' + '{',
+    ':'.repeat(MAX_YAML_TOKENS), ':'.repeat(MAX_YAML_TOKENS + 1), 'a'.repeat(MAX_YAML_TOKENS + 5), '\n'.repeat(MAX_YAML_TOKENS - 1) + '{'.repeat(2),
+  ];
+  for (const t of texts) assert.equal(parseCost(t), parseCostByLoop(t), `${t.length} ${t.slice(0, 20)}`);
+  const piece = fc.constantFrom('{', '}', '[', ']', ',', ':', '\n', '\\', 'a', '{'.repeat(30), '['.repeat(30), '}'.repeat(30), ':'.repeat(30_000));
+  fc.assert(fc.property(fc.array(piece, {maxLength: 12}), (parts) => {
+    const t = parts.join('');
+    assert.equal(parseCost(t), parseCostByLoop(t));
+  }), {numRuns: 2000, seed: 26});
 });
