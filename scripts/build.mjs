@@ -50,8 +50,12 @@ const result = await build({
   target: 'node22',
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
-  minify: true,
-  keepNames: true, // our errors name themselves after their class (KsError subclasses)
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // Identifiers keep their names, so classes and functions keep theirs (our errors name
+  // themselves after their class; parse errors are told apart by it). keepNames would do the
+  // same for minified names at the cost of a __name() call per function created, inside hot
+  // loops too.
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
@@ -81,7 +85,7 @@ for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith
   const path = join(root, file);
   const text = readFileSync(path, 'utf8');
   if (!text.startsWith(BANNER)) throw new Error(`${file}: esbuild's banner is missing`);
-  const {code: converted} = await transform(text.slice(BANNER.length), {format: 'cjs', loader: 'js', minify: true, target: 'node22', supported: {'dynamic-import': false}, logLevel: 'warning'});
+  const {code: converted} = await transform(text.slice(BANNER.length), {format: 'cjs', loader: 'js', minifyWhitespace: true, minifySyntax: true, target: 'node22', supported: {'dynamic-import': false}, logLevel: 'warning'});
   // esbuild escapes non-ASCII characters in strings but leaves some in regular expressions; as
   // \\uXXXX they mean the same there (scripts/package/bundle.mjs does the same for the SEA).
   const code = converted.replace(/[^\t-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
