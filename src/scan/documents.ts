@@ -101,9 +101,12 @@ export function isMarkdownPath(path: string): boolean {
   return /\.(md|markdown|mdx)$/i.test(path);
 }
 
+/** Could the text hold a `kubectl create secret` command line with a literal value (kubectl-literal.ts)? */
+export const mayHaveKubectlLiteral = (text: string): boolean => text.includes('--from-literal') || text.includes('--docker-password');
+
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || ((readAsManifest(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
 }
 
 /** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */

@@ -3,6 +3,7 @@
 import {isMarkdownPath, readAsManifest} from './documents.js';
 import {embeddedManifests} from './embedded.js';
 import {inlinePatchFindings} from './kustomize-patch.js';
+import {kubectlSecretLiterals} from './kubectl-literal.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest} from './manifest-view.js';
@@ -75,6 +76,11 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     if (manifest && rules.has('kustomize-secret-literal') && KUSTOMIZATION_RE.test(path)) found.push(...inlinePatchFindings(path, text));
     // Columns in the Markdown file: the block's indentation was cut before reading it.
     for (const f of found) raw.push(markdown ? {...f, column: f.column + (markdown.indent.get(f.line) ?? 0)} : f);
+  }
+  if (rules.has('kubectl-secret-literal')) {
+    const k = kubectlSecretLiterals(text, {markdown: isMarkdownPath(path)});
+    raw.push(...k.findings);
+    for (const line of k.allow) embeddedAllow.add(line);
   }
   const refs = o.references?.get(path);
   if (refs && rules.has('kustomize-secret-literal')) raw.push(...referencedFile(text, refs));
