@@ -56,6 +56,7 @@ function jsonStream(text: string, first: number): DocumentChunk[] | undefined {
   let start = -1;
   let startLine = 1;
   let startColumn = 0;
+  let padded = 0;
   let inString = false;
   for (let i = first; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -79,7 +80,13 @@ function jsonStream(text: string, first: number): DocumentChunk[] | undefined {
     if (c === 34) inString = true;
     else if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) {
-      if (--depth === 0) chunks.push({text: ' '.repeat(startColumn) + text.slice(start, i + 1), startLine});
+      if (--depth === 0) {
+        // Blanks keep the object's columns; within a budget of the text's size, so that
+        // thousands of objects on one long line stay linear (past it, columns count from the object).
+        const pad = padded + startColumn <= text.length ? startColumn : 0;
+        padded += pad;
+        chunks.push({text: ' '.repeat(pad) + text.slice(start, i + 1), startLine});
+      }
     }
   }
   return depth === 0 && !inString && chunks.length > 1 ? chunks : undefined;

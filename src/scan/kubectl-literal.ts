@@ -210,16 +210,17 @@ export function kubectlSecretLiterals(source: string, o: {markdown?: boolean}): 
     const region = commandRegion(text, m.index);
     done = region.to;
     const body = text.slice(region.from, region.to);
-    for (const words of shellCommands(body, (at) => out.allow.add(lineAt(region.from + at)))) {
-      for (const f of commandFindings(words)) {
-        const {line, column} = position(text, lineAt, region.from + f.word.offset);
+    for (const words of shellCommands(body, (at) => out.allow.add(lineAt(region.from + at).line))) {
+      const found = commandFindings(words);
+      if (found.length === 0) continue;
+      const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
+      for (const f of found) {
         out.findings.push({
           rule: 'kubectl-secret-literal',
-          line,
-          column,
+          ...lineAt(region.from + f.word.offset),
           message: `${f.command} has a literal value for ${f.key} on its command line`,
           severity: severityOf(f.key, f.value),
-          anchorLine: lineAt(region.from + f.kubectl.offset),
+          anchorLine,
         });
       }
     }
@@ -276,18 +277,25 @@ function commandFindings(words: ShellWord[]): Literal[] {
   return out;
 }
 
-/** Line numbers for offsets that move little between calls: counted from the last one, either way. */
-function lineCounter(text: string): (offset: number) => number {
+/**
+ * Line and column of offsets that move forward, counted from the last one (a move back, to a
+ * command's start, is paid once per command line): one long line of many flags stays linear.
+ */
+function lineCounter(text: string): (offset: number) => {line: number; column: number} {
   let line = 1;
   let at = 0;
+  let lineStart = 0;
   return (offset) => {
-    if (offset > at) for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-    if (offset < at) for (let i = text.lastIndexOf('\n', at - 1); i >= offset && i !== -1; i = i === 0 ? -1 : text.lastIndexOf('\n', i - 1)) line--;
+    if (offset > at) {
+      for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+      }
+    } else if (offset < at) {
+      for (let i = text.lastIndexOf('\n', at - 1); i >= offset && i !== -1; i = i === 0 ? -1 : text.lastIndexOf('\n', i - 1)) line--;
+      lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    }
     at = offset;
-    return line;
+    return {line, column: offset - lineStart + 1};
   };
-}
-
-function position(text: string, lineAt: (o: number) => number, offset: number): {line: number; column: number} {
-  return {line: lineAt(offset), column: offset - text.lastIndexOf('\n', offset - 1)};
 }

@@ -5,8 +5,9 @@
 import {test, after, before} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {runCli, type CliResult} from '../helpers/cli.js';
+import {REPO_ROOT, runCli, type CliResult} from '../helpers/cli.js';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
 import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
@@ -150,6 +151,34 @@ test('--history finds a kubectl command line that was committed and later remove
   const password = got.filter((f) => f.message.includes('for password '));
   assert.equal(password.length, 1, JSON.stringify(got));
   assert.equal(password[0].atHead, false);
+});
+
+test('a Secret written as a JSON string, a quoted YAML string or a folded block is found where the string is', async (t) => {
+  const r = repo(t);
+  const manifest = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${CANARY}\n`;
+  const app = JSON.stringify({apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: {name: 'app'}, spec: {source: {helm: {values: `extraObjects:\n- ${manifest.replace(/\n(?=.)/g, '\n  ')}`}}}}, null, 2);
+  r.write('argo/app.json', app);
+  r.write('kustomize/kustomization.yaml', `resources: []\npatches:\n- target: {kind: Secret, name: db}\n  patch: ${JSON.stringify(manifest)}\n`);
+  r.write('helm/values.yaml', `extraDeploy: >\n  apiVersion: v1\n\n  kind: Secret\n\n  metadata:\n    name: db\n\n  stringData:\n    password: ${CANARY}\n`);
+  r.write('helm/clean.yaml', `extraDeploy: "apiVersion: v1\\nkind: Secret\\nmetadata:\\n  name: db\\nstringData:\\n  password: changeme\\n"\n`);
+  // The oracle: what kubectl applies from the string as Argo CD's values would render it.
+  r.write('from-string.yaml', (JSON.parse(app) as any).spec.source.helm.values.replace(/^extraObjects:\n- /, '').replace(/^ {2}/gm, ''));
+  assert.deepEqual(await kubectlObjects(join(r.dir, 'from-string.yaml')), ['secret/db']);
+  const appLine = app.split('\n').findIndex((l) => l.includes('"values"')) + 1;
+  const expected = [`argo/app.json:${appLine}:plaintext-secret:high`, 'from-string.yaml:6:plaintext-secret:high', 'helm/values.yaml:10:plaintext-secret:high', 'kustomize/kustomization.yaml:4:plaintext-secret:high'];
+  const res = await scan(r.dir, ['.', '--format', 'json']);
+  assert.equal(res.code, 1, res.stderr);
+  assert.deepEqual(brief(res), expected);
+  r.git('add', '.');
+  const staged = await scan(r.dir, ['--staged', '--format', 'json']);
+  assert.equal(staged.code, 1, staged.stderr);
+  assert.deepEqual(brief(staged), expected);
+  // --fix does not rewrite a file whose Secret is a string inside it.
+  const cert = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem');
+  const before = readFileSync(join(r.dir, 'argo/app.json'), 'utf8');
+  const fix = await scan(r.dir, ['--fix', '--yes', '--cert', cert, 'argo/app.json']);
+  assert.equal(fix.code, 1, fix.stderr);
+  assert.equal(readFileSync(join(r.dir, 'argo/app.json'), 'utf8'), before);
 });
 
 // Last, so that it sees the output of every test above.
