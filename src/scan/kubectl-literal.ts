@@ -211,17 +211,18 @@ export function kubectlSecretLiterals(source: string, o: {markdown?: boolean}): 
     done = region.to;
     const body = text.slice(region.from, region.to);
     for (const words of shellCommands(body, (at) => out.allow.add(lineAt(region.from + at).line))) {
-      const found = commandFindings(words);
-      if (found.length === 0) continue;
-      const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
-      for (const f of found) {
-        out.findings.push({
-          rule: 'kubectl-secret-literal',
-          ...lineAt(region.from + f.word.offset),
-          message: `${f.command} has a literal value for ${f.key} on its command line`,
-          severity: severityOf(f.key, f.value),
-          anchorLine,
-        });
+      for (const found of [commandFindings(words), ...words.filter(quotedCommand).map((w) => quotedFindings(w))]) {
+        if (found.length === 0) continue;
+        const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
+        for (const f of found) {
+          out.findings.push({
+            rule: 'kubectl-secret-literal',
+            ...lineAt(region.from + f.word.offset),
+            message: `${f.command} has a literal value for ${f.key} on its command line`,
+            severity: severityOf(f.key, f.value),
+            anchorLine,
+          });
+        }
       }
     }
   }
@@ -234,6 +235,17 @@ interface Literal {
   command: string;
   key: string;
   value: string;
+}
+
+/**
+ * A command written as one quoted word: `sh -c "kubectl create secret …"`, a YAML list item
+ * `- "kubectl …"`, a container's `command: ["sh", "-c", "kubectl …"]`. The inner shell reads it again.
+ */
+const quotedCommand = (w: ShellWord): boolean => /\bkubectl\b|\boc\b/.test(w.text) && /--(?:from-literal|docker-password)\b/.test(w.text) && /\s/.test(w.text);
+
+/** Findings of the command inside a quoted word, placed at the word (its text is not the file's, escapes removed). */
+function quotedFindings(w: ShellWord): Literal[] {
+  return shellCommands(w.text).flatMap(commandFindings).map((f) => ({...f, word: w, kubectl: w}));
 }
 
 function commandFindings(words: ShellWord[]): Literal[] {

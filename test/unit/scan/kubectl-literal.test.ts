@@ -37,6 +37,14 @@ test('a literal value on a kubectl create secret command line is a finding, in e
   ]) assert.deepEqual(got('s.sh', line + '\n'), one(line, '--'.concat(line.includes('docker-password') ? 'docker-password' : 'from-literal')), line);
   const quoted = `/usr/local/bin/kubectl create secret generic x '--from-literal=db-password=${CANARY} with spaces'`;
   assert.deepEqual(got('s.sh', quoted + '\n'), one(quoted, "'--from"));
+  // A command in one quoted word, read again by the shell it is given to: placed at that word.
+  for (const line of [
+    `bash -c "kubectl create secret generic db --from-literal=password=${CANARY}"`,
+    `  - "kubectl create secret generic db --from-literal=password=${CANARY}"`,
+    `        command: ["sh", "-c", "kubectl create secret generic db --from-literal=password=${CANARY} --dry-run=client -o yaml"]`,
+  ]) assert.deepEqual(got('ci.yaml', line + '\n'), [`kubectl-secret-literal@1:${line.indexOf('"kubectl') + 1}:high`], line);
+  assert.deepEqual(got('ci.yaml', `bash -c 'kubectl create secret generic db --from-literal=password=$PW'\n`), []);
+  assert.deepEqual(got('ci.yaml', `bash -c "kubectl create configmap db --from-literal=password=${CANARY}"\n`), []);
   // A commented-out command still holds the value in git.
   assert.deepEqual(got('s.sh', `# ${cmd}\n`), [`kubectl-secret-literal@1:${col + 2}:high`]);
 });
