@@ -18,8 +18,10 @@ import {parseChunk, type ParseCache} from './yaml-parse.js';
 const ESCAPED_TRIGGER_RE = /(?:\\[nrt]|\\")(?:\\?\r?\n)?[ \t]*(?:kind\\?["']?[ \t]*:[ \t]*\\?["']?Secret|secretGenerator)/;
 /** `\u0053ecret`: a word spelled in escapes is only recognised once decoded. */
 const CODE_ESCAPE_RE = /\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})/;
-/** A folded block scalar, or a literal one with an indentation indicator. */
-const HEADER_RE = /(?:^|[:-])[ \t]+(?:>[1-9+-]{0,2}|\|(?:[1-9][+-]?|[+-][1-9]))[ \t]*(?:#[^\n]*)?$/m;
+/** A folded block scalar, a literal one with an indentation indicator, or any block scalar after an anchor or a tag. */
+const HEADER_RE = /(?:^|[:-])[ \t]+(?:(?:[&!][^\s]*[ \t]+)+[|>][1-9+-]{0,2}|>[1-9+-]{0,2}|\|(?:[1-9][+-]?|[+-][1-9]))[ \t]*(?:#[^\n]*)?$/m;
+/** The header embedded.ts reads from the text: `|`, `|-`, `|+` right after `key:` or `-`. */
+const TEXT_HEADER_RE = /(?:^|[:-])[ \t]+$/;
 /** A quoted scalar that does not end on the line it starts on (its line breaks fold, blank lines stay). */
 const OPEN_QUOTE_RE = /(?:^[ \t]*|[:-][ \t]+)(?:'(?:[^'\n]|'')*|"(?:[^"\\\n]|\\[^])*)\r?\n/m;
 
@@ -28,11 +30,12 @@ export function mayHoldStrings(text: string): boolean {
   return ESCAPED_TRIGGER_RE.test(text) || HEADER_RE.test(text) || OPEN_QUOTE_RE.test(text) || CODE_ESCAPE_RE.test(text);
 }
 
-/** Literal blocks without an indentation indicator are read from the text by embedded.ts. */
+/** Literal blocks without an indentation indicator, anchor or tag are read from the text by embedded.ts. */
 function readFromText(node: Scalar, text: string): boolean {
   if (node.type !== Scalar.BLOCK_LITERAL) return false;
   const at = node.range?.[0] ?? 0;
-  return !/^\|[+-]?[1-9]/.test(text.slice(at, at + 3));
+  if (/^\|[+-]?[1-9]/.test(text.slice(at, at + 3))) return false;
+  return TEXT_HEADER_RE.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at));
 }
 
 /** `cache`: the file's parses by the rules before (unparseable-secret, the manifest reader), reused. */

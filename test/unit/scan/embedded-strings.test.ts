@@ -62,6 +62,16 @@ test('a manifest in a YAML double-quoted, single-quoted or folded scalar is read
   }
 });
 
+test('a block scalar with an anchor or a tag before its header is read too', () => {
+  const body = `  apiVersion: v1\n  kind: Secret\n  metadata: {name: db}\n  stringData:\n    password: ${CANARY}\n`;
+  for (const head of ['&v |', '!!str |-', '&v !!str |', '&v |2', '!!str >1']) {
+    assert.deepEqual(at('values.yaml', `values: ${head}\n${body}`), ['plaintext-secret@6:5'], head);
+    assert.deepEqual(embeddedStrings(`values: ${head}\n${body}`).map((e) => e.text), [(parse(`values: ${head}\n${body}`) as {values: string}).values], head);
+  }
+  // An alias of it is the same string: reported once, where it is written.
+  assert.deepEqual(at('values.yaml', `values: &v |\n${body}copy: *v\n`), ['plaintext-secret@6:5']);
+});
+
 test('a folded scalar that folds a manifest into one line is no manifest, as its consumer sees it', () => {
   // `>` with every line at the same indentation joins them with spaces: not valid YAML to anyone.
   const folded = `values: >\n  apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n  stringData:\n    password: ${CANARY}\n`;
