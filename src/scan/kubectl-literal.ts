@@ -33,6 +33,34 @@ const KUBECTL_RE = /^[@+-]*(?:[^\s]*\/)?(?:kubectl|oc|microk8s\.kubectl)(?:\.exe
 const VALUE_FLAGS = new Set(['-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-o', '--output', '-s', '--server', '--token', '--as', '--as-group', '--request-timeout', '--field-manager', '--type', '--from-file', '--from-env-file', '--docker-server', '--docker-username', '--docker-email', '--cert', '--key', '--append-hash', '--save-config', '--validate', '--dry-run', '--template']);
 /** A value that names a variable another way: `%PW%` (cmd.exe), `$env:PW` is caught as `$…`. */
 const VARIABLE_RE = /\$[A-Za-z_{(]|^%[A-Za-z_][A-Za-z0-9_]*%$/;
+/** What the shell replaces: `$X`, `${X}`, `$(…)`, `$1`, `$$`, backquotes. */
+const EXPANSION_RE = /\$[A-Za-z0-9_{(@*#?$!-]|`/;
+const DEFAULT_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]/g;
+
+/**
+ * Whether kubectl receives a value written in the file. A value the shell computes is not in
+ * it, except a default (`${PW:-hunter2}`, deployed whenever PW is unset), judged as the
+ * defaults of envsubst and Flux are (exceptions.ts). The key's expansions do not matter.
+ */
+function literal(value: string, depth = 0): boolean {
+  if (!EXPANSION_RE.test(value) && !VARIABLE_RE.test(value)) return exemption(value) === undefined;
+  // Defaults nested deeper than anybody writes are not read (bounds the work on any input).
+  if (depth > 4) return false;
+  DEFAULT_RE.lastIndex = 0;
+  for (let m = DEFAULT_RE.exec(value); m; m = DEFAULT_RE.exec(value)) {
+    // The default runs to the `}` that closes this `${`.
+    let open = 1;
+    let end = m.index + m[0].length;
+    for (; end < value.length && open > 0; end++) {
+      if (value[end] === '{') open++;
+      else if (value[end] === '}') open--;
+    }
+    const fallback = value.slice(m.index + m[0].length, open === 0 ? end - 1 : end);
+    if (fallback !== '' && literal(fallback, depth + 1)) return true;
+    DEFAULT_RE.lastIndex = end;
+  }
+  return false;
+}
 
 /**
  * Words of the commands in `text` (split at newlines, `;`, `&`, `|`, parentheses), with their
@@ -272,7 +300,7 @@ function commandFindings(words: ShellWord[]): Literal[] {
     const m = /^--(from-literal|docker-password)(=|$)/.exec(w.text);
     if (!m) continue;
     const arg = m[2] === '=' ? w : words[++i];
-    if (!arg || w.dynamic || arg.dynamic) continue;
+    if (!arg) continue;
     const raw = m[2] === '=' ? w.text.slice(m[0].length) : arg.text;
     let key = 'docker-password';
     let value = raw;
@@ -283,7 +311,7 @@ function commandFindings(words: ShellWord[]): Literal[] {
       key = raw.slice(0, eq);
       value = raw.slice(eq + 1);
     }
-    if (exemption(value) || VARIABLE_RE.test(value)) continue;
+    if (!literal(value)) continue;
     out.push({word: w, kubectl: words[k], command, key, value});
   }
   return out;

@@ -62,4 +62,6 @@ test('known shapes are linear: many objects in a stream, many escaped manifests,
   assertLinear('continued command', (n) => build('kubectl create secret generic x \\\n', '  --from-literal=a=b \\\n', n), scanAll);
   assertLinear('one long command line', (n) => build('kubectl create secret generic x ', '--from-literal=a=b ', n), scanAll);
   assertLinear('unclosed substitutions', (n) => build('kubectl create secret generic x --from-literal=a=', '$($(', n), scanAll);
+  assertLinear('nested defaults', (n) => build('kubectl create secret generic x --from-literal=a=', '${A:-', n), scanAll);
+  assertLinear('closed nested defaults', (n) => build('kubectl create secret generic x --from-literal=a=', '${A:-x}', n), scanAll);
 });

@@ -67,6 +67,11 @@ test('variables, substitutions, placeholders and empty values are not findings',
     assert.deepEqual(got('s.sh', `kubectl create secret generic db --from-literal=password=${v}\n`), [], v);
     assert.deepEqual(got('s.sh', `kubectl create secret docker-registry r --docker-password=${v}\n`), [], v);
   }
+  // A shell default is deployed whenever the variable is unset: a literal one is plaintext.
+  assert.deepEqual(got('s.sh', `kubectl create secret generic db --from-literal=password="\${DB_PASSWORD:-${CANARY}}"\n`), ['kubectl-secret-literal@1:34:high']);
+  for (const v of ['${DB_PASSWORD:-}', '${DB_PASSWORD:-changeme}', '${DB_PASSWORD:?set it}', '${DB_PASSWORD:-$OTHER}']) assert.deepEqual(got('s.sh', `kubectl create secret generic db --from-literal=password="${v}"\n`), [], v);
+  // A key the shell computes does not make a literal value any less literal.
+  assert.deepEqual(got('s.sh', `kubectl create secret generic db --from-literal=$KEY=${CANARY}\n`), ['kubectl-secret-literal@1:34:high']);
   // Not kubectl create secret: a ConfigMap's literals are not secret, other tools' flags are theirs.
   assert.deepEqual(got('s.sh', `kubectl create configmap c --from-literal=password=${CANARY}\n`), []);
   assert.deepEqual(got('s.sh', `mytool --from-literal=password=${CANARY}\n`), []);
