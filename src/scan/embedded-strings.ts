@@ -27,7 +27,38 @@ const OPEN_QUOTE_RE = /(?:^[ \t]*|[:-][ \t]+)(?:'(?:[^'\n]|'')*|"(?:[^"\\\n]|\\[
 
 /** Whether a chunk that names a Secret may hold one in a string this module reads: cheap, no parse. */
 export function mayHoldStrings(text: string): boolean {
-  return ESCAPED_TRIGGER_RE.test(text) || HEADER_RE.test(text) || OPEN_QUOTE_RE.test(text) || CODE_ESCAPE_RE.test(text);
+  if (escapedTrigger(text) || CODE_ESCAPE_RE.test(text)) return true;
+  if (!indentedTrigger(text)) return false;
+  const header = text.includes('>') || text.includes('&') || text.includes('!') || /\|[+-]?[1-9]/.test(text);
+  return (header && HEADER_RE.test(text)) || OPEN_QUOTE_RE.test(text);
+}
+
+/**
+ * A trigger that does not start its line. The lines of a block scalar and the continuation
+ * lines of a quoted one are indented (yaml ends the scalar at a line in column 0), so a chunk
+ * whose triggers all start their lines (an ordinary `kind: Secret`) holds none in such a string.
+ */
+function indentedTrigger(text: string): boolean {
+  const re = new RegExp(TRIGGER_RE.source, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m.index > 0 && text[m.index - 1] !== '\n') return true;
+  return false;
+}
+
+/**
+ * An escaped trigger on a line other than the last-applied annotation's: that copy, which
+ * `kubectl get -o yaml|json` dumps carry, is last-applied-secret's, and needs no parse here.
+ * One test per line, so a long line of triggers stays linear.
+ */
+function escapedTrigger(text: string): boolean {
+  const re = new RegExp(ESCAPED_TRIGGER_RE.source, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const end = text.indexOf('\n', m.index);
+    if (!text.slice(start, end === -1 ? text.length : end).includes(LAST_APPLIED)) return true;
+    if (end === -1) break;
+    re.lastIndex = end;
+  }
+  return false;
 }
 
 /** Literal blocks without an indentation indicator, anchor or tag are read from the text by embedded.ts. */

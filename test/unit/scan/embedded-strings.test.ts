@@ -105,7 +105,11 @@ test('the cheap gate passes ordinary Secrets by without a parse, and opens for e
   assert.equal(mayHoldStrings(JSON.stringify(JSON.parse('{"apiVersion":"v1","kind":"Secret","stringData":{"a":"b\\nc"}}'), null, 2)), false);
   assert.equal(mayHoldStrings('x: "a\\nkind: Secret"'), true);
   assert.equal(mayHoldStrings('x: "{\\"kind\\":\\"Secret\\"}"'), true);
-  assert.equal(mayHoldStrings('x: >\n  a\n'), true);
-  assert.equal(mayHoldStrings('x: |2\n  a\n'), true);
+  assert.equal(mayHoldStrings('x: >\n  kind: Secret\n'), true);
+  assert.equal(mayHoldStrings('x: |2\n  kind: Secret\n'), true);
+  assert.equal(mayHoldStrings('x: &a |\n  kind: Secret\n'), true);
+  // A trigger that starts its line is the object's own: no string of this kind holds it.
+  assert.equal(mayHoldStrings('kind: Secret\nx: >\n  a\n'), false);
+  assert.equal(mayHoldStrings("kind: Secret\nx: 'a\n  b'\n"), false);
   assert.equal(mayHoldStrings("x: 'a\n\n  kind: Secret'\n"), true);
 });
