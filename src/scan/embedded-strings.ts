@@ -8,6 +8,7 @@
 import {isPair, isScalar, Scalar, visit, type LineCounter} from 'yaml';
 import {parseCost, splitDocuments, TRIGGER_RE} from './documents.js';
 import type {EmbeddedText} from './embedded.js';
+import {containsTemplate} from './exceptions.js';
 import {LAST_APPLIED} from './manifest-view.js';
 import {parseChunk, type ParseCache} from './yaml-parse.js';
 
@@ -15,7 +16,11 @@ import {parseChunk, type ParseCache} from './yaml-parse.js';
  * A trigger right after an escape (`\nkind: Secret`, `\"kind\":\"Secret\"`), possibly past an
  * escaped line break and indentation: a manifest inside a quoted string.
  */
-const ESCAPED_TRIGGER_RE = /(?:\\[nrt]|\\")(?:\\?\r?\n)?[ \t]*(?:kind\\?["']?[ \t]*:[ \t]*\\?["']?Secret|secretGenerator)/;
+const ESCAPED_TRIGGER_RE = /(?:\\[nrt]|\\")(?:\\?\r?\n)?[ \t]*(?:kind\\?["']?[ \t]*:[ \t]*\\?["']?Secret|secretGenerator)|(?:kind:[ \t]*["']?Secret|secretGenerator:)[ \t]*\\[rn]/;
+/** A line that is only template control: `{{- if .Values.x }}`, `{{ end }}`, `{% raw %}`. */
+const TEMPLATE_LINE_RE = /^[ \t]*(?:\{\{[^\n]*\}\}|\{%[^\n]*%\})[ \t]*$/gm;
+/** A JSON manifest in a single-quoted YAML string, which needs no escapes: `'{"kind":"Secret",…}'`. */
+const QUOTED_JSON_RE = /'\{[^'\n]*"kind"[ \t]*:[ \t]*"Secret"/;
 /** `\u0053ecret`: a word spelled in escapes is only recognised once decoded. */
 const CODE_ESCAPE_RE = /\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})/;
 /** A folded block scalar, a literal one with an indentation indicator, or any block scalar after an anchor or a tag. */
@@ -27,7 +32,7 @@ const OPEN_QUOTE_RE = /(?:^[ \t]*|[:-][ \t]+)(?:'(?:[^'\n]|'')*|"(?:[^"\\\n]|\\[
 
 /** Whether a chunk that names a Secret may hold one in a string this module reads: cheap, no parse. */
 export function mayHoldStrings(text: string): boolean {
-  if (escapedTrigger(text) || CODE_ESCAPE_RE.test(text)) return true;
+  if (escapedTrigger(text) || CODE_ESCAPE_RE.test(text) || QUOTED_JSON_RE.test(text)) return true;
   if (!indentedTrigger(text)) return false;
   const header = text.includes('>') || text.includes('&') || text.includes('!') || /\|[+-]?[1-9]/.test(text);
   return (header && HEADER_RE.test(text)) || OPEN_QUOTE_RE.test(text);
@@ -76,13 +81,19 @@ export function embeddedStrings(text: string, cache?: ParseCache): EmbeddedText[
   for (const chunk of splitDocuments(text)) {
     // A document too costly to parse is reported by unparseable-secret when it may hold a Secret.
     if (!TRIGGER_RE.test(chunk.text) || !mayHoldStrings(chunk.text) || parseCost(chunk.text)) continue;
-    const {docs, lc} = parseChunk(chunk.text, cache);
+    const templated = containsTemplate(chunk.text);
+    // Template control lines (`{{- if … }}`, `{% for %}`) would turn the document into one flow
+    // map to the parser: blanked (the line count kept), the YAML around them reads as rendered.
+    const source = templated ? chunk.text.replace(TEMPLATE_LINE_RE, '') : chunk.text;
+    const {docs, lc} = parseChunk(source, templated ? undefined : cache);
     for (const doc of docs) {
-      if (!('contents' in doc) || doc.errors.length > 0) continue;
+      // A template is not valid YAML, but a quoted or block string in it is read the same
+      // (its content is one token to the lexer); other invalid documents are left alone.
+      if (!('contents' in doc) || (doc.errors.length > 0 && !templated)) continue;
       visit(doc, {
         Scalar(_key, node, path) {
           const value = node.value;
-          if (typeof value !== 'string' || readFromText(node, chunk.text) || !TRIGGER_RE.test(value)) return;
+          if (typeof value !== 'string' || readFromText(node, source) || !TRIGGER_RE.test(value)) return;
           // A manifest has more than one line, or is a JSON object.
           if (!value.includes('\n') && !/^\s*[{[]/.test(value)) return;
           // The last-applied annotation is a copy kubectl writes: last-applied-secret reports it.
@@ -94,7 +105,7 @@ export function embeddedStrings(text: string, cache?: ParseCache): EmbeddedText[
           const line = head.line + chunk.startLine - 1;
           // An allow comment for the string goes after it, on its last line.
           const anchorLine = lc.linePos(Math.max(start, end - 1)).line + chunk.startLine - 1;
-          out.push({text: value, lineOffset: line - 1, indent: 0, anchorLine, locate: locator(chunk.text, chunk.startLine, lc, value, start, end, {line, column: head.col})});
+          out.push({text: value, lineOffset: line - 1, indent: 0, anchorLine, locate: locator(source, chunk.startLine, lc, value, start, end, {line, column: head.col})});
         },
       });
     }

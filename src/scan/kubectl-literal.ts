@@ -28,7 +28,8 @@ export interface KubectlLiterals {
 /** A command spans at most this many continued lines: bounds the work per flag on any input. */
 const MAX_CONTINUED_LINES = 64;
 const ALLOW_RE = /\bkubectl-secret:allow\b/;
-const KUBECTL_RE = /^[@+-]*(?:[^\s]*\/)?(?:kubectl|oc|microk8s\.kubectl)(?:\.exe)?$/;
+/** kubectl, the `k` alias docs use, oc (OpenShift), microk8s.kubectl; a path or a make prefix (`@`, `-`) before it. */
+const KUBECTL_RE = /^[@+-]*(?:[^\s]*\/)?(?:kubectl|k|oc|microk8s\.kubectl)(?:\.exe)?$/;
 /** kubectl flags that take the next word as their value when written without `=`. */
 const VALUE_FLAGS = new Set(['-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-o', '--output', '-s', '--server', '--token', '--as', '--as-group', '--request-timeout', '--field-manager', '--type', '--from-file', '--from-env-file', '--docker-server', '--docker-username', '--docker-email', '--cert', '--key', '--append-hash', '--save-config', '--validate', '--dry-run', '--template']);
 /** A value that names a variable another way: `%PW%` (cmd.exe), `$env:PW` is caught as `$…`. */

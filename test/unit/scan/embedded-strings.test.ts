@@ -72,6 +72,17 @@ test('a block scalar with an anchor or a tag before its header is read too', () 
   assert.deepEqual(at('values.yaml', `values: &v |\n${body}copy: *v\n`), ['plaintext-secret@6:5']);
 });
 
+test('more string shapes: a manifest starting the string, JSON in single quotes, a kustomization, a string in a template', () => {
+  const kinds = (path: string, text: string) => scanText(path, text).findings.map((f) => f.rule);
+  assert.deepEqual(kinds('v.yaml', `x: ${JSON.stringify(SECRET.replace('apiVersion: v1\n', '') + 'apiVersion: v1\n')}\n`), ['plaintext-secret']);
+  assert.deepEqual(kinds('v.yaml', `x: '${JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'a'}, stringData: {p: CANARY}})}'\n`), ['plaintext-secret']);
+  assert.deepEqual(kinds('v.yaml', `x: ${JSON.stringify(`secretGenerator:\n- name: a\n  literals:\n  - password=${CANARY}\n`)}\n`), ['kustomize-secret-literal']);
+  assert.deepEqual(kinds('templates/cm.yaml', `{{- if .Values.x }}\napiVersion: v1\nkind: ConfigMap\ndata:\n  m: ${JSON.stringify(SECRET)}\n{{- end }}\n`), ['plaintext-secret']);
+  assert.deepEqual(kinds('templates/cm.yaml', `{{- if .Values.x }}\napiVersion: v1\nkind: ConfigMap\ndata:\n  m: ${JSON.stringify(SECRET.replace(CANARY, '{{ .Values.pw }}'))}\n{{- end }}\n`), []);
+  // Invalid YAML without a template is not read for strings (unparseable-secret speaks for it when it may hold a Secret).
+  assert.deepEqual(kinds('v.yaml', `a: [\nm: ${JSON.stringify(SECRET)}\n`), []);
+});
+
 test('a folded scalar that folds a manifest into one line is no manifest, as its consumer sees it', () => {
   // `>` with every line at the same indentation joins them with spaces: not valid YAML to anyone.
   const folded = `values: >\n  apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n  stringData:\n    password: ${CANARY}\n`;

@@ -34,6 +34,8 @@ test('a literal value on a kubectl create secret command line is a finding, in e
     `kubectl create secret docker-registry regcred --docker-server=r.io --docker-username=u --docker-password="${CANARY}"`,
     `oc create secret docker-registry r --docker-password ${CANARY}`,
     `kubectl --namespace prod create --dry-run=client secret generic x --from-literal=token=${CANARY} -o yaml`,
+    `k create secret generic x --from-literal=token=${CANARY}`,
+    `sudo -E microk8s kubectl --context prod create secret generic a --from-literal=token=${CANARY}`,
   ]) assert.deepEqual(got('s.sh', line + '\n'), one(line, '--'.concat(line.includes('docker-password') ? 'docker-password' : 'from-literal')), line);
   const quoted = `/usr/local/bin/kubectl create secret generic x '--from-literal=db-password=${CANARY} with spaces'`;
   assert.deepEqual(got('s.sh', quoted + '\n'), one(quoted, "'--from"));
