@@ -229,6 +229,37 @@ function codeBlocksOnly(md: string): string {
 
 export function kubectlSecretLiterals(source: string, o: {markdown?: boolean}): KubectlLiterals {
   const out: KubectlLiterals = {findings: [], allow: new Set()};
+  for (const f of located(source, o, (line) => out.allow.add(line))) {
+    out.findings.push({
+      rule: 'kubectl-secret-literal',
+      line: f.line,
+      column: f.column,
+      message: `${f.literal.command} has a literal value for ${f.literal.key} on its command line`,
+      severity: severityOf(f.literal.key, f.literal.value),
+      anchorLine: f.anchorLine,
+    });
+  }
+  return out;
+}
+
+/** A literal a command line writes, with where its finding is. In memory only (`--check-live`). */
+export interface KubectlLiteralValue {
+  line: number;
+  column: number;
+  /** The Secret's name and namespace as the command gives them (a variable as written). */
+  name?: string;
+  namespace?: string;
+  /** The Secret key; `.dockerconfigjson` for `--docker-password`, whose value kubectl wraps in JSON. */
+  key: string;
+  value: string;
+}
+
+export function kubectlLiteralValues(source: string, o: {markdown?: boolean}): KubectlLiteralValue[] {
+  return located(source, o).map(({line, column, literal: l}) => ({line, column, name: l.name, namespace: l.namespace, key: l.docker ? '.dockerconfigjson' : l.key, value: l.value}));
+}
+
+function located(source: string, o: {markdown?: boolean}, onAllow?: (line: number) => void): {line: number; column: number; anchorLine: number; literal: Literal}[] {
+  const out: {line: number; column: number; anchorLine: number; literal: Literal}[] = [];
   if (!mayHaveKubectlLiteral(source)) return out;
   const text = o.markdown ? codeBlocksOnly(source) : source;
   const lineAt = lineCounter(text);
@@ -239,19 +270,11 @@ export function kubectlSecretLiterals(source: string, o: {markdown?: boolean}): 
     const region = commandRegion(text, m.index);
     done = region.to;
     const body = text.slice(region.from, region.to);
-    for (const words of shellCommands(body, (at) => out.allow.add(lineAt(region.from + at).line))) {
+    for (const words of shellCommands(body, (at) => onAllow?.(lineAt(region.from + at).line))) {
       for (const found of [commandFindings(words), ...words.filter(quotedCommand).map((w) => quotedFindings(w))]) {
         if (found.length === 0) continue;
         const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
-        for (const f of found) {
-          out.findings.push({
-            rule: 'kubectl-secret-literal',
-            ...lineAt(region.from + f.word.offset),
-            message: `${f.command} has a literal value for ${f.key} on its command line`,
-            severity: severityOf(f.key, f.value),
-            anchorLine,
-          });
-        }
+        for (const f of found) out.push({...lineAt(region.from + f.word.offset), anchorLine, literal: f});
       }
     }
   }
@@ -262,8 +285,22 @@ interface Literal {
   word: ShellWord;
   kubectl: ShellWord;
   command: string;
+  name?: string;
+  namespace?: string;
+  docker: boolean;
   key: string;
   value: string;
+}
+
+/** `-n NS`, `-nNS`, `--namespace NS`, `--namespace=NS` anywhere in the command. */
+function namespaceOf(words: ShellWord[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i].text;
+    if (t === '-n' || t === '--namespace') return words[i + 1]?.text;
+    const m = /^(?:--namespace=|-n=?)(.+)$/.exec(t);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /**
@@ -313,7 +350,7 @@ function commandFindings(words: ShellWord[]): Literal[] {
       value = raw.slice(eq + 1);
     }
     if (!literal(value)) continue;
-    out.push({word: w, kubectl: words[k], command, key, value});
+    out.push({word: w, kubectl: words[k], command, name: positional[2], namespace: namespaceOf(words), docker: m[1] === 'docker-password', key, value});
   }
   return out;
 }

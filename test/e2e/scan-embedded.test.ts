@@ -181,6 +181,24 @@ test('a Secret written as a JSON string, a quoted YAML string or a folded block 
   assert.equal(readFileSync(join(r.dir, 'argo/app.json'), 'utf8'), before);
 });
 
+test('--history --check-live says whether the Secret a kubectl command line created still holds the value', async (t) => {
+  const ns = await env.kube.namespace('kubectl-literal-live');
+  const r = repo(t);
+  r.write('setup.sh', `kubectl -n ${ns} create secret generic db --from-literal=password=${CANARY}-live --from-literal=token=${CANARY}-old\nkubectl create secret generic "$NAME" --from-literal=x=${CANARY}-dynamic\n`);
+  r.commit('setup');
+  r.git('rm', '-q', 'setup.sh');
+  r.commit('remove');
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  await env.kube.apply({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, data: {password: b64(`${CANARY}-live`), token: b64('rotated')}});
+  const res = await env.cli(['scan', '--history', '--check-live', '--format', 'json'], {cwd: r.dir, env: GIT_ENV});
+  outputs.push(res.stdout, res.stderr);
+  assert.equal(res.code, 1, res.stderr);
+  const json = JSON.parse(res.stdout);
+  const statuses = json.findings.flatMap((f: any) => (f.live ?? []).map((l: any) => `${l.name}/${l.key}=${l.status}`)).sort();
+  assert.deepEqual(statuses, ['db/password=still live', 'db/token=rotated since']);
+  assert.equal(json.findings.filter((f: any) => f.rule === 'kubectl-secret-literal').length, 3);
+});
+
 // Last, so that it sees the output of every test above.
 test('the canary value never appears in any output', () => {
   assert.ok(outputs.length > 10);
