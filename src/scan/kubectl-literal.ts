@@ -333,6 +333,7 @@ function commandFindings(words: ShellWord[]): Literal[] {
   const name = (positional[2] ?? '').slice(0, 100);
   const command = `kubectl create secret ${positional[1] ?? ''}${name ? ' ' + name : ''}`.trimEnd();
   const out: Literal[] = [];
+  let namespace: string | undefined;
   for (let i = c + 1; i < words.length; i++) {
     const w = words[i];
     const m = /^--(from-literal|docker-password)(=|$)/.exec(w.text);
@@ -350,7 +351,9 @@ function commandFindings(words: ShellWord[]): Literal[] {
       value = raw.slice(eq + 1);
     }
     if (!literal(value)) continue;
-    out.push({word: w, kubectl: words[k], command, name: positional[2], namespace: namespaceOf(words), docker: m[1] === 'docker-password', key, value});
+    // Once per command: a long line of flags stays linear.
+    namespace ??= namespaceOf(words) ?? '';
+    out.push({word: w, kubectl: words[k], command, name: positional[2], namespace: namespace || undefined, docker: m[1] === 'docker-password', key, value});
   }
   return out;
 }
