@@ -83,6 +83,13 @@ test('more string shapes: a manifest starting the string, JSON in single quotes,
   assert.deepEqual(kinds('v.yaml', `a: [\nm: ${JSON.stringify(SECRET)}\n`), []);
 });
 
+test('strings nest: a JSON Application whose values string holds a patch written as a quoted string', () => {
+  const values = `patches:\n- patch: ${JSON.stringify(SECRET)}\n`;
+  const app = JSON.stringify({apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', spec: {source: {helm: {values}}}}, null, 2);
+  const line = app.split('\n').findIndex((l) => l.includes('password:'));
+  assert.deepEqual(at('app.json', app), [`plaintext-secret@${line + 1}:${app.split('\n')[line].indexOf('password:') + 1}`]);
+});
+
 test('a folded scalar that folds a manifest into one line is no manifest, as its consumer sees it', () => {
   // `>` with every line at the same indentation joins them with spaces: not valid YAML to anyone.
   const folded = `values: >\n  apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n  stringData:\n    password: ${CANARY}\n`;
