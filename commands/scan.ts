@@ -5,7 +5,7 @@ import {stdoutDrained, writeErr} from '../src/io/stdio.js';
 export default class Scan extends ClusterCommand {
   static override summary = 'Find plaintext Secret material in files or staged changes.';
   static override description = `Find plaintext Secret material in files or in what is staged for commit.
-Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key.
+Rules: plaintext-secret, kustomize-secret-literal, last-applied-secret, private-key, unparseable-secret, kubectl-secret-literal (kubectl create secret --from-literal=KEY=VALUE in scripts, Makefiles, CI files).
 Also reads Markdown yaml/json code blocks, Helm values lists, OpenShift Template.objects and base64-wrapped PEM keys.
 Templates ({{ }}, \${VAR}), SOPS ENC[...] values, placeholders (<...>, XXXX, change-me..., your-...-here, also base64) and empty values are not findings.
 Every finding has a severity: high (credentials, private keys) or low (keys naming public data: ca.crt, url, host, port).

@@ -21,8 +21,10 @@ export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret(?:Generator)?\b|sec
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const first = text.search(/\S/);
-  // JSON is one document; a `{{- if }}`, `{% raw %}` or `{# #}` first line is a template, whose documents stay apart.
-  if (first >= 0 && (text[first] === '{' || text[first] === '[') && !/^\{[{%#]/.test(text.slice(first, first + 2))) return [{text, startLine: 1}];
+  // JSON is one document, or a stream of objects; a `{{- if }}`, `{% raw %}` or `{# #}` first line is a template, whose documents stay apart.
+  if (first >= 0 && (text[first] === '{' || text[first] === '[') && !/^\{[{%#]/.test(text.slice(first, first + 2))) {
+    return (text[first] === '{' && /\}\s*\{/.test(text) && jsonStream(text, first)) || [{text, startLine: 1}];
+  }
   const chunks: DocumentChunk[] = [];
   let start = 0;
   let startLine = 1;
@@ -37,6 +39,57 @@ export function splitDocuments(text: string): DocumentChunk[] {
   }
   chunks.push({text: text.slice(start), startLine});
   return chunks;
+}
+
+/**
+ * `{…}{…}` or `{…}\n{…}`: kubectl's YAMLOrJSONDecoder reads a file that starts with `{` as a
+ * stream of JSON values, one object after another, so each is a document of its own. Each
+ * chunk starts at its object's line, with what precedes the object on that line blanked, so
+ * lines and columns stay the file's. Undefined when the text is not such a stream (one object,
+ * text between objects, an object left open): then it is one document, read or reported as before.
+ */
+function jsonStream(text: string, first: number): DocumentChunk[] | undefined {
+  const chunks: DocumentChunk[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let depth = 0;
+  let start = -1;
+  let startLine = 1;
+  let startColumn = 0;
+  let padded = 0;
+  let inString = false;
+  for (let i = first; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+      continue;
+    }
+    if (inString) {
+      if (c === 92) i++; // `\"` and `\\` inside a string
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (depth === 0) {
+      if (c === 32 || c === 9 || c === 13) continue;
+      if (c !== 123) return undefined;
+      start = i;
+      startLine = line;
+      startColumn = i - lineStart;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      if (--depth === 0) {
+        // Blanks keep the object's columns; within a budget of the text's size, so that
+        // thousands of objects on one long line stay linear (past it, columns count from the object).
+        const pad = padded + startColumn <= text.length ? startColumn : 0;
+        padded += pad;
+        chunks.push({text: ' '.repeat(pad) + text.slice(start, i + 1), startLine});
+      }
+    }
+  }
+  return depth === 0 && !inString && chunks.length > 1 ? chunks : undefined;
 }
 
 /**
@@ -55,9 +108,12 @@ export function isMarkdownPath(path: string): boolean {
   return /\.(md|markdown|mdx)$/i.test(path);
 }
 
+/** Could the text hold a `kubectl create secret` command line with a literal value (kubectl-literal.ts)? */
+export const mayHaveKubectlLiteral = (text: string): boolean => text.includes('--from-literal') || text.includes('--docker-password');
+
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || ((readAsManifest(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
 }
 
 /** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */

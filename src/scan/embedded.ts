@@ -12,12 +12,18 @@ export interface EmbeddedText {
   lineOffset: number;
   /** Columns removed from every line. */
   indent: number;
+  /**
+   * For a string whose lines are not the file's (escapes, folding; embedded-strings.ts): where a
+   * position in `text` is in the file, and the file line an allow comment for it goes on.
+   */
+  locate?: (line: number, column: number) => {line: number; column: number};
+  anchorLine?: number;
 }
 
 /**
  * `key: |`, `- |`, `- key: |-`, with a chomping indicator and a comment allowed. A folded (`>`)
- * scalar joins lines, so it is not a manifest as written; an explicit indentation indicator
- * (`|2`) is left out (the content may then start with spaces the indicator keeps).
+ * scalar joins lines, and an explicit indentation indicator (`|2`) may keep leading spaces: both
+ * are read by embedded-strings.ts, from the value the YAML parser yields.
  */
 const HEAD_RE = /(?:^|[:-])[ \t]+\|[+-]?[ \t]*(?:#[^\n]*)?$/gm;
 

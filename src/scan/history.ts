@@ -8,10 +8,11 @@ import {join, posix, relative} from 'node:path';
 import {parse} from 'yaml';
 import {InputError} from '../errors.js';
 import {readTextIfPresent} from '../io/input.js';
-import {mightFind} from './documents.js';
+import {isMarkdownPath, mightFind} from './documents.js';
 import {decodeFile, toPosix} from './files.js';
 import {workTreeRoot} from './git.js';
 import {readBlobsInBatches, walkHistory, type Introduction} from './history-inputs.js';
+import {kubectlLiteralValues, type KubectlLiteralValue} from './kubectl-literal.js';
 import {patchReferencesOf} from './kustomize-patch.js';
 import {generatorConfigPaths, parseLiteral, referencesOf} from './kustomize-secret-literal.js';
 import type {ObjectView} from './object-view.js';
@@ -205,6 +206,7 @@ interface Identified {
 /** Pairs each finding with the value it flags (for identity and --check-live), by position. */
 export function identify(findings: Finding[], views: ObjectView[], text: string): Identified[] {
   let lines: string[] | undefined;
+  let literals: KubectlLiteralValue[] | undefined;
   const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
   return findings.map((finding) => {
     let flagged = lineText(finding.line);
@@ -225,6 +227,12 @@ export function identify(findings: Finding[], views: ObjectView[], text: string)
         flagged = v.lastApplied.json;
         targets = lastAppliedTargets(v.lastApplied.json);
       }
+    } else if (finding.rule === 'kubectl-secret-literal') {
+      literals ??= kubectlLiteralValues(text, {markdown: isMarkdownPath(finding.file)});
+      const lit = literals.find((l) => l.line === finding.line && l.column === finding.column);
+      // A docker-registry password is wrapped in .dockerconfigjson: no single value to compare.
+      // A name or namespace the shell computes names no Secret we could look up.
+      if (lit?.name && lit.key !== '.dockerconfigjson' && !/[$`]/.test(lit.name + (lit.namespace ?? ''))) targets = [{name: lit.name, namespace: lit.namespace, hashSuffix: false, key: lit.key, value: Buffer.from(lit.value, 'utf8')}];
     } else if (finding.rule === 'kustomize-secret-literal') {
       for (const v of views) {
         for (const g of v.secretGenerators) {

@@ -15,6 +15,7 @@ const DESCRIPTIONS: Record<(typeof RULE_IDS)[number], string> = {
   'kustomize-secret-literal': 'A kustomize secretGenerator with a literal value, or a file it reads that holds values.',
   'last-applied-secret': 'A kubectl.kubernetes.io/last-applied-configuration annotation that copies a Secret with values.',
   'private-key': 'A PEM private key block, as armour or base64-encoded.',
+  'kubectl-secret-literal': 'A kubectl create secret command line (script, Makefile, Dockerfile, CI file, Markdown code block) with a literal --from-literal or --docker-password value.',
   'unparseable-secret': 'A file that may hold Secret material but could not be read in full (not valid YAML, not text, or over the size limit).',
 };
 

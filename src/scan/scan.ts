@@ -2,7 +2,9 @@
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
 import {isMarkdownPath, readAsManifest} from './documents.js';
 import {embeddedManifests} from './embedded.js';
+import {embeddedStrings} from './embedded-strings.js';
 import {inlinePatchFindings} from './kustomize-patch.js';
+import {kubectlSecretLiterals} from './kubectl-literal.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest} from './manifest-view.js';
@@ -71,10 +73,15 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     // A Markdown code block is often a fragment: not being valid YAML is no news there.
     if (!markdown) for (const w of read.warnings) if (!unparseable.some((f) => f.line === w.line)) warnings.push({file: display, line: w.line, message: w.message});
     const found = objectFindings(views, rules);
-    found.push(...embeddedFindings(markdown?.text ?? text, rules, found, embeddedAllow, 1));
+    found.push(...embeddedFindings(markdown?.text ?? text, rules, found, embeddedAllow, 1, o.exhaustive ? undefined : cache));
     if (manifest && rules.has('kustomize-secret-literal') && KUSTOMIZATION_RE.test(path)) found.push(...inlinePatchFindings(path, text));
     // Columns in the Markdown file: the block's indentation was cut before reading it.
     for (const f of found) raw.push(markdown ? {...f, column: f.column + (markdown.indent.get(f.line) ?? 0)} : f);
+  }
+  if (rules.has('kubectl-secret-literal')) {
+    const k = kubectlSecretLiterals(text, {markdown: isMarkdownPath(path)});
+    raw.push(...k.findings);
+    for (const line of k.allow) embeddedAllow.add(line);
   }
   const refs = o.references?.get(path);
   if (refs && rules.has('kustomize-secret-literal')) raw.push(...referencedFile(text, refs));
@@ -111,25 +118,31 @@ function objectFindings(views: ObjectView[], rules: ReadonlySet<string>): RawFin
  * inside a Secret value that is already reported is the same leak. Four levels cover a values
  * string holding a patch holding a manifest; a renderer goes no deeper.
  */
-function embeddedFindings(text: string, rules: ReadonlySet<string>, outer: RawFinding[], allow: Set<number>, depth: number): RawFinding[] {
+function embeddedFindings(text: string, rules: ReadonlySet<string>, outer: RawFinding[], allow: Set<number>, depth: number, cache?: ParseCache): RawFinding[] {
   if (depth > 4) return [];
   const covered = outer.filter((f) => f.rule === 'plaintext-secret' && f.endLine !== undefined);
   const out: RawFinding[] = [];
-  for (const block of embeddedManifests(text)) {
+  const seen = new Set<string>();
+  for (const block of [...embeddedManifests(text), ...embeddedStrings(text, cache)]) {
     const first = block.lineOffset + 1;
     if (covered.some((f) => first >= f.line && first <= f.endLine!)) continue;
     const inner = objectFindings(readManifest(block.text, {}).views, rules);
     const innerAllow = new Set<number>();
     inner.push(...embeddedFindings(block.text, rules, inner, innerAllow, depth + 1));
     if (inner.length > 0) for (const line of allowCommentLines(block.text)) innerAllow.add(line);
-    for (const line of innerAllow) allow.add(line + block.lineOffset);
+    const {locate, anchorLine} = block;
+    for (const line of innerAllow) allow.add(locate ? locate(line, 1).line : line + block.lineOffset);
     for (const f of inner) {
+      const at = locate ? locate(f.line, f.column) : {line: f.line + block.lineOffset, column: f.column + block.indent};
+      // A folded block may hold a literal block that the text reader found already.
+      const key = `${f.rule}:${at.line}:${at.column}:${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       out.push({
         ...f,
-        line: f.line + block.lineOffset,
-        column: f.column + block.indent,
-        ...(f.anchorLine === undefined ? {} : {anchorLine: f.anchorLine + block.lineOffset}),
-        ...(f.endLine === undefined ? {} : {endLine: f.endLine + block.lineOffset}),
+        ...at,
+        ...(locate ? {anchorLine} : f.anchorLine === undefined ? {} : {anchorLine: f.anchorLine + block.lineOffset}),
+        ...(f.endLine === undefined ? {} : {endLine: locate ? at.line : f.endLine + block.lineOffset}),
       });
     }
   }

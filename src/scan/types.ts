@@ -2,7 +2,7 @@
 // keys and positions only: it is printed, written to SARIF and shown in CI logs, so it must
 // never hold (or be built from) a secret value.
 
-export const RULE_IDS = ['plaintext-secret', 'kustomize-secret-literal', 'last-applied-secret', 'private-key', 'unparseable-secret'] as const;
+export const RULE_IDS = ['plaintext-secret', 'kustomize-secret-literal', 'last-applied-secret', 'private-key', 'unparseable-secret', 'kubectl-secret-literal'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 /** high: a credential or a private key; low: a value whose key name shows public data (ca.crt, url, port). */
@@ -54,5 +54,6 @@ export const HINTS: Record<RuleId, string> = {
   'kustomize-secret-literal': 'read the value from a sealed or SOPS-encrypted file instead of a literal, or use a SealedSecret/ExternalSecret',
   'last-applied-secret': 'remove the kubectl.kubernetes.io/last-applied-configuration annotation (it copies the values), then seal the Secret',
   'private-key': 'remove the key from the repository (and rotate it); keep it in a Secret that is sealed or managed outside git',
+  'kubectl-secret-literal': 'read the value from a file or a variable the command does not write down (`--from-file`, `--from-literal=password="$PASSWORD"`), or commit a SealedSecret instead',
   'unparseable-secret': 'make the file valid UTF-8/UTF-16 YAML within --max-file-size so it can be checked, or remove the Secret material from it',
 };

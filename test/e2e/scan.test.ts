@@ -97,7 +97,7 @@ test('--format sarif: SARIF 2.1.0 with rules, repository-relative locations and 
   assert.equal(sarif.version, '2.1.0');
   const run = sarif.runs[0];
   assert.equal(run.tool.driver.name, 'kubectl-secret');
-  assert.deepEqual(run.tool.driver.rules.map((x: any) => x.id), ['plaintext-secret', 'kustomize-secret-literal', 'last-applied-secret', 'private-key', 'unparseable-secret']);
+  assert.deepEqual(run.tool.driver.rules.map((x: any) => x.id), ['plaintext-secret', 'kustomize-secret-literal', 'last-applied-secret', 'private-key', 'unparseable-secret', 'kubectl-secret-literal']);
   const byUri = Object.fromEntries(run.results.map((x: any) => [x.locations[0].physicalLocation.artifactLocation.uri, x]));
   assert.deepEqual(Object.keys(byUri).sort(), ['a/ok.yaml', 'a/s.yaml']);
   assert.equal(byUri['a/s.yaml'].ruleId, 'plaintext-secret');

@@ -38,7 +38,7 @@ test('globs: ** crosses folders, * does not, bare names match at any depth, fold
 test('.kubectl-secret.yaml: scan.allow and scan.rules', async () => {
   const c = await parseScanConfig('seal:\n  cert: pub.pem\nscan:\n  allow: ["test/**"]\n  rules:\n    private-key: false\n    last-applied-secret: off\n');
   assert.deepEqual(c.allow, ['test/**']);
-  assert.deepEqual([...c.rules].sort(), ['kustomize-secret-literal', 'plaintext-secret', 'unparseable-secret']);
+  assert.deepEqual([...c.rules].sort(), ['kubectl-secret-literal', 'kustomize-secret-literal', 'plaintext-secret', 'unparseable-secret']);
   assert.deepEqual([...(await parseScanConfig('other: 1\n')).rules].length, RULE_IDS.length);
 });
 

@@ -1,0 +1,382 @@
+// kubectl-secret-literal: `kubectl create secret generic NAME --from-literal=KEY=VALUE` (and
+// `docker-registry … --docker-password=VALUE`) written down in a script, a Makefile, a
+// Dockerfile, a CI file or a Markdown code block: the value is in git as surely as in a
+// plaintext manifest. The command is read as a POSIX shell reads it (quotes, escapes, line
+// continuations), so the value judged is the one kubectl receives; a value the shell computes
+// (`$PW`, `$(vault …)`, `` `cat f` ``) is not in the file, and is no finding. `tls` Secrets are
+// made from files only.
+import {mayHaveKubectlLiteral} from './documents.js';
+import {exemption} from './exceptions.js';
+import type {RawFinding} from './rule.js';
+import {severityOf} from './severity.js';
+
+export interface ShellWord {
+  /** The word as the command receives it: quotes removed, escapes applied. */
+  text: string;
+  /** Holds an expansion the shell (or make, or a CI runner) replaces: `$X`, `${X}`, `$(…)`, backquotes. */
+  dynamic: boolean;
+  /** Offset of the word's first character in the text given. */
+  offset: number;
+}
+
+export interface KubectlLiterals {
+  findings: RawFinding[];
+  /** Lines with a `# kubectl-secret:allow` shell comment. */
+  allow: Set<number>;
+}
+
+/** A command spans at most this many continued lines: bounds the work per flag on any input. */
+const MAX_CONTINUED_LINES = 64;
+const ALLOW_RE = /\bkubectl-secret:allow\b/;
+/** kubectl, the `k` alias docs use, oc (OpenShift), microk8s.kubectl; a path or a make prefix (`@`, `-`) before it. */
+const KUBECTL_RE = /^[@+-]*(?:[^\s]*\/)?(?:kubectl|k|oc|microk8s\.kubectl)(?:\.exe)?$/;
+/** kubectl flags that take the next word as their value when written without `=`. */
+const VALUE_FLAGS = new Set(['-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-o', '--output', '-s', '--server', '--token', '--as', '--as-group', '--request-timeout', '--field-manager', '--type', '--from-file', '--from-env-file', '--docker-server', '--docker-username', '--docker-email', '--cert', '--key', '--append-hash', '--save-config', '--validate', '--dry-run', '--template']);
+/** A value that names a variable another way: `%PW%` (cmd.exe), `$env:PW` is caught as `$…`. */
+const VARIABLE_RE = /\$[A-Za-z_{(]|^%[A-Za-z_][A-Za-z0-9_]*%$/;
+/** What the shell replaces: `$X`, `${X}`, `$(…)`, `$1`, `$$`, backquotes. */
+const EXPANSION_RE = /\$[A-Za-z0-9_{(@*#?$!-]|`/;
+const DEFAULT_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]/g;
+
+/**
+ * Whether kubectl receives a value written in the file. A value the shell computes is not in
+ * it, except a default (`${PW:-hunter2}`, deployed whenever PW is unset), judged as the
+ * defaults of envsubst and Flux are (exceptions.ts). The key's expansions do not matter.
+ */
+function literal(value: string, depth = 0): boolean {
+  if (!EXPANSION_RE.test(value) && !VARIABLE_RE.test(value)) return exemption(value) === undefined;
+  // Defaults nested deeper than anybody writes are not read (bounds the work on any input).
+  if (depth > 4) return false;
+  DEFAULT_RE.lastIndex = 0;
+  for (let m = DEFAULT_RE.exec(value); m; m = DEFAULT_RE.exec(value)) {
+    // The default runs to the `}` that closes this `${`.
+    let open = 1;
+    let end = m.index + m[0].length;
+    for (; end < value.length && open > 0; end++) {
+      if (value[end] === '{') open++;
+      else if (value[end] === '}') open--;
+    }
+    const fallback = value.slice(m.index + m[0].length, open === 0 ? end - 1 : end);
+    if (fallback !== '' && literal(fallback, depth + 1)) return true;
+    DEFAULT_RE.lastIndex = end;
+  }
+  return false;
+}
+
+/**
+ * Words of the commands in `text` (split at newlines, `;`, `&`, `|`, parentheses), with their
+ * offsets. A `#` that starts a word starts a comment, except at the start of a line, where it
+ * is read as a commented-out command: its values are in git all the same.
+ */
+export function shellCommands(text: string, onAllow?: (offset: number) => void): ShellWord[][] {
+  const commands: ShellWord[][] = [];
+  let words: ShellWord[] = [];
+  let word: ShellWord | undefined;
+  let lineStart = true;
+  const start = (i: number) => (word ??= {text: '', dynamic: false, offset: i});
+  const end = () => {
+    if (word) words.push(word);
+    word = undefined;
+  };
+  const endCommand = () => {
+    end();
+    if (words.length) commands.push(words);
+    words = [];
+  };
+  const expansion = (i: number): boolean => {
+    const n = text[i + 1];
+    return n !== undefined && /[A-Za-z0-9_{(@*#?$!'-]/.test(n);
+  };
+  /** Past `$(…)`, `${…}` or `` `…` `` starting at i (nesting counted, quotes inside skipped), or i when none starts there. */
+  const expansionEnd = (i: number): number => {
+    const open = text[i] === '`' ? '`' : text[i] === '$' ? text[i + 1] : undefined;
+    if (open === '`') {
+      const close = text.indexOf('`', i + 1);
+      return close === -1 ? text.length : close + 1;
+    }
+    if (open !== '(' && open !== '{') return i;
+    const close = open === '(' ? ')' : '}';
+    let depth = 0;
+    for (let j = i + 1; j < text.length; j++) {
+      const d = text[j];
+      if (d === '\\') j++;
+      else if (d === "'" || d === '"') {
+        const q = text.indexOf(d, j + 1);
+        if (q === -1) return text.length;
+        j = q;
+      } else if (d === open) depth++;
+      else if (d === close && --depth === 0) return j + 1;
+    }
+    return text.length;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      endCommand();
+      lineStart = true;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      end();
+      continue;
+    }
+    if (c === '#' && !word) {
+      if (lineStart) continue;
+      const stop = text.indexOf('\n', i);
+      const comment = text.slice(i, stop === -1 ? text.length : stop);
+      if (ALLOW_RE.test(comment)) onAllow?.(i);
+      i = (stop === -1 ? text.length : stop) - 1;
+      continue;
+    }
+    lineStart = false;
+    if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') {
+      endCommand();
+      continue;
+    }
+    if (c === '<' || c === '>') {
+      end();
+      continue;
+    }
+    const w = start(i);
+    if (c === '\\') {
+      if (text[i + 1] === '\n') i++;
+      else if (text[i + 1] === '\r' && text[i + 2] === '\n') i += 2;
+      else if (i + 1 < text.length) w.text += text[++i];
+      // A continuation joins lines: what follows is the same word or the next one.
+      if (text[i] === '\n' && w.text === '') word = undefined;
+      continue;
+    }
+    if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      const stop = close === -1 ? text.length : close;
+      w.text += text.slice(i + 1, stop);
+      i = stop;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) {
+        const d = text[j];
+        if (d === '\\' && j + 1 < text.length && '$`"\\\n'.includes(text[j + 1])) {
+          if (text[j + 1] !== '\n') w.text += text[j + 1];
+          j++;
+        } else if ((d === '$' && expansion(j)) || d === '`') {
+          w.dynamic = true;
+          const e = Math.max(expansionEnd(j), j + 1);
+          w.text += text.slice(j, e);
+          j = e - 1;
+        } else w.text += d;
+      }
+      i = j;
+      continue;
+    }
+    if (c === '`' || (c === '$' && expansion(i))) {
+      w.dynamic = true;
+      const e = Math.max(expansionEnd(i), i + 1);
+      w.text += text.slice(i, e);
+      i = e - 1;
+      continue;
+    }
+    w.text += c;
+  }
+  endCommand();
+  return commands;
+}
+
+/** Every word of `text`, commands joined (for tests and callers that do not care where commands end). */
+export const shellWords = (text: string): ShellWord[] => shellCommands(text).flat();
+
+/** The logical command line around `pos`: its line, and the lines a trailing `\` continues. */
+function commandRegion(text: string, pos: number): {from: number; to: number} {
+  const continued = (lineEnd: number) => {
+    let j = lineEnd - 1;
+    if (text[j] === '\r') j--;
+    let n = 0;
+    while (j >= 0 && text[j] === '\\') {
+      n++;
+      j--;
+    }
+    return n % 2 === 1;
+  };
+  let from = text.lastIndexOf('\n', pos - 1) + 1;
+  for (let n = 0; n < MAX_CONTINUED_LINES && from > 0 && continued(from - 1); n++) from = text.lastIndexOf('\n', from - 2) + 1;
+  let to = text.indexOf('\n', pos);
+  if (to === -1) to = text.length;
+  for (let n = 0; n < MAX_CONTINUED_LINES && to < text.length && continued(to); n++) {
+    const next = text.indexOf('\n', to + 1);
+    to = next === -1 ? text.length : next;
+  }
+  return {from, to};
+}
+
+/** The lines of fenced code blocks kept, everything else blanked: a README's prose is not a command that was run. */
+function codeBlocksOnly(md: string): string {
+  const lines = md.split('\n');
+  let fence: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^[ \t]*(`{3,}|~{3,})/.exec(lines[i]);
+    if (!fence) {
+      if (m) fence = m[1];
+      lines[i] = '';
+    } else if (m && m[1][0] === fence[0] && m[1].length >= fence.length && lines[i].trim() === m[1]) {
+      fence = undefined;
+      lines[i] = '';
+    }
+    if (!fence) lines[i] = '';
+  }
+  return lines.join('\n');
+}
+
+export function kubectlSecretLiterals(source: string, o: {markdown?: boolean}): KubectlLiterals {
+  const out: KubectlLiterals = {findings: [], allow: new Set()};
+  for (const f of located(source, o, (line) => out.allow.add(line))) {
+    out.findings.push({
+      rule: 'kubectl-secret-literal',
+      line: f.line,
+      column: f.column,
+      message: `${f.literal.command} has a literal value for ${f.literal.key} on its command line`,
+      severity: severityOf(f.literal.key, f.literal.value),
+      anchorLine: f.anchorLine,
+    });
+  }
+  return out;
+}
+
+/** A literal a command line writes, with where its finding is. In memory only (`--check-live`). */
+export interface KubectlLiteralValue {
+  line: number;
+  column: number;
+  /** The Secret's name and namespace as the command gives them (a variable as written). */
+  name?: string;
+  namespace?: string;
+  /** The Secret key; `.dockerconfigjson` for `--docker-password`, whose value kubectl wraps in JSON. */
+  key: string;
+  value: string;
+}
+
+export function kubectlLiteralValues(source: string, o: {markdown?: boolean}): KubectlLiteralValue[] {
+  return located(source, o).map(({line, column, literal: l}) => ({line, column, name: l.name, namespace: l.namespace, key: l.docker ? '.dockerconfigjson' : l.key, value: l.value}));
+}
+
+function located(source: string, o: {markdown?: boolean}, onAllow?: (line: number) => void): {line: number; column: number; anchorLine: number; literal: Literal}[] {
+  const out: {line: number; column: number; anchorLine: number; literal: Literal}[] = [];
+  if (!mayHaveKubectlLiteral(source)) return out;
+  const text = o.markdown ? codeBlocksOnly(source) : source;
+  const lineAt = lineCounter(text);
+  const FLAG_RE = /--(?:from-literal|docker-password)\b/g;
+  let done = -1;
+  for (let m = FLAG_RE.exec(text); m; m = FLAG_RE.exec(text)) {
+    if (m.index < done) continue;
+    const region = commandRegion(text, m.index);
+    done = region.to;
+    const body = text.slice(region.from, region.to);
+    for (const words of shellCommands(body, (at) => onAllow?.(lineAt(region.from + at).line))) {
+      for (const found of [commandFindings(words), ...words.filter(quotedCommand).map((w) => quotedFindings(w))]) {
+        if (found.length === 0) continue;
+        const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
+        for (const f of found) out.push({...lineAt(region.from + f.word.offset), anchorLine, literal: f});
+      }
+    }
+  }
+  return out;
+}
+
+interface Literal {
+  word: ShellWord;
+  kubectl: ShellWord;
+  command: string;
+  name?: string;
+  namespace?: string;
+  docker: boolean;
+  key: string;
+  value: string;
+}
+
+/** `-n NS`, `-nNS`, `--namespace NS`, `--namespace=NS` anywhere in the command. */
+function namespaceOf(words: ShellWord[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i].text;
+    if (t === '-n' || t === '--namespace') return words[i + 1]?.text;
+    const m = /^(?:--namespace=|-n=?)(.+)$/.exec(t);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * A command written as one quoted word: `sh -c "kubectl create secret …"`, a YAML list item
+ * `- "kubectl …"`, a container's `command: ["sh", "-c", "kubectl …"]`. The inner shell reads it again.
+ */
+const quotedCommand = (w: ShellWord): boolean => /\bkubectl\b|\boc\b/.test(w.text) && /--(?:from-literal|docker-password)\b/.test(w.text) && /\s/.test(w.text);
+
+/** Findings of the command inside a quoted word, placed at the word (its text is not the file's, escapes removed). */
+function quotedFindings(w: ShellWord): Literal[] {
+  return shellCommands(w.text).flatMap(commandFindings).map((f) => ({...f, word: w, kubectl: w}));
+}
+
+function commandFindings(words: ShellWord[]): Literal[] {
+  const k = words.findIndex((w) => !w.dynamic && KUBECTL_RE.test(w.text));
+  if (k === -1) return [];
+  const c = words.findIndex((w, i) => i > k && w.text === 'create');
+  if (c === -1) return [];
+  // `create [flags] secret TYPE NAME`: the positional words after `create`, flags' values skipped.
+  const positional: string[] = [];
+  for (let i = c + 1; i < words.length && positional.length < 3; i++) {
+    const t = words[i].text;
+    if (t.startsWith('-')) {
+      if (VALUE_FLAGS.has(t)) i++;
+      continue;
+    }
+    positional.push(t);
+  }
+  if (positional[0] !== 'secret') return [];
+  const name = (positional[2] ?? '').slice(0, 100);
+  const command = `kubectl create secret ${positional[1] ?? ''}${name ? ' ' + name : ''}`.trimEnd();
+  const out: Literal[] = [];
+  let namespace: string | undefined;
+  for (let i = c + 1; i < words.length; i++) {
+    const w = words[i];
+    const m = /^--(from-literal|docker-password)(=|$)/.exec(w.text);
+    if (!m) continue;
+    const arg = m[2] === '=' ? w : words[++i];
+    if (!arg) continue;
+    const raw = m[2] === '=' ? w.text.slice(m[0].length) : arg.text;
+    let key = 'docker-password';
+    let value = raw;
+    if (m[1] === 'from-literal') {
+      // kubectl's ParseLiteralSource: KEY=VALUE, split at the first `=`.
+      const eq = raw.indexOf('=');
+      if (eq <= 0) continue;
+      key = raw.slice(0, eq);
+      value = raw.slice(eq + 1);
+    }
+    if (!literal(value)) continue;
+    // Once per command: a long line of flags stays linear.
+    namespace ??= namespaceOf(words) ?? '';
+    out.push({word: w, kubectl: words[k], command, name: positional[2], namespace: namespace || undefined, docker: m[1] === 'docker-password', key, value});
+  }
+  return out;
+}
+
+/**
+ * Line and column of offsets that move forward, counted from the last one (a move back, to a
+ * command's start, is paid once per command line): one long line of many flags stays linear.
+ */
+function lineCounter(text: string): (offset: number) => {line: number; column: number} {
+  let line = 1;
+  let at = 0;
+  let lineStart = 0;
+  return (offset) => {
+    if (offset > at) {
+      for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+      }
+    } else if (offset < at) {
+      for (let i = text.lastIndexOf('\n', at - 1); i >= offset && i !== -1; i = i === 0 ? -1 : text.lastIndexOf('\n', i - 1)) line--;
+      lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    }
+    at = offset;
+    return {line, column: offset - lineStart + 1};
+  };
+}
