@@ -98,8 +98,8 @@ export function parseSealingCert(pem: string, now: Date = new Date()): ParsedCer
   if (publicKey.asymmetricKeyType !== 'rsa') {
     throw new CryptoError('not-rsa', `the certificate's key is ${keyTypeName(publicKey)}; sealed-secrets needs an RSA certificate`);
   }
-  const notBefore = cert.validFromDate;
-  const notAfter = cert.validToDate;
+  const notBefore = certTime(cert.validFromDate);
+  const notAfter = certTime(cert.validToDate);
   if (now.getTime() > notAfter.getTime()) {
     throw new CryptoError('expired', `the sealing certificate expired on ${notAfter.toISOString()}`,
       'fetch the controller\'s current certificate (kubectl secret cert) and seal again');
@@ -114,6 +114,18 @@ export function parseSealingCert(pem: string, now: Date = new Date()): ParsedCer
     fingerprint: createHash('sha256').update(cert.raw).digest('hex'),
     subject: cert.subject,
   };
+}
+
+/**
+ * A validity time as a Date. A time OpenSSL cannot read gives an Invalid Date (or none, on a
+ * Node without validToDate), which no comparison is true of: such a certificate would pass as
+ * valid, so it is refused.
+ */
+function certTime(date: Date | undefined): Date {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new CryptoError('bad-key', 'the certificate\'s validity dates could not be read', 'fetch the controller\'s current certificate (kubectl secret cert)');
+  }
+  return date;
 }
 
 function rsaPrivateKey(pem: string, where: string): KeyObject {

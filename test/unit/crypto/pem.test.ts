@@ -94,6 +94,32 @@ test('an expired, not yet valid, non-RSA or broken certificate is refused with a
   assertCryptoError(() => parseSealingCert('not a certificate'), 'bad-key');
 });
 
+/** golden-cert.pem with one byte pair of its notBefore or notAfter time changed (the signature is not checked by a parser). */
+function certWithBadTime(which: 0 | 1, month: string): string {
+  const der = Buffer.from(fixture('golden-cert.pem').replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const times: {at: number; long: boolean}[] = [];
+  for (let i = 0; i < der.length - 2; i++) {
+    if (der[i] === 0x17 && der[i + 1] === 0x0d) times.push({at: i + 2, long: false}); // UTCTime YYMMDDHHMMSSZ
+    if (der[i] === 0x18 && der[i + 1] === 0x0f) times.push({at: i + 2, long: true}); // GeneralizedTime YYYYMMDDHHMMSSZ
+  }
+  assert.equal(times.length, 2, 'golden-cert.pem has its two validity times');
+  const t = times[which];
+  der.write(month, t.at + (t.long ? 4 : 2), 'latin1');
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+// A validity time OpenSSL cannot read left Node's validToDate an Invalid Date: every comparison
+// with it is false, so such a certificate passed as valid, and printing its date threw.
+test('a certificate whose validity dates cannot be read is refused, never taken as valid', () => {
+  for (const which of [0, 1] as const) {
+    for (const month of ['00', '13', '99']) {
+      assertCryptoError(() => parseSealingCert(certWithBadTime(which, month)), 'bad-key', /validity dates could not be read/);
+    }
+  }
+  // The same bytes with a real month still parse: the change above is what is refused.
+  assert.equal(parseSealingCert(certWithBadTime(1, '06'), new Date('2030-01-01T00:00:00Z')).notAfter.getUTCMonth(), 5);
+});
+
 test('RSA private keys from PEM (PKCS#1, PKCS#8, several) and from the controller key Secret (JSON, YAML, multi-doc, List)', () => {
   const pkcs1 = fixture('golden-rsa-key.pem');
   const pkcs8 = fixture('second-rsa-key.pem');
