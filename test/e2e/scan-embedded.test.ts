@@ -39,6 +39,17 @@ before(async () => {
 after(async () => env?.close());
 
 /** What kubectl makes of FILE: the objects it reads (`kind/name`), in order, or undefined when it cannot. */
+/** The working tree's files scanned, then the same files staged and scanned with --staged: both find `expected`. */
+async function findsInTreeAndIndex(r: ReturnType<typeof tempRepo>, expected: string[]): Promise<void> {
+  const res = await scan(r.dir, ['.', '--format', 'json']);
+  assert.equal(res.code, 1, res.stderr);
+  assert.deepEqual(brief(res), expected);
+  r.git('add', '.');
+  const staged = await scan(r.dir, ['--staged', '--format', 'json']);
+  assert.equal(staged.code, 1, staged.stderr);
+  assert.deepEqual(brief(staged), expected);
+}
+
 function kubectlObjects(file: string): Promise<string[] | undefined> {
   return new Promise((resolve) => {
     execFile('kubectl', ['create', '--dry-run=client', '-o', 'name', '-f', file], {env: {...process.env, KUBECONFIG: env.kubeconfig}}, (err, stdout) => resolve(err ? undefined : stdout.trim().split('\n')));
@@ -61,13 +72,7 @@ test('concatenated JSON objects are read as kubectl reads them: the Secret among
   assert.deepEqual(await kubectlObjects(join(r.dir, 'clean.json')), ['configmap/a', 'secret/s', 'configmap/c']);
   const prettyLine = [cm('a'), secret('s', CANARY)].map((o) => JSON.stringify(o, null, 2)).join('\n').split('\n').findIndex((l) => l.includes('"password"')) + 1;
   const expected = ['one-line.json:1:plaintext-secret:high', 'per-line.json:3:plaintext-secret:high', `pretty.json:${prettyLine}:plaintext-secret:high`];
-  const res = await scan(r.dir, ['.', '--format', 'json']);
-  assert.equal(res.code, 1, res.stderr);
-  assert.deepEqual(brief(res), expected);
-  r.git('add', '.');
-  const staged = await scan(r.dir, ['--staged', '--format', 'json']);
-  assert.equal(staged.code, 1, staged.stderr);
-  assert.deepEqual(brief(staged), expected);
+  await findsInTreeAndIndex(r, expected);
 });
 
 const SCRIPT = `#!/bin/sh
@@ -166,13 +171,7 @@ test('a Secret written as a JSON string, a quoted YAML string or a folded block 
   assert.deepEqual(await kubectlObjects(join(r.dir, 'from-string.yaml')), ['secret/db']);
   const appLine = app.split('\n').findIndex((l) => l.includes('"values"')) + 1;
   const expected = [`argo/app.json:${appLine}:plaintext-secret:high`, 'from-string.yaml:6:plaintext-secret:high', 'helm/values.yaml:10:plaintext-secret:high', 'kustomize/kustomization.yaml:4:plaintext-secret:high'];
-  const res = await scan(r.dir, ['.', '--format', 'json']);
-  assert.equal(res.code, 1, res.stderr);
-  assert.deepEqual(brief(res), expected);
-  r.git('add', '.');
-  const staged = await scan(r.dir, ['--staged', '--format', 'json']);
-  assert.equal(staged.code, 1, staged.stderr);
-  assert.deepEqual(brief(staged), expected);
+  await findsInTreeAndIndex(r, expected);
   // --fix does not rewrite a file whose Secret is a string inside it.
   const cert = join(REPO_ROOT, 'test', 'fixtures', 'crypto', 'x25519-public.pem');
   const before = readFileSync(join(r.dir, 'argo/app.json'), 'utf8');

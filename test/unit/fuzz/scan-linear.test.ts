@@ -11,10 +11,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {scanText} from '../../../src/scan/scan.js';
 import {decodeFile, MaterialProbe} from '../../../src/scan/files.js';
+import {assertLinear, assertLinearForRepeatedUnits, build} from '../../helpers/linear.js';
 
-const SMALL = 16 * 1024;
 const SECRET_HEAD_FOR_COST = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: ';
-const RATIO = 8;
 
 const HEADS = [
   'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: ',
@@ -25,29 +24,6 @@ const HEADS = [
   'apiVersion: builtin\nkind: SecretGenerator\nliterals:\n- ',
 ];
 const FRAGMENTS = ['${A:-x', '${', '{{', '}}', '{{ .Values.x }}', ' ', '   ', '\t', ':', ': ', '#', ' # kubectl-secret:allow', '"', "'", '\\"', '{', '[', ',', '-', '- ', '\n', '\n  ', 'x', 'kind:', 'kind: Secret', 'data', '-----BEGIN ', 'PRIVATE KEY', '---\n', '|', '>', '&a ', '*a', '?', '\r'];
-
-function best(fn: () => void): number {
-  let min = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
-
-function build(head: string, unit: string, size: number): string {
-  return head + unit.repeat(Math.ceil((size - head.length) / unit.length)) + '\n';
-}
-
-function assertLinear(name: string, make: (size: number) => string, run: (text: string) => void): void {
-  const small = make(SMALL);
-  const large = make(SMALL * RATIO);
-  run(small); // compile the regular expressions and warm the JIT before timing
-  const ts = best(() => run(small));
-  const tl = best(() => run(large));
-  assert.ok(tl <= ts * RATIO * 3 + 150, `${name}: ${SMALL} B took ${ts.toFixed(1)} ms, ${SMALL * RATIO} B took ${tl.toFixed(1)} ms (${(tl / Math.max(ts, 0.01)).toFixed(1)}×)`);
-}
 
 const scanAll = (text: string) => {
   scanText('f.yaml', text);
@@ -74,15 +50,8 @@ test('a document too costly for the YAML parser is not parsed: a Secret in it is
 });
 
 test('fuzz: no repeated unit makes scanning superlinear', () => {
-  fc.assert(
-    fc.property(fc.constantFrom(...HEADS), fc.array(fc.constantFrom(...FRAGMENTS), {minLength: 1, maxLength: 5}), (head, parts) => {
-      const unit = parts.join('');
-      assertLinear(JSON.stringify(head.slice(0, 12) + '…' + unit), (n) => build(head, unit, n), scanAll);
-    }),
-    {numRuns: 15},
-  );
+  assertLinearForRepeatedUnits(HEADS, FRAGMENTS, scanAll, {numRuns: 15, headChars: 12});
 });
-
 test('fuzz: decoding and the streaming probe are linear too', () => {
   fc.assert(
     fc.property(fc.array(fc.constantFrom(...FRAGMENTS, '\0', '\u00ff\u00fe'), {minLength: 1, maxLength: 4}), (parts) => {
