@@ -39,8 +39,8 @@ export default class Rotate extends ClusterCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Rotate);
-    const [{rotateSecret, rotateSealed}, {collectRequests, renderPlan}, prompt, {InputError, IncompleteError}] = await Promise.all([
-      import('../src/rotate/rotate.js'), import('../src/rotate/plan.js'), import('../src/io/prompt.js'), import('../src/errors.js'),
+    const [{rotateSecret, rotateSealed}, {collectRequests, renderPlan}, prompt, {InputError, IncompleteError}, {stdinIsTerminal}] = await Promise.all([
+      import('../src/rotate/rotate.js'), import('../src/rotate/plan.js'), import('../src/io/prompt.js'), import('../src/errors.js'), import('../src/io/input.js'),
     ]);
     if (flags.prompt?.length && !flags['dry-run']) prompt.requireTty(`--prompt ${flags.prompt[0]}`, 'use --from-file KEY=PATH or --generate KEY instead');
     const requests = collectRequests({generate: flags.generate, literals: flags['from-literal'], files: flags['from-file'], prompts: flags.prompt, length: flags.length, charset: flags.charset as Charset});
@@ -49,7 +49,7 @@ export default class Rotate extends ClusterCommand {
       showPlan: (plan: RotationPlan) => prompt.toTerminal(renderPlan(plan, flags.sealed ? {target: `SealedSecret ${plan.namespace ? plan.namespace + '/' : ''}${plan.name} in ${flags.sealed}`} : {})),
       confirm: async () => {
         if (flags.yes) return true;
-        if (!prompt.stdinIsTerminal()) throw new InputError('refusing to rotate without confirmation: stdin is not a terminal; nothing was written', 'pass --yes to confirm, or --dry-run to see the plan only');
+        if (!stdinIsTerminal()) throw new InputError('refusing to rotate without confirmation: stdin is not a terminal; nothing was written', 'pass --yes to confirm, or --dry-run to see the plan only');
         return prompt.confirm('Rotate these keys?');
       },
       promptValue: (key: string) => prompt.promptSecretValue(key),

@@ -10,8 +10,6 @@ import {InputError} from '../errors.js';
 import {stdinIsTerminal} from './input.js';
 import {writeErr} from './stdio.js';
 
-export {stdinIsTerminal};
-
 /** Ctrl-C or Ctrl-D at a prompt. */
 export class PromptCancelled extends Error {
   constructor() {

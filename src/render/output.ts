@@ -7,8 +7,7 @@ export function renderData(data: unknown, format: 'json' | 'yaml'): string {
   return toYaml(data);
 }
 
-/** Colour only on a TTY and never with NO_COLOR (https://no-color.org). */
-export function useColor(stream?: NodeJS.WriteStream): boolean {
-  if ('NO_COLOR' in process.env || process.env.TERM === 'dumb') return false;
-  return stream ? Boolean(stream.isTTY) : isTerminal(1);
+/** Colour only when stdout is a terminal, and never with NO_COLOR (https://no-color.org). */
+export function useColor(): boolean {
+  return !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb' && isTerminal(1);
 }

@@ -26,7 +26,7 @@ export async function resolveSealingKey(o: KeyResolution): Promise<SealingKey> {
     if (!key) throw new InputError(`the cluster has no nacl public key (ConfigMap ${keyNs}/${PUBLIC_KEY_CONFIGMAP})`, `ask an admin to run \`kubectl secret keys init\`, ${OFFLINE_HINT}`);
     return key;
   }
-  if (o.scheme === 'sealed-secrets') return bitnamiKey(cluster, o.controller ?? {}, findController, fetchControllerCert);
+  if (o.scheme === 'sealed-secrets') return bitnamiKey(cluster, o.controller ?? {});
   const [nacl, controller] = await Promise.all([clusterNaclKey(cluster, keyNs), findController(cluster, o.controller ?? {})]);
   if (nacl && controller) {
     throw new InputError('the cluster has both a Sealed Secrets controller and a kubectl-secret nacl key', 'choose one with --scheme sealed-secrets or --scheme nacl');
@@ -36,7 +36,8 @@ export async function resolveSealingKey(o: KeyResolution): Promise<SealingKey> {
   throw new InputError('found no sealing key in the cluster: no Sealed Secrets controller and no kubectl-secret nacl key', `install the Sealed Secrets controller or run \`kubectl secret keys init\`, ${OFFLINE_HINT}`);
 }
 
-async function bitnamiKey(cluster: Cluster, lookup: ControllerLookup, findController: typeof import('./bitnami-controller.js').findController, fetchControllerCert: typeof import('./bitnami-controller.js').fetchControllerCert): Promise<SealingKey> {
+async function bitnamiKey(cluster: Cluster, lookup: ControllerLookup): Promise<SealingKey> {
+  const {findController, fetchControllerCert} = await import('./bitnami-controller.js');
   const controller = await findController(cluster, lookup);
   if (!controller) {
     throw new InputError(`found no Sealed Secrets controller Service in ${lookup.namespace ?? 'kube-system'} (tried sealed-secrets-controller, sealed-secrets, and the chart label app.kubernetes.io/name=sealed-secrets)`, `name it with --controller-name/--controller-namespace, ${OFFLINE_HINT}`);
