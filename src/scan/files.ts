@@ -80,8 +80,8 @@ async function gitListed(dir: string): Promise<Listed | undefined> {
     // (--directory), so an ignored node_modules/ costs git no walk. The `.` pathspec: without one,
     // git 2.39 lists nothing with --directory from a subfolder (nor with --no-empty-directory at all).
     [r, ignored] = await Promise.all([
-      gitRaw(['ls-files', '-co', '--exclude-standard', '-z'], {cwd: dir}),
-      gitRaw(['ls-files', '-o', '-i', '--exclude-standard', '--directory', '-z', '--', '.'], {cwd: dir}),
+      gitRaw(['ls-files', '-co', '--exclude-standard', '-z'], {cwd: dir, fast: true}),
+      gitRaw(['ls-files', '-o', '-i', '--exclude-standard', '--directory', '-z', '--', '.'], {cwd: dir, fast: true}),
     ]);
   } catch {
     return undefined;

@@ -2,7 +2,10 @@
 // configuration) goes through simple-git, as the design names it; it is loaded only by commands
 // that call git, and costs about 25 ms over `node -e 0` (docs/performance.md), not the 0.6 s
 // once attributed to it. Calls that feed git's stdin — `git cat-file --batch`, the one
-// long-lived process that streams blob contents — stay a plain child process.
+// long-lived process that streams blob contents — stay a plain child process, and so do the
+// two reads on the paths that must not be felt (`fast: true`): the commit hook's `git diff
+// --cached` and a folder scan's `git ls-files`. simple-git costs them ~20 ms of CPU (loading it
+// and its promise chain) in a run whose whole budget over `node -e 0` is ~30 ms.
 import {existsSync, realpathSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {InputError} from '../errors.js';
@@ -28,8 +31,15 @@ const USERS_OWN_ENVIRONMENT = {
 
 const notInstalled = () => new InputError('git is not installed or not on PATH', 'install git, or scan paths outside a repository');
 
-export async function gitRaw(args: string[], o: {cwd: string; input?: string | Buffer} = {cwd: process.cwd()}): Promise<GitResult> {
-  if (o.input !== undefined) return gitChild(args, {cwd: o.cwd, input: o.input});
+export interface GitOptions {
+  cwd: string;
+  input?: string | Buffer;
+  /** A plain child process rather than simple-git, for the reads that must not be felt (top of this file). */
+  fast?: boolean;
+}
+
+export async function gitRaw(args: string[], o: GitOptions = {cwd: process.cwd()}): Promise<GitResult> {
+  if (o.input !== undefined || o.fast) return gitChild(args, o);
   const {simpleGit} = await import('simple-git');
   // Our own error handler: every exit status and stderr comes back to the caller, who decides
   // (merge-base exits 1 with nothing on stderr; index.lock is retried by --fix).
@@ -48,26 +58,28 @@ export async function gitRaw(args: string[], o: {cwd: string; input?: string | B
   return {code: result.exitCode, stdout: Buffer.concat(result.stdOut), stderr: Buffer.concat(result.stdErr).toString()};
 }
 
-async function gitChild(args: string[], o: {cwd: string; input: string | Buffer}): Promise<GitResult> {
+async function gitChild(args: string[], o: {cwd: string; input?: string | Buffer}): Promise<GitResult> {
   // Loaded when needed: a scan of files outside a repository, or of a work tree found by its
   // .git, never starts a process, and child_process (with net and dgram) is start-up it need not pay.
   const {spawn} = await import('node:child_process');
   return new Promise((resolve, reject) => {
     // LC_ALL=C: messages we match on are git's English ones.
-    const child = spawn('git', args, {cwd: o.cwd, env: {...process.env, LC_ALL: 'C'}, stdio: ['pipe', 'pipe', 'pipe']});
+    const child = spawn('git', args, {cwd: o.cwd, env: {...process.env, LC_ALL: 'C'}, stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? notInstalled() : e));
     child.on('close', (code) => resolve({code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString()}));
-    child.stdin.on('error', () => {});
-    child.stdin.end(o.input);
+    if (o.input !== undefined) {
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(o.input);
+    }
   });
 }
 
 /** Runs git and returns stdout; a failure becomes an InputError naming the git command. */
-export async function git(args: string[], o: {cwd: string; input?: string | Buffer}): Promise<Buffer> {
+export async function git(args: string[], o: GitOptions): Promise<Buffer> {
   const r = await gitRaw(args, o);
   if (r.code !== 0) {
     throw new InputError(`git ${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')} failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`);

@@ -35,7 +35,7 @@ function parseRaw(buf: Buffer): {path: string; mode: string; sha: string}[] {
 const DIFF_ARGS = ['diff', '--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--diff-filter=ACMRT'];
 
 export async function stagedEntries(root: string): Promise<ChangedEntry[]> {
-  return parseRaw(await git([...DIFF_ARGS, '--cached'], {cwd: root})).map((e) => ({path: e.path, blob: e.sha}));
+  return parseRaw(await git([...DIFF_ARGS, '--cached'], {cwd: root, fast: true})).map((e) => ({path: e.path, blob: e.sha}));
 }
 
 export async function changedSince(rev: string, root: string): Promise<ChangedEntry[]> {

@@ -142,7 +142,7 @@ async function packagesLoaded(args: string[], input = '', cwd = REPO_ROOT, o: {e
   }
 }
 
-test('offline commands load neither oclif, the Kubernetes client, prompts, simple-git nor HTTP; the hook loads simple-git and no more', async () => {
+test('offline commands and the hook load neither oclif, the Kubernetes client, prompts, simple-git nor HTTP', async () => {
   const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\nstringData:\n  k: v\n';
   const version = await packagesLoaded(['--version']);
   for (const heavy of [...HEAVY, 'yaml', 'tweetnacl']) assert.ok(!version.has(heavy), `--version loads ${heavy}`);
@@ -159,8 +159,8 @@ test('offline commands load neither oclif, the Kubernetes client, prompts, simpl
     writeFileSync(join(repo, 'a.yaml'), secret);
     execFileSync('git', ['add', 'a.yaml'], {cwd: repo});
     const staged = await packagesLoaded(['scan', '--staged'], '', repo);
-    assert.ok(staged.has('simple-git'), 'scan --staged asks git through simple-git');
-    for (const heavy of HEAVY.filter((h) => h !== 'simple-git')) assert.ok(!staged.has(heavy), `scan --staged loads ${heavy}`);
+    // The hook's two git processes are plain child processes: simple-git costs ~10 ms of CPU there (docs/performance.md).
+    for (const heavy of HEAVY) assert.ok(!staged.has(heavy), `scan --staged loads ${heavy}`);
   } finally {
     rmSync(repo, {recursive: true, force: true});
   }
