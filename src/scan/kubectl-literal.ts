@@ -70,6 +70,16 @@ function literal(value: string, depth = 0): boolean {
  */
 export function shellCommands(text: string, onAllow?: (offset: number) => void): ShellWord[][] {
   const commands: ShellWord[][] = [];
+  forEachShellCommand(text, (words) => commands.push(words), onAllow);
+  return commands;
+}
+
+/**
+ * shellCommands, one command at a time: a line of many short commands (`a|a|a…`) is then read
+ * in constant memory. Collected, their words outlived the young generation and the garbage
+ * collector's work grew faster than the line (the linear-time fuzz test found it).
+ */
+export function forEachShellCommand(text: string, onCommand: (words: ShellWord[]) => void, onAllow?: (offset: number) => void): void {
   let words: ShellWord[] = [];
   let word: ShellWord | undefined;
   let lineStart = true;
@@ -80,7 +90,7 @@ export function shellCommands(text: string, onAllow?: (offset: number) => void):
   };
   const endCommand = () => {
     end();
-    if (words.length) commands.push(words);
+    if (words.length) onCommand(words);
     words = [];
   };
   const expansion = (i: number): boolean => {
@@ -180,7 +190,6 @@ export function shellCommands(text: string, onAllow?: (offset: number) => void):
     w.text += c;
   }
   endCommand();
-  return commands;
 }
 
 /** Every word of `text`, commands joined (for tests and callers that do not care where commands end). */
@@ -270,13 +279,15 @@ function located(source: string, o: {markdown?: boolean}, onAllow?: (line: numbe
     const region = commandRegion(text, m.index);
     done = region.to;
     const body = text.slice(region.from, region.to);
-    for (const words of shellCommands(body, (at) => onAllow?.(lineAt(region.from + at).line))) {
-      for (const found of [commandFindings(words), ...words.filter(quotedCommand).map((w) => quotedFindings(w))]) {
-        if (found.length === 0) continue;
-        const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
-        for (const f of found) out.push({...lineAt(region.from + f.word.offset), anchorLine, literal: f});
-      }
-    }
+    const report = (found: Literal[]) => {
+      if (found.length === 0) return;
+      const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
+      for (const f of found) out.push({...lineAt(region.from + f.word.offset), anchorLine, literal: f});
+    };
+    forEachShellCommand(body, (words) => {
+      report(commandFindings(words));
+      for (const w of words) if (quotedCommand(w)) report(quotedFindings(w));
+    }, (at) => onAllow?.(lineAt(region.from + at).line));
   }
   return out;
 }
