@@ -7,8 +7,9 @@
 // sealing), was compiled again in every run: most of a command's start-up (docs/performance.md).
 // So the build writes each chunk as a CommonJS function body, and this loader runs it through
 // vm.Script; when a chunk had no usable cache, the cache is made at exit, after the command ran,
-// with every function the run compiled, as the single executable does (sea-loader.cjs). Loading
-// chunks by name, with no module resolution, is also cheaper than Node's ES module loader.
+// with every function the run compiled. Loading chunks by name, with no module resolution, is
+// also cheaper than Node's ES module loader. The single executable runs the same chunks through
+// this loader, read from its assets (scripts/package/sea-loader.cjs).
 //
 // V8 checks a cache against its own version, flags and the source's length, not the source's
 // text: the directory is named after the bundle's build id (a hash of every chunk) and Node's
@@ -16,7 +17,7 @@
 // caches of the few builds used last are kept.
 'use strict';
 const {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs');
-const {dirname, join} = require('node:path');
+const {dirname, join, posix} = require('node:path');
 const vm = require('node:vm');
 const {compileCacheDir} = require('./compile-cache.js');
 
@@ -31,38 +32,47 @@ const KEEP_BUILDS = 4;
 function loadFast(root) {
   const fast = join(root, 'dist', 'fast');
   const {buildId} = JSON.parse(readFileSync(join(fast, 'package.json'), 'utf8'));
+  return loadChunks({buildId, dir: fast, read: (name) => readFileSync(join(fast, name), 'latin1')});
+}
+
+/**
+ * The same bundle from any store: `read(name)` gives the text of `main.js` or `chunks/….js`
+ * (the single executable reads them from its assets, scripts/package/sea-loader.cjs), and `dir`
+ * is where the chunks say they are (their __filename and __dirname).
+ */
+function loadChunks({buildId, dir: fast, read}) {
   const debug = Boolean(process.env.KUBECTL_SECRET_DEBUG_CODE_CACHE);
   const base = buildId ? compileCacheDir() : undefined;
   const cacheDir = base && join(base, `fast-${buildId}-${process.version}-${process.arch}`);
   const modules = new Map();
   const toWrite = [];
 
-  const load = (file) => {
-    let m = modules.get(file);
+  const load = (name) => {
+    let m = modules.get(name);
     if (m) return m.exports;
     m = {exports: {}};
-    modules.set(file, m);
-    const name = file.slice(fast.length + 1);
-    const cacheFile = cacheDir && join(cacheDir, `${name.replace(/[\\/]/g, '_')}.cache`);
+    modules.set(name, m);
+    const cacheFile = cacheDir && join(cacheDir, `${name.replace(/\//g, '_')}.cache`);
     let cachedData;
     try {
       if (cacheFile) cachedData = readFileSync(cacheFile);
     } catch {
       // No cache yet: compiled from source, and the cache written at exit.
     }
+    const file = join(fast, name);
     // The chunks are ASCII (scripts/build.mjs checks): their Latin-1 reading is their text, without UTF-8 decoding.
-    const script = new vm.Script(HEAD + readFileSync(file, 'latin1') + TAIL, {filename: file, cachedData});
+    const script = new vm.Script(HEAD + read(name) + TAIL, {filename: file, cachedData});
     if (cacheFile && (!cachedData || script.cachedDataRejected)) toWrite.push({script, cacheFile});
-    if (debug) process.stderr.write(`code cache: dist/fast/${name.replace(/\\/g, '/')} ${cachedData ? (script.cachedDataRejected ? 'rejected' : `used (${cachedData.length} bytes)`) : 'none'}\n`);
-    const dir = dirname(file);
-    // Chunks require each other by relative path, and Node's own modules: everything else is in the bundle.
-    const requireChunk = (id) => (id.startsWith('./') || id.startsWith('../') ? load(join(dir, id)) : require(id));
-    script.runInThisContext()(m.exports, requireChunk, m, file, dir);
+    if (debug) process.stderr.write(`code cache: dist/fast/${name} ${cachedData ? (script.cachedDataRejected ? 'rejected' : `used (${cachedData.length} bytes)`) : 'none'}\n`);
+    const at = posix.dirname(name);
+    // Chunks require each other by relative path (names are always /-separated), and Node's own modules: everything else is in the bundle.
+    const requireChunk = (id) => (id.startsWith('./') || id.startsWith('../') ? load(posix.join(at, id)) : require(id));
+    script.runInThisContext()(m.exports, requireChunk, m, file, dirname(file));
     return m.exports;
   };
 
   if (cacheDir) process.on('exit', () => writeCaches(base, cacheDir, toWrite));
-  return load(join(fast, 'main.js'));
+  return load('main.js');
 }
 
 /** At exit: what the run compiled, written where the next run looks; never a half-written file under the final name. */
@@ -95,4 +105,4 @@ function writeCaches(base, cacheDir, toWrite) {
   }
 }
 
-module.exports = {loadFast};
+module.exports = {loadChunks, loadFast};

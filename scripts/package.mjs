@@ -13,10 +13,11 @@
 // Needs `npm run build` first (it bundles dist/). Node binaries come from the npm registry.
 import {createHash} from 'node:crypto';
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
-import {join, resolve} from 'node:path';
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {join, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
+import {build as esbuild} from 'esbuild';
 import {bundle} from './package/bundle.mjs';
 import {rewriteManifestFiles, updateManifest} from './package/krew.mjs';
 import {nodeBinary} from './package/node-binary.mjs';
@@ -52,8 +53,9 @@ if (nonAscii !== -1) throw new Error(`${bundlePath}: a non-ASCII character at of
 log(`bundled ${Object.keys(meta.inputs).length} modules into ${bundlePath} (${(meta.outputs[Object.keys(meta.outputs)[0]].bytes / 1e6).toFixed(1)} MB, ${Date.now() - t0} ms)`);
 
 // A blob must be written by a Node of the version it is injected into; this machine's own
-// platform provides one. Its own binary gets a blob with V8's code cache from a training run
-// (package/sea-train.cjs), the others a portable one.
+// platform provides one. Its own binary gets a blob with V8's code cache of the bundle from a
+// training run (package/sea-train.cjs), the others a portable one; the chunks' caches are
+// written on the user's machine by the first run that loads each (bin/fast-loader.js).
 const cacheDir = join(root, 'build', 'node-cache');
 const host = buildable.find((p) => platformKey(p) === hostKey());
 let generator;
@@ -63,15 +65,30 @@ try {
   log(`could not fetch ${host.nodePackage}@${NODE_VERSION}: ${err.message}`);
 }
 if (!generator) throw new Error(`no Node ${NODE_VERSION} for this machine (${hostKey()}) to write the SEA blob with`);
+// The blob's main script: sea-loader.cjs with bin/fast-loader.js (and what it requires) inlined,
+// since a SEA's main script can require Node's own modules only.
+const loaderPath = join(out, 'sea', 'sea-loader.cjs');
+await esbuild({entryPoints: [join(root, 'scripts', 'package', 'sea-loader.cjs')], bundle: true, platform: 'node', format: 'cjs', outfile: loaderPath, logLevel: 'warning'});
+// The fast path's chunks, as npm installs them (dist/fast), and the package.json fields it reads.
+const fastDir = join(root, 'dist', 'fast');
+if (!existsSync(join(fastDir, 'package.json'))) throw new Error('dist/fast is missing: run `npm run build` first');
+const runtimePjson = join(out, 'sea', 'package.json');
+const pj = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+writeFileSync(runtimePjson, JSON.stringify({name: pj.name, version: pj.version, type: pj.type, oclif: {...pj.oclif, plugins: []}}));
+const assets = {'package.json': runtimePjson};
+for (const name of readdirSync(fastDir, {recursive: true})) {
+  const rel = String(name).split(sep).join('/');
+  if (statSync(join(fastDir, rel)).isFile()) assets[`fast/${rel}`] = join(fastDir, rel);
+}
 const blobs = new Map();
 const blobFor = (key) => {
   const native = key === hostKey();
   if (!blobs.has(native)) {
-    const path = join(out, 'sea', native ? 'sea-prep.native.blob' : 'sea-prep.portable.blob');
-    const caches = native ? {full: join(out, 'sea', 'kubectl-secret.cache'), light: join(out, 'sea', 'kubectl-secret.light.cache')} : undefined;
-    for (const [which, cache] of Object.entries(caches ?? {})) trainCodeCache(generator, bundlePath, cache, join(root, 'test', 'fixtures', 'crypto', 'x25519-public.pem'), which);
-    writeBlob(generator, bundlePath, path, join(out, 'sea', 'sea-config.json'), caches);
-    blobs.set(native, readFileSync(path));
+    const blobPath = join(out, 'sea', native ? 'sea-prep.native.blob' : 'sea-prep.portable.blob');
+    const codeCache = native ? join(out, 'sea', 'kubectl-secret.cache') : undefined;
+    if (codeCache) trainCodeCache(generator, bundlePath, codeCache, join(root, 'test', 'fixtures', 'crypto', 'x25519-public.pem'));
+    writeBlob(generator, {main: loaderPath, bundlePath, blobPath, configPath: join(out, 'sea', 'sea-config.json'), codeCache, assets});
+    blobs.set(native, readFileSync(blobPath));
   }
   return blobs.get(native);
 };

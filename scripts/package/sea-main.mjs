@@ -44,7 +44,9 @@ function main() {
   if (asCompleter || argv[0] === '__complete') {
     complete(asCompleter ? argv : argv.slice(1), oclif.topics).then((code) => { process.exitCode = code; });
   } else {
-    (process.env.KUBECTL_SECRET_FULL_OCLIF ? Promise.resolve(false) : runFast(argv, loadOptions))
+    // sea-loader.cjs tried the fast path's own chunks already when it sets oclif-only.
+    const oclifOnly = process.env.KUBECTL_SECRET_FULL_OCLIF || globalThis[Symbol.for('kubectl-secret.sea-oclif-only')];
+    (oclifOnly ? Promise.resolve(false) : runFast(argv, loadOptions))
       .then((handled) => (handled ? undefined : viaOclif(argv, loadOptions)));
   }
 }

@@ -1,17 +1,20 @@
 'use strict';
-// `node sea-train.cjs BUNDLE CACHE CERT [light]`, run by package.mjs with the Node the single
+// `node sea-train.cjs BUNDLE CACHE CERT`, run by package.mjs with the Node the single
 // executable is built from: loads the bundle as sea-loader.cjs does, runs the offline commands
 // and the hook once each through the fast path (what the start-up goals measure), so that V8
 // compiles the functions they call, then writes V8's code cache of the whole bundle, lazily
 // compiled functions included. What the commands print is dropped; nothing of this run but
-// compiled code reaches the cache (V8's code cache holds code, no values).
+// compiled code reaches the cache (V8's code cache holds code, no values). The single
+// executable runs these commands from the fast path's own chunks (sea-loader.cjs) and the
+// bundle only for what they hand over to oclif; the cache still holds the bundle's top level
+// and the code oclif's commands share with them.
 const {execFileSync} = require('node:child_process');
 const {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} = require('node:fs');
 const {tmpdir} = require('node:os');
 const {join} = require('node:path');
 const {compile} = require('./sea-loader.cjs');
 
-const [bundlePath, cachePath, cert, which] = process.argv.slice(2);
+const [bundlePath, cachePath, cert] = process.argv.slice(2);
 const SECRET = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: payments\nstringData:\n  password: training-run\n';
 const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1.0.0\n';
 
@@ -40,8 +43,7 @@ async function main() {
     git('init', '-q');
     for (let i = 0; i < 5; i++) writeFileSync(join(repo, `app-${i}.yaml`), i === 0 ? `${DEPLOYMENT}---\n${SECRET}` : DEPLOYMENT);
     git('add', '.');
-    // The light cache (sea-loader.cjs) is for --version, the overview and completion only.
-    const runs = which === 'light' ? [['--version'], []] : [['--version'], [], ['scan', join(dir, 'secret.yaml')], ['seal', '--cert', cert, join(dir, 'secret.yaml')], ['scan', '--staged']];
+    const runs = [['--version'], [], ['scan', join(dir, 'secret.yaml')], ['seal', '--cert', cert, join(dir, 'secret.yaml')], ['scan', '--staged']];
     for (const argv of runs) {
       if (argv[1] === '--staged') process.chdir(repo);
       // A run ends with process.exit (scan's findings: 1); here it ends the run, not the process.

@@ -13,26 +13,28 @@ const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /**
  * Runs `node --experimental-sea-config` with `generator` (a Node of the target version). The
- * blob's main script is sea-loader.cjs, which runs the bundle (an asset) with one of
- * `codeCaches` ({full, light}: assets too, when given: V8's code caches from sea-train.cjs,
- * which fit only the platform that wrote them).
+ * blob's main script is `main` (sea-loader.cjs bundled with bin/fast-loader.js), which runs the
+ * fast path's chunks (`assets`: dist/fast and the runtime package.json) and, for what they
+ * hand over, the bundle (an asset) with `codeCache` when given (V8's code cache from
+ * sea-train.cjs, which fits only the platform that wrote it).
  */
-export function writeBlob(generator, bundlePath, blobPath, configPath, codeCaches) {
+export function writeBlob(generator, {main, bundlePath, blobPath, configPath, codeCache, assets}) {
   writeFileSync(configPath, JSON.stringify({
-    main: fileURLToPath(new URL('./sea-loader.cjs', import.meta.url)),
+    main,
     output: blobPath,
     disableExperimentalSEAWarning: true,
-    // The loader is a few lines; the bundle's own cache is the asset.
+    // The loader is a few lines; the bundle's own cache is an asset, the chunks' caches are
+    // written at run time as npm's are.
     useCodeCache: false,
     useSnapshot: false,
-    assets: {'kubectl-secret.cjs': bundlePath, ...(codeCaches ? {'kubectl-secret.cache': codeCaches.full, 'kubectl-secret.light.cache': codeCaches.light} : {})},
+    assets: {'kubectl-secret.cjs': bundlePath, ...(codeCache ? {'kubectl-secret.cache': codeCache} : {}), ...assets},
   }, null, 2));
   execFileSync(generator, ['--experimental-sea-config', configPath], {stdio: ['ignore', 'ignore', 'inherit']});
 }
 
 /** Writes V8's code cache of the bundle to `cachePath` after a training run (sea-train.cjs) with `generator`. */
-export function trainCodeCache(generator, bundlePath, cachePath, cert, which = 'full') {
-  execFileSync(generator, [fileURLToPath(new URL('./sea-train.cjs', import.meta.url)), bundlePath, cachePath, cert, which], {
+export function trainCodeCache(generator, bundlePath, cachePath, cert) {
+  execFileSync(generator, [fileURLToPath(new URL('./sea-train.cjs', import.meta.url)), bundlePath, cachePath, cert], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {...process.env, NODE_OPTIONS: '', NO_COLOR: '1', DEBUG: ''},
   });

@@ -6,7 +6,7 @@ import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync, spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parse} from 'yaml';
@@ -294,6 +294,38 @@ test('the binary runs offline commands, the overview and its own completer', asy
   assert.equal(completion.stdout, 'seal\tEncrypt Secrets with the cluster\'s public key, safe to commit.\n:4\n');
 });
 
+test('the binary runs the fast path\'s own chunks, with a private code cache per chunk written by the first run and used by the next', async (t) => {
+  const dir = builtOrSkip(t);
+  if (!dir) return;
+  const p = pluginPath(dir);
+  if (!p) return t.skip('kubectl is not on PATH');
+  const xdg = mkdtempSync(join(work, 'xdg-'));
+  const env = {...p.env, XDG_CACHE_HOME: xdg, KUBECTL_SECRET_DEBUG_CODE_CACHE: '1'};
+  const file = join(work, 'cache-secret.yaml');
+  writeFileSync(file, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2-x\n');
+  const chunks = (stderr: string) => [...stderr.matchAll(/^code cache: (dist\/fast\/\S+) (\S+)/gm)].map((m) => ({chunk: m[1], state: m[2]}));
+  const first = await run(p.bin, ['scan', file], env);
+  assert.equal(first.code, 1, first.stderr);
+  const loaded = chunks(first.stderr);
+  // The scan loads its own chunks, not the whole CLI: a few dozen files, each without a cache yet.
+  assert.ok(loaded.length > 5 && loaded.every((c) => c.state === 'none'), first.stderr);
+  assert.ok(loaded.some((c) => c.chunk === 'dist/fast/main.js'));
+  const cacheDirs = readdirSync(join(xdg, 'kubectl-secret', 'compile-cache'));
+  assert.equal(cacheDirs.length, 1, cacheDirs.join(', '));
+  const cacheDir = join(xdg, 'kubectl-secret', 'compile-cache', cacheDirs[0]);
+  assert.equal(statSync(cacheDir).mode & 0o077, 0, 'the cache directory is private');
+  for (const f of readdirSync(cacheDir)) assert.equal(statSync(join(cacheDir, f)).mode & 0o077, 0, `${f} is private`);
+  const second = await run(p.bin, ['scan', file], env);
+  assert.equal(second.code, 1, second.stderr);
+  assert.equal(second.stdout, first.stdout);
+  assert.deepEqual(chunks(second.stderr).map((c) => c.chunk), loaded.map((c) => c.chunk));
+  assert.ok(chunks(second.stderr).every((c) => c.state === 'used'), second.stderr);
+  // What the chunks do not answer (help) is the bundle's, through oclif, as before.
+  const help = await run(p.bin, ['scan', '--help'], env);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^USAGE/m);
+});
+
 test('the binary lists Secrets from a cluster', async (t) => {
   const dir = builtOrSkip(t);
   if (!dir) return;
@@ -312,8 +344,8 @@ test('the binary lists Secrets from a cluster', async (t) => {
   }
 });
 
-// The single executable runs the same bundle through its own loader (scripts/package/sea-loader.cjs,
-// with V8's code cache from a training run) and its own oclif set-up (sea-main.mjs): every
+// The single executable runs the fast path's chunks through its own loader (scripts/package/sea-loader.cjs)
+// and, for what they hand over, its bundle with its own oclif set-up (sea-main.mjs): every
 // command, the fast path's and oclif's (help, parse errors, a mistyped command, flags before the
 // command, the plugin's commands), must answer as the npm CLI does.
 test('the binary answers every argv as the npm CLI does: fast path, oclif\'s help and errors, flags before the command', async (t) => {
