@@ -17,7 +17,7 @@ const MARKER_RE = /(?<![^\n])(?:---|\.\.\.)(?=[ \t\r\n]|(?![^]))/g;
  * or escaped inside a last-applied JSON string (`\"kind\":\"Secret\"`), a secretGenerator, or a
  * kustomize patch writing `/stringData` (its target may select the Secret by name only).
  */
-export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?Secret(?:Generator)?\b|secretGenerator|\/stringData\b/;
+export const TRIGGER_RE = /kind\\?["']?\s*:\s*\\?["']?(?:Sealed|External)?Secret(?:Generator)?\b|secretGenerator|\/stringData\b/;
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const first = text.search(/\S/);

@@ -10,7 +10,7 @@
 import * as jsyaml from 'js-yaml';
 import type {DocumentChunk} from './documents.js';
 import {exemption} from './exceptions.js';
-import type {ObjectView, ValueEntry} from './object-view.js';
+import {templateDataPath, type ObjectView, type ValueEntry} from './object-view.js';
 import {isV1Secret} from './plaintext-secret.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -80,6 +80,13 @@ class FastReader {
       values: [],
       secretGenerators: [],
     };
+    // A Secret template's data (SealedSecret, ExternalSecret) is the YAML reader's, with its positions.
+    const path = templateDataPath(view.kind, view.apiVersion);
+    if (path) {
+      let t: unknown = o;
+      for (const k of path) t = isObj(t) ? t[k] : undefined;
+      if (isObj(t) && t.data !== undefined) throw new Unsure();
+    }
     const secret = isV1Secret(view);
     for (const field of ['data', 'stringData'] as const) {
       const m = o[field];

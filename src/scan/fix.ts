@@ -100,7 +100,7 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
       continue;
     }
     if ((await seal(f.abs, o.sealOptions)) === false) {
-      const reason = 'it holds no Secret document --fix can seal: the plaintext is in a last-applied-configuration annotation of another kind of object, a manifest written as a string, or a kustomize patch (seal or remove it by hand)';
+      const reason = 'it holds no Secret document --fix can seal: the plaintext is in a last-applied-configuration annotation of another kind of object, a manifest written as a string, a kustomize patch, or the template of a SealedSecret or ExternalSecret (seal or remove it by hand)';
       result.refused.push({file: f.display, reason});
       o.log(`not sealing ${f.display}: ${reason}`);
       continue;

@@ -13,7 +13,7 @@ import {readTemplated} from './tolerant-reader.js';
 import {readTree, templateRejected} from './plain-yaml.js';
 import {Unsure, viewsOfTree} from './tree.js';
 import {cachedParse, parseChunk, type ParseCache} from './yaml-parse.js';
-import type {Located, ObjectView, ReadResult} from './object-view.js';
+import {templateDataPath, type Located, type ObjectView, type ReadResult, type ValueField} from './object-view.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -143,9 +143,17 @@ function viewOf(map: YAMLMap, sops: boolean, ctx: Ctx): ObjectView {
     values: [],
     secretGenerators: [],
   };
-  for (const field of ['data', 'stringData'] as const) {
+  const holders: {field: ValueField; map: YAMLMap}[] = [{field: 'data', map}, {field: 'stringData', map}];
+  const path = templateDataPath(view.kind, view.apiVersion);
+  if (path) {
+    let t: unknown = map;
+    for (const k of path) t = isMap(t) ? resolve(get(t, k), ctx) : undefined;
+    if (isMap(t)) holders.push({field: path.length === 2 ? 'spec.template.data' : 'spec.target.template.data', map: t});
+  }
+  for (const {field, map: holder} of holders) {
+    const name = field === 'stringData' ? 'stringData' : 'data';
     // kubectl keeps the last of duplicate keys, but the values of every copy are in the file.
-    for (const copy of map.items.filter((p) => isScalar(p.key) && p.key.value === field).map((p) => p.value)) {
+    for (const copy of holder.items.filter((p) => isScalar(p.key) && p.key.value === name).map((p) => p.value)) {
       const m = resolve(copy, ctx);
     if (!isMap(m)) continue;
     for (const p of mergedPairs(m, ctx, 0)) {

@@ -11,7 +11,7 @@ const LEVEL: Record<Severity, string> = {high: 'error', low: 'warning'};
 const SECURITY_SEVERITY: Record<Severity, string> = {high: '8.0', low: '3.0'};
 
 const DESCRIPTIONS: Record<(typeof RULE_IDS)[number], string> = {
-  'plaintext-secret': 'A v1 Secret manifest with a plaintext value in data or stringData.',
+  'plaintext-secret': 'A v1 Secret manifest with a plaintext value in data or stringData, or a SealedSecret or ExternalSecret with one in its Secret template.',
   'kustomize-secret-literal': 'A kustomize secretGenerator with a literal value, or a file it reads that holds values.',
   'last-applied-secret': 'A kubectl.kubernetes.io/last-applied-configuration annotation that copies a Secret with values.',
   'private-key': 'A PEM private key block, as armour or base64-encoded.',

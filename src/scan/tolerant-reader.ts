@@ -3,7 +3,7 @@
 // top-level kind/apiVersion/metadata, and the entries of data/stringData with their values.
 // Lines that are only a template action (`{{- if … }}`) or a comment carry no structure and
 // are skipped, so a conditional inside `data:` does not end the section.
-import type {Located, ObjectView, ValueEntry} from './object-view.js';
+import {templateDataPath, type Located, type ObjectView, type ValueEntry, type ValueField} from './object-view.js';
 
 interface Line {
   no: number;
@@ -63,6 +63,11 @@ export function readTemplated(text: string, startLine: number): ObjectView[] {
   const lines: Line[] = text.split('\n').map((t, i) => ({no: startLine + i, indent: t.length - t.trimStart().length, text: t.replace(/\r$/, '')}));
   const view: ObjectView = {anchor: {line: startLine, column: 1}, sops: false, values: [], secretGenerators: []};
   let seenKind = false;
+  let spec: Line[] | undefined;
+  const done = (): ObjectView[] => {
+    if (spec) templateData(spec, view);
+    return [view];
+  };
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.indent !== 0 || NOISE_RE.test(l.text)) continue;
@@ -73,7 +78,7 @@ export function readTemplated(text: string, startLine: number): ObjectView[] {
     const end = sectionEnd(lines, i);
     switch (key) {
       case 'kind':
-        if (seenKind) return [view];
+        if (seenKind) return done();
         seenKind = true;
         view.kind = scalar(inline);
         view.anchor = {line: l.no, column: 1};
@@ -87,18 +92,51 @@ export function readTemplated(text: string, startLine: number): ObjectView[] {
       case 'metadata':
         readMetadata(lines.slice(i + 1, end), view);
         break;
+      case 'spec':
+        spec = lines.slice(i + 1, end);
+        break;
       case 'data':
       case 'stringData':
-        if (inline !== undefined && inline !== '') {
-          // `data: {{ toYaml .Values.x | nindent 2 }}` or `data: {}`: one value for the whole map.
-          if (!/^\{\s*\}$/.test(inline)) view.values.push({field: key, key: '*', value: inline, line: l.no, column: 1, endLine: l.no});
-        } else {
-          view.values.push(...entries(lines.slice(i + 1, end)).map(([k, value, at, endLine]) => ({field: key, key: k, value, ...at, endLine}) as ValueEntry));
-        }
+        pushValues(view, key, l, inline, lines.slice(i + 1, end));
         break;
     }
   }
-  return view.kind === undefined ? [] : [view];
+  return view.kind === undefined ? [] : done();
+}
+
+function pushValues(view: ObjectView, field: ValueField, l: Line, inline: string | undefined, body: Line[]): void {
+  if (inline !== undefined && inline !== '') {
+    // `data: {{ toYaml .Values.x | nindent 2 }}` or `data: {}`: one value for the whole map.
+    if (!/^\{\s*\}$/.test(inline)) view.values.push({field, key: '*', value: inline, line: l.no, column: l.indent + 1, endLine: l.no});
+  } else {
+    view.values.push(...entries(body).map(([k, value, at, endLine]) => ({field, key: k, value, ...at, endLine}) as ValueEntry));
+  }
+}
+
+/** The `data` of a SealedSecret's or an ExternalSecret's Secret template (object-view.ts), read from `spec`'s lines. */
+function templateData(spec: Line[], view: ObjectView): void {
+  const path = templateDataPath(view.kind, view.apiVersion);
+  if (!path) return;
+  let body: Line[] | undefined = spec;
+  for (const key of path.slice(1)) body = body && child(body, key)?.body;
+  const data = body && child(body, 'data');
+  if (data) pushValues(view, path.length === 2 ? 'spec.template.data' : 'spec.target.template.data', data.line, data.inline, data.body);
+}
+
+/** The entry `key` at the first indentation level of a section: its line, inline value and the lines under it. */
+function child(body: Line[], key: string): {line: Line; inline: string | undefined; body: Line[]} | undefined {
+  const first = body.find((l) => !NOISE_RE.test(l.text));
+  if (!first) return undefined;
+  for (let i = 0; i < body.length; i++) {
+    const l = body[i];
+    if (l.indent !== first.indent || NOISE_RE.test(l.text)) continue;
+    const m = keyLine(l.text);
+    if (!m || unquoteKey(m[2]) !== key) continue;
+    let j = i + 1;
+    while (j < body.length && (body[j].indent > first.indent || NOISE_RE.test(body[j].text))) j++;
+    return {line: l, inline: m[3], body: body.slice(i + 1, j)};
+  }
+  return undefined;
 }
 
 function sectionEnd(lines: Line[], i: number): number {

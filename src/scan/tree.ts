@@ -7,7 +7,7 @@
 // Unsure, and the caller reads the document with `yaml` as before: the views are `yaml`'s by
 // construction (test/unit/scan/scan-prefilter.test.ts compares trees and views with `yaml`'s).
 import type {DocumentChunk} from './documents.js';
-import type {Located, ObjectView} from './object-view.js';
+import {templateDataPath, type Located, type ObjectView, type ValueField} from './object-view.js';
 
 /** A document read by one of our own readers (plain-yaml.ts, json-reader.ts): its root node. */
 export interface BlockDoc {
@@ -196,10 +196,18 @@ export function viewsOfTree(root: TNode | null, chunk: DocumentChunk): ObjectVie
       values: [],
       secretGenerators: [],
     };
-    for (const field of ['data', 'stringData'] as const) {
-      for (let i = 0; i < map.keys.length; i++) {
-        if (map.keys[i] !== field) continue;
-        const m = map.values[i];
+    const holders: {field: ValueField; map: TMap}[] = [{field: 'data', map}, {field: 'stringData', map}];
+    const path = templateDataPath(v.kind, v.apiVersion);
+    if (path) {
+      let t: TNode | undefined = map;
+      for (const k of path) t = t && isMap(t) ? get(t, k) : undefined;
+      if (t && isMap(t)) holders.push({field: path.length === 2 ? 'spec.template.data' : 'spec.target.template.data', map: t});
+    }
+    for (const {field, map: holder} of holders) {
+      const name = field === 'stringData' ? 'stringData' : 'data';
+      for (let i = 0; i < holder.keys.length; i++) {
+        if (holder.keys[i] !== name) continue;
+        const m = holder.values[i];
         if (!isMap(m)) continue;
         for (let j = 0; j < m.keys.length; j++) {
           if (m.keys[j] === '<<') throw new Unsure();
