@@ -24,7 +24,19 @@ const PLACEHOLDER_RES = [
   /^change[-_ ]?me(?![a-z])/i, // CHANGEME, change-me-to-something, changeme-placeholder, changeme123
   /^YOUR_[A-Za-z0-9_-]*$/, // YOUR_API_KEY
   /^your[-_ ].*[-_ ]here$/i, // your-password-here
+  /^(?:insert|enter|put|paste|add)[-_ ].*[-_ ]here$/i, // insert-password-here
+  /^(?:set|fill)[-_ ]?me$/i, // set-me, FILL_ME
   /^(?:\.{3,}|…|\. \. \.)$/, // ...
+  // Tokens a pipeline replaces before the manifest is applied, the whole value and nothing
+  // else: Azure Pipelines' replacetokens (#{X}#, __X__) and macros ($(X)), Octopus and cmd
+  // (%X%), Maven and autotools (@X@, @@X@@), envsubst ($X). The upper-case shapes stay upper
+  // case only: `$uperman1` or `__init__pw9` is a password.
+  /^#\{[A-Za-z_][A-Za-z0-9_.-]*\}#$/,
+  /^__[A-Z][A-Z0-9_]*[A-Z0-9]__$/,
+  /^\$\([A-Za-z_][A-Za-z0-9_.]*\)$/,
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  /^(@@?)[A-Z_][A-Z0-9_.]*\1$/,
+  /^\$[A-Z_][A-Z0-9_]*$/,
 ];
 /**
  * Placeholders anywhere in a one-line value: `<myemail>@gmail.com`, `https://<user>:<token>@…`,

@@ -57,6 +57,22 @@ test('placeholders in their common shapes are not secrets, in stringData and bas
   }
 });
 
+test('values a pipeline substitutes before applying are not secrets: token replacement, variables, and "…-here" placeholders', () => {
+  // Azure Pipelines' replacetokens (#{X}# and __X__), its macro syntax $(X), Octopus and cmd %X%,
+  // Maven and autotools @X@ and @@X@@, envsubst's $X; and placeholders written as instructions.
+  for (const v of ['"#{DB_PASSWORD}#"', '__DB_PASSWORD__', '$(DbPassword)', '"%DB_PASSWORD%"', '"@DB_PASSWORD@"', '"@@DB_PASSWORD@@"', '$DB_PASSWORD',
+    '"#{Secrets.Db.Password}#"', 'insert-password-here', 'enter_your_token_here', 'set-me', 'FILL_ME']) {
+    assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), [], v);
+    const raw = v.replace(/^"|"$/g, '');
+    assert.deepEqual(rulesOf('p.yaml', secret(`data:\n  k: ${b64(raw)}\n`)), [], `base64 of ${raw}`);
+  }
+  // The same characters around a real value, a password that merely starts with $ or ends in
+  // "here", and an unmarked dummy (the shared fixtures' verdict: real leaks look the same) stay findings.
+  for (const v of ['"#{x}#hunter2"', '__init__pw9', '$uperman1', '$(date)x', '"%d%s"', '"@home@2024"', 'nowhere', 'hunter2-here', 'your9mother', 'your-bitbucket-uuid']) {
+    assert.deepEqual(rulesOf('p.yaml', secret(`stringData:\n  k: ${v}\n`)), ['plaintext-secret'], v);
+  }
+});
+
 test('templates: nested quotes inside {{ }} and templates spanning lines are not values', () => {
   const tpl = (data: string) => `{{- if .Values.enabled }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ include "x.fullname" . }}\ndata:\n${data}{{- end }}\n`;
   for (const data of [
