@@ -25,10 +25,11 @@ const TAIL = '\n})';
 const KEEP_BUILDS = 4;
 
 /**
- * The exports of dist/fast/main.js under `root`, its chunks loaded on demand from then on.
+ * The exports of dist/fast/ENTRY under `root` (main.js; scan-worker.js in a scan's worker
+ * threads), its chunks loaded on demand from then on.
  * KUBECTL_SECRET_DEBUG_CODE_CACHE=1 says on stderr, for each chunk, whether a cache was used.
  */
-function loadFast(root) {
+function loadFast(root, entry = 'main.js') {
   const fast = join(root, 'dist', 'fast');
   const {buildId} = JSON.parse(readFileSync(join(fast, 'package.json'), 'utf8'));
   const debug = Boolean(process.env.KUBECTL_SECRET_DEBUG_CODE_CACHE);
@@ -62,7 +63,7 @@ function loadFast(root) {
   };
 
   if (cacheDir) process.on('exit', () => writeCaches(base, cacheDir, toWrite));
-  return load(join(fast, 'main.js'));
+  return load(join(fast, entry));
 }
 
 /** At exit: what the run compiled, written where the next run looks; never a half-written file under the final name. */
@@ -81,7 +82,8 @@ function writeCaches(base, cacheDir, toWrite) {
       if (e.code !== 'EEXIST') return;
     }
     for (const {script, cacheFile} of toWrite) {
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      // The thread too: a scan's worker threads share the process id and write at their own exit.
+      const tmp = `${cacheFile}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
       try {
         writeFileSync(tmp, script.createCachedData(), {flag: 'wx', mode: 0o600});
         renameSync(tmp, cacheFile);

@@ -1,0 +1,129 @@
+// A large path scan split over worker threads, as gitleaks and ripgrep do. Each thread runs the
+// same per-file step (per-file.ts) on the files it claims; the main thread lists, claims files
+// too, merges the outcomes in the order the files were listed, and renders, so the report is
+// the one a single thread makes, byte for byte. Workers read the files themselves: only paths
+// go to them, only findings come back.
+//
+// Files are claimed in batches from one shared counter (Atomics.add), so a thread that finishes
+// early takes more and nobody waits on a message to get work; the main thread starts on the
+// batches at once, while the workers are still starting (~50 ms of CPU each on a small machine).
+//
+// Fail closed: a worker that throws, is stopped, or runs out of memory fails the whole scan
+// (exit 2, one `error:` line naming the file it was on); a smaller report is never printed.
+//
+// Knobs (environment):
+// - KUBECTL_SECRET_SCAN_WORKERS=N: N threads in all (the main thread and N-1 workers), whatever
+//   the number of files; 1 scans in the main thread alone. Unset: one thread per FILES_PER_THREAD
+//   files listed, at most os.availableParallelism() and MAX_THREADS.
+// - KUBECTL_SECRET_TEST_SCAN_PARALLEL, for tests only: `throw` or `exit` make every worker throw,
+//   or end its thread (exit code 70), before scanning anything, so the fail-closed path can be
+//   run; `workers-only` leaves every file to the workers (the main thread claims none), so a
+//   small scan's report is surely made by them.
+import {availableParallelism} from 'node:os';
+import {Worker} from 'node:worker_threads';
+import {EXIT, InputError, KsError} from '../errors.js';
+import type {SourceFile} from './files.js';
+import type {FileOutcome} from './per-file.js';
+import type {KustomizeReference, RuleId} from './types.js';
+
+export const WORKERS_ENV = 'KUBECTL_SECRET_SCAN_WORKERS';
+export const TEST_ENV = 'KUBECTL_SECRET_TEST_SCAN_PARALLEL';
+/**
+ * Below this many files a thread's start costs more than it saves: a worker costs ~50 ms of CPU
+ * and of wall time to start here, about what the main thread scans of the corpus's files in
+ * that time (~150). The commit hook (--staged) and `scan FILE` never get here.
+ */
+export const FILES_PER_THREAD = 250;
+const MAX_THREADS = 8;
+/** Files per claim: small enough to even out the threads' ends, large enough to batch messages. */
+const BATCH = 16;
+
+/** How many threads scan `files` files (1: the main thread alone). */
+export function threadsFor(files: number, env: NodeJS.ProcessEnv = process.env): number {
+  const asked = env[WORKERS_ENV];
+  if (asked !== undefined && asked !== '') {
+    if (!/^[1-9]\d{0,2}$/.test(asked)) throw new InputError(`${WORKERS_ENV}=${asked}: not a number of threads from 1 to 999`, `set it to 1 to scan in one thread, or unset it to let the scan choose`);
+    return Number(asked);
+  }
+  return Math.max(1, Math.min(MAX_THREADS, availableParallelism(), Math.floor(files / FILES_PER_THREAD)));
+}
+
+/** What a worker is given: everything it needs to run the per-file step, none of it file content. */
+export interface WorkerInput {
+  files: SourceFile[];
+  rules: RuleId[];
+  references: Map<string, KustomizeReference[]>;
+  /** `.kubectl-secret.yaml` scan.allow globs (a matcher cannot cross threads). */
+  allow: string[];
+  maxFileSize: number;
+  /** Int32Array(1): the next batch to claim. */
+  counter: SharedArrayBuffer;
+  batch: number;
+  fault?: string;
+}
+
+export type WorkerMessage =
+  | {type: 'batch'; start: number; outcomes: FileOutcome[]}
+  | {type: 'done'}
+  /** Only the error's name: its message may quote the file. */
+  | {type: 'failed'; file?: string; name: string};
+
+export interface ParallelScan {
+  job: Omit<WorkerInput, 'counter' | 'batch' | 'fault'>;
+  threads: number;
+  /** bin/scan-worker.js of this package. */
+  entry: string;
+  /** The main thread's own step for one file (the same one the workers run). */
+  step: (f: SourceFile) => Promise<FileOutcome>;
+}
+
+function workerFailed(what: string, file?: string): KsError {
+  return new KsError(`the scan did not finish: a worker thread ${what}${file ? ` while scanning ${file}` : ''}; no report was made`, EXIT.USAGE, `rerun with ${WORKERS_ENV}=1 to scan in one thread, and report it if it happens again`);
+}
+
+/** Every file's outcome, in the order of `job.files`; rejects if any thread failed. */
+export async function scanInParallel(p: ParallelScan): Promise<FileOutcome[]> {
+  const {files} = p.job;
+  const outcomes: (FileOutcome | undefined)[] = new Array(files.length);
+  const counter = new SharedArrayBuffer(4);
+  const next = new Int32Array(counter);
+  let stopped = false;
+  const workers: Worker[] = [];
+  const finished: Promise<void>[] = [];
+  const testing = process.env[TEST_ENV] || undefined;
+  const fault = testing === 'throw' || testing === 'exit' ? testing : undefined;
+  for (let i = 1; i < p.threads; i++) {
+    const input: WorkerInput = {...p.job, counter, batch: BATCH, fault};
+    const w = new Worker(p.entry, {workerData: input});
+    workers.push(w);
+    finished.push(new Promise<void>((resolve, reject) => {
+      let done = false;
+      w.on('message', (m: WorkerMessage) => {
+        if (m.type === 'batch') m.outcomes.forEach((o, k) => (outcomes[m.start + k] = o));
+        else if (m.type === 'done') {
+          done = true;
+          resolve();
+        } else reject(workerFailed(`failed (${m.name})`, m.file));
+      });
+      w.on('error', (e) => reject(workerFailed(`failed (${e.name}${'code' in e ? ` ${String(e.code)}` : ''})`)));
+      w.on('exit', (code) => (done ? resolve() : reject(workerFailed(`stopped (exit code ${code}) before it finished`))));
+    }));
+  }
+  const own = async () => {
+    if (testing === 'workers-only') return;
+    for (let start = Atomics.add(next, 0, 1) * BATCH; start < files.length && !stopped; start = Atomics.add(next, 0, 1) * BATCH) {
+      for (let i = start; i < Math.min(start + BATCH, files.length); i++) outcomes[i] = await p.step(files[i]);
+    }
+  };
+  try {
+    await Promise.all([own(), ...finished]);
+  } catch (e) {
+    stopped = true;
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
+  // A batch claimed and never reported would be a smaller report: never printed.
+  const missing = outcomes.findIndex((o) => o === undefined);
+  if (missing >= 0 || outcomes.length !== files.length) throw workerFailed('lost its results', files[missing]?.display);
+  return outcomes as FileOutcome[];
+}
