@@ -13,13 +13,12 @@
 //
 // Knobs (environment):
 // - KUBECTL_SECRET_SCAN_WORKERS=N: N threads in all (the main thread and N-1 workers), whatever
-//   the number of files; 1 scans in the main thread alone. Unset: one thread per FILES_PER_THREAD
-//   files listed, at most os.availableParallelism() and MAX_THREADS.
+//   the number of files and the load; 1 scans in the main thread alone. Unset: see threadsFor.
 // - KUBECTL_SECRET_TEST_SCAN_PARALLEL, for tests only: `throw` or `exit` make every worker throw,
 //   or end its thread (exit code 70), before scanning anything, so the fail-closed path can be
 //   run; `workers-only` leaves every file to the workers (the main thread claims none), so a
 //   small scan's report is surely made by them.
-import {availableParallelism} from 'node:os';
+import {availableParallelism, loadavg} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {EXIT, InputError, KsError} from '../errors.js';
 import type {SourceFile} from './files.js';
@@ -29,23 +28,46 @@ import type {KustomizeReference, RuleId} from './types.js';
 export const WORKERS_ENV = 'KUBECTL_SECRET_SCAN_WORKERS';
 export const TEST_ENV = 'KUBECTL_SECRET_TEST_SCAN_PARALLEL';
 /**
- * Below this many files a thread's start costs more than it saves: a worker costs ~50 ms of CPU
- * and of wall time to start here, about what the main thread scans of the corpus's files in
- * that time (~150). The commit hook (--staged) and `scan FILE` never get here.
+ * Files per thread below which a worker costs more than it saves. A worker costs ~50 ms of CPU
+ * to start, and each thread warms up its own copy of the readers (V8 compiles and optimises per
+ * thread): on the corpus (1,060 files, 8.4 MB) two threads spend ~25% more CPU than one, and take
+ * ~18% off the main thread's time (docs/performance.md). The commit hook (--staged) and
+ * `scan FILE` never get here.
  */
 export const FILES_PER_THREAD = 250;
 const MAX_THREADS = 8;
+/**
+ * A worker's young generation (V8's semi-spaces): the scan makes many short-lived strings, and
+ * a larger nursery means fewer scavenges (~10% of a worker's CPU on 5,300 files). The main
+ * thread's cannot be set without a V8 flag, and a flag set at run time changes the hash the
+ * code cache is checked against (every chunk's cache would be rejected and rewritten).
+ */
+const WORKER_YOUNG_MB = 48;
 /** Files per claim: small enough to even out the threads' ends, large enough to batch messages. */
 const BATCH = 16;
 
-/** How many threads scan `files` files (1: the main thread alone). */
-export function threadsFor(files: number, env: NodeJS.ProcessEnv = process.env): number {
+export interface Machine {
+  cores: number;
+  /** The 1-minute load average. */
+  load: number;
+}
+
+const thisMachine = (): Machine => ({cores: availableParallelism(), load: loadavg()[0] ?? 0});
+
+/**
+ * How many threads scan `files` files (1: the main thread alone): one per FILES_PER_THREAD
+ * files, at most the cores, MAX_THREADS, and one more than the cores the load average leaves
+ * idle (as `make -l` does): on a busy machine a worker's extra CPU is taken from the neighbours
+ * and buys no time (measured on a 2-core machine at load 8: slower than one thread).
+ */
+export function threadsFor(files: number, env: NodeJS.ProcessEnv = process.env, machine: Machine = thisMachine()): number {
   const asked = env[WORKERS_ENV];
   if (asked !== undefined && asked !== '') {
     if (!/^[1-9]\d{0,2}$/.test(asked)) throw new InputError(`${WORKERS_ENV}=${asked}: not a number of threads from 1 to 999`, `set it to 1 to scan in one thread, or unset it to let the scan choose`);
     return Number(asked);
   }
-  return Math.max(1, Math.min(MAX_THREADS, availableParallelism(), Math.floor(files / FILES_PER_THREAD)));
+  const idle = Math.round(machine.cores - machine.load);
+  return Math.max(1, Math.min(MAX_THREADS, machine.cores, Math.floor(files / FILES_PER_THREAD), 1 + idle));
 }
 
 /** What a worker is given: everything it needs to run the per-file step, none of it file content. */
@@ -94,7 +116,7 @@ export async function scanInParallel(p: ParallelScan): Promise<FileOutcome[]> {
   const fault = testing === 'throw' || testing === 'exit' ? testing : undefined;
   for (let i = 1; i < p.threads; i++) {
     const input: WorkerInput = {...p.job, counter, batch: BATCH, fault};
-    const w = new Worker(p.entry, {workerData: input});
+    const w = new Worker(p.entry, {workerData: input, resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_MB}});
     workers.push(w);
     finished.push(new Promise<void>((resolve, reject) => {
       let done = false;
