@@ -82,6 +82,17 @@ test('in a git work tree (files listed by git, .gitignore kept), with folder and
     assert.deepEqual({code: many.code, stdout: many.stdout, stderr: many.stderr}, {code: one.code, stdout: one.stdout, stderr: one.stderr}, JSON.stringify(env));
   }
   assertFailedClosed(await scan(repo.dir, args, workers(2, {[TEST]: 'throw', KUBECTL_SECRET_FULL_OCLIF: '1'})));
+  // --since reads the changed files from the work tree too, so it is split the same way.
+  repo.commit('corpus');
+  for (const n of ['a', 'b', 'c']) repo.write(`positive/extra-${n}.yaml`, SECRET.replace('name: db', `name: ${n}`));
+  repo.commit('more');
+  const since = ['--since', 'HEAD~1', '--format', 'json'];
+  const sinceOne = await scan(repo.dir, since, workers(1));
+  assert.equal(sinceOne.code, 1, sinceOne.stderr);
+  const sinceMany = await scan(repo.dir, since, workers(2, {[TEST]: 'workers-only'}));
+  assert.equal(JSON.parse(sinceOne.stdout).findings.length, 3);
+  assert.deepEqual({code: sinceMany.code, stdout: sinceMany.stdout}, {code: sinceOne.code, stdout: sinceOne.stdout});
+  assertFailedClosed(await scan(repo.dir, since, workers(2, {[TEST]: 'exit'})));
 });
 
 test('a worker that throws, or whose thread ends, fails the scan: exit 2, one error line, no report', async (t) => {
