@@ -14,10 +14,11 @@
 // Knobs (environment):
 // - KUBECTL_SECRET_SCAN_WORKERS=N: N threads in all (the main thread and N-1 workers), whatever
 //   the number of files and the load; 1 scans in the main thread alone. Unset: see threadsFor.
-// - KUBECTL_SECRET_TEST_SCAN_PARALLEL, for tests only: `throw` or `exit` make every worker throw,
-//   or end its thread (exit code 70), before scanning anything, so the fail-closed path can be
-//   run; `workers-only` leaves every file to the workers (the main thread claims none), so a
-//   small scan's report is surely made by them.
+// - KUBECTL_SECRET_TEST_SCAN_PARALLEL, for tests only, a comma-separated list: `throw` or `exit`
+//   make every worker throw, or end its thread (exit code 70), before scanning anything, so the
+//   fail-closed path can be run; `workers-only` leaves every file to the workers (the main thread
+//   claims none), so a small scan's report is surely made by them; `idle` takes the load average
+//   as 0, so the automatic choice can be tested on a busy machine.
 import {availableParallelism, loadavg} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {EXIT, InputError, KsError} from '../errors.js';
@@ -52,7 +53,9 @@ export interface Machine {
   load: number;
 }
 
-const thisMachine = (): Machine => ({cores: availableParallelism(), load: loadavg()[0] ?? 0});
+const testing = (env: NodeJS.ProcessEnv = process.env): Set<string> => new Set((env[TEST_ENV] ?? '').split(','));
+
+const thisMachine = (env: NodeJS.ProcessEnv): Machine => ({cores: availableParallelism(), load: testing(env).has('idle') ? 0 : (loadavg()[0] ?? 0)});
 
 /**
  * How many threads scan `files` files (1: the main thread alone): one per FILES_PER_THREAD
@@ -60,7 +63,7 @@ const thisMachine = (): Machine => ({cores: availableParallelism(), load: loadav
  * idle (as `make -l` does): on a busy machine a worker's extra CPU is taken from the neighbours
  * and buys no time (measured on a 2-core machine at load 8: slower than one thread).
  */
-export function threadsFor(files: number, env: NodeJS.ProcessEnv = process.env, machine: Machine = thisMachine()): number {
+export function threadsFor(files: number, env: NodeJS.ProcessEnv = process.env, machine: Machine = thisMachine(env)): number {
   const asked = env[WORKERS_ENV];
   if (asked !== undefined && asked !== '') {
     if (!/^[1-9]\d{0,2}$/.test(asked)) throw new InputError(`${WORKERS_ENV}=${asked}: not a number of threads from 1 to 999`, `set it to 1 to scan in one thread, or unset it to let the scan choose`);
@@ -112,8 +115,8 @@ export async function scanInParallel(p: ParallelScan): Promise<FileOutcome[]> {
   let stopped = false;
   const workers: Worker[] = [];
   const finished: Promise<void>[] = [];
-  const testing = process.env[TEST_ENV] || undefined;
-  const fault = testing === 'throw' || testing === 'exit' ? testing : undefined;
+  const test = testing();
+  const fault = test.has('throw') ? 'throw' : test.has('exit') ? 'exit' : undefined;
   for (let i = 1; i < p.threads; i++) {
     const input: WorkerInput = {...p.job, counter, batch: BATCH, fault};
     const w = new Worker(p.entry, {workerData: input, resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_MB}});
@@ -132,7 +135,7 @@ export async function scanInParallel(p: ParallelScan): Promise<FileOutcome[]> {
     }));
   }
   const own = async () => {
-    if (testing === 'workers-only') return;
+    if (test.has('workers-only')) return;
     for (let start = Atomics.add(next, 0, 1) * BATCH; start < files.length && !stopped; start = Atomics.add(next, 0, 1) * BATCH) {
       for (let i = start; i < Math.min(start + BATCH, files.length); i++) outcomes[i] = await p.step(files[i]);
     }

@@ -3,6 +3,7 @@
 // leaves idle, and exactly what KUBECTL_SECRET_SCAN_WORKERS says when it is set.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
+import {availableParallelism} from 'node:os';
 import {InputError} from '../../../src/errors.js';
 import {FILES_PER_THREAD, threadsFor} from '../../../src/scan/parallel.js';
 
@@ -29,4 +30,9 @@ test('KUBECTL_SECRET_SCAN_WORKERS: exactly that many threads whatever the size a
   assert.equal(threadsFor(3, {KUBECTL_SECRET_SCAN_WORKERS: '4'}, {cores: 1, load: 30}), 4);
   assert.equal(threadsFor(1_000_000, {KUBECTL_SECRET_SCAN_WORKERS: ''}, idle(4)), 4);
   for (const bad of ['0', '-2', '1.5', 'x', '1000', ' 2']) assert.throws(() => threadsFor(10, {KUBECTL_SECRET_SCAN_WORKERS: bad}, idle(4)), InputError, bad);
+});
+
+test('the test-only `idle` knob takes the load as 0; the machine\'s cores still cap', () => {
+  const cores = availableParallelism();
+  assert.equal(threadsFor(1_000_000, {KUBECTL_SECRET_TEST_SCAN_PARALLEL: 'throw,idle'}), Math.min(8, cores));
 });
