@@ -26,21 +26,22 @@ const TAIL = '\n})';
 const KEEP_BUILDS = 4;
 
 /**
- * The exports of dist/fast/main.js under `root`, its chunks loaded on demand from then on.
+ * The exports of dist/fast/ENTRY under `root` (main.js; scan-worker.js in a scan's worker
+ * threads), its chunks loaded on demand from then on.
  * KUBECTL_SECRET_DEBUG_CODE_CACHE=1 says on stderr, for each chunk, whether a cache was used.
  */
-function loadFast(root) {
+function loadFast(root, entry = 'main.js') {
   const fast = join(root, 'dist', 'fast');
   const {buildId} = JSON.parse(readFileSync(join(fast, 'package.json'), 'utf8'));
-  return loadChunks({buildId, dir: fast, read: (name) => readFileSync(join(fast, name), 'latin1')});
+  return loadChunks({buildId, dir: fast, entry, read: (name) => readFileSync(join(fast, name), 'latin1')});
 }
 
 /**
- * The same bundle from any store: `read(name)` gives the text of `main.js` or `chunks/….js`
+ * The same bundle from any store: `read(name)` gives the text of `entry` or `chunks/….js`
  * (the single executable reads them from its assets, scripts/package/sea-loader.cjs), and `dir`
  * is where the chunks say they are (their __filename and __dirname).
  */
-function loadChunks({buildId, dir: fast, read}) {
+function loadChunks({buildId, dir: fast, read, entry = 'main.js'}) {
   const debug = Boolean(process.env.KUBECTL_SECRET_DEBUG_CODE_CACHE);
   const base = buildId ? compileCacheDir() : undefined;
   const cacheDir = base && join(base, `fast-${buildId}-${process.version}-${process.arch}`);
@@ -72,7 +73,7 @@ function loadChunks({buildId, dir: fast, read}) {
   };
 
   if (cacheDir) process.on('exit', () => writeCaches(base, cacheDir, toWrite));
-  return load('main.js');
+  return load(entry);
 }
 
 /** At exit: what the run compiled, written where the next run looks; never a half-written file under the final name. */
@@ -91,7 +92,8 @@ function writeCaches(base, cacheDir, toWrite) {
       if (e.code !== 'EEXIST') return;
     }
     for (const {script, cacheFile} of toWrite) {
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      // The thread too: a scan's worker threads share the process id and write at their own exit.
+      const tmp = `${cacheFile}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
       try {
         writeFileSync(tmp, script.createCachedData(), {flag: 'wx', mode: 0o600});
         renameSync(tmp, cacheFile);

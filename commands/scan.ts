@@ -49,7 +49,7 @@ Exit status: 0 clean (or only findings below --fail-on), 1 findings, 2 error.`;
     ]);
     // Questions go to the terminal (src/io/prompt.ts), so stdout may be redirected.
     if (flags.fix && !flags.yes && !stdinIsTerminal()) throw new InputError('--fix rewrites files and needs --yes when not run on a terminal', 'rerun with --fix --yes, or in a terminal to confirm each file');
-    const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size'])};
+    const opts = {cwd: process.cwd(), paths: argv as string[], staged: flags.staged, since: flags.since, maxFileSize: parseSize(flags['max-file-size']), packageRoot: this.config.root};
     const failOn = flags['fail-on'] as 'high' | 'low';
     const human = format === 'table' || format === 'wide';
     let result = await runScan(opts);

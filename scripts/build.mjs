@@ -42,7 +42,9 @@ mkdirSync(outdir, {recursive: true});
 const t0 = Date.now();
 const facts = await liteCommandFacts(lite);
 const result = await build({
-  entryPoints: {main: `${root}dist/src/cli/fast.js`},
+  // scan-worker: a scan's worker threads (src/scan/parallel.ts, via bin/scan-worker.js) share
+  // the command's chunks, and so its code cache.
+  entryPoints: {main: `${root}dist/src/cli/fast.js`, 'scan-worker': `${root}dist/src/scan/parallel-worker.js`},
   bundle: true,
   splitting: true,
   format: 'esm',

@@ -40,9 +40,6 @@ export async function collectPaths(paths: string[], o: {cwd: string; root: strin
   const seen = new Map<string, SourceFile>();
   let notFiles = 0;
   let ignored = 0;
-  const add = (abs: string, display: string) => {
-    if (!seen.has(abs)) seen.set(abs, sourceFile(abs, o.root, o.cwd, display));
-  };
   for (const p of paths.length ? paths : ['.']) {
     const abs = isAbsolute(p) ? p : resolve(o.cwd, p);
     let st;
@@ -52,19 +49,32 @@ export async function collectPaths(paths: string[], o: {cwd: string; root: strin
       throw new InputError(`${p}: no such file or directory`);
     }
     if (!st.isDirectory()) {
-      add(abs, toPosix(p));
+      if (!seen.has(abs)) seen.set(abs, sourceFile(abs, o.root, o.cwd, toPosix(p)));
       continue;
     }
-    const listed = (await gitListed(abs)) ?? walk(abs);
+    // Joined by hand, not by path.join and path.relative for each of thousands of files: the
+    // listed names are clean relative paths (no `.`, `..` or empty parts), so cleaning the
+    // folder's own parts once gives the same strings. posix.join cleans as Go's filepath.Walk
+    // does (`./deploy/` + `db.yaml` is `deploy/db.yaml`).
+    const dir = resolve(abs);
+    const absPrefix = dir.endsWith(sep) ? dir : dir + sep;
+    const rootRel = toPosix(relative(o.root, dir));
+    const pathPrefix = rootRel === '' ? '' : rootRel + '/';
+    const shown = posix.normalize(toPosix(p)).replace(/(.)\/$/, '$1');
+    const displayPrefix = shown === '.' ? '' : shown.endsWith('/') ? shown : shown + '/';
+    const listed = (await gitListed(dir)) ?? walk(dir);
     notFiles += listed.notFiles;
     ignored += listed.ignored ?? 0;
-    // posix.join cleans (`./deploy/` + `db.yaml` is `deploy/db.yaml`), as Go's filepath.Walk does.
-    for (const f of listed.files) add(f, posix.join(toPosix(p), toPosix(relative(abs, f))));
+    for (const rel of listed.files) {
+      const f = absPrefix + (sep === '/' ? rel : rel.split('/').join(sep));
+      if (!seen.has(f)) seen.set(f, {abs: f, path: pathPrefix + rel, display: displayPrefix + rel});
+    }
   }
   return {files: [...seen.values()], notFiles, ignored};
 }
 
 interface Listed {
+  /** Relative to the folder listed, `/`-separated, clean. */
   files: string[];
   notFiles: number;
   /** Paths .gitignore excludes (files, or folders ignored as a whole). */
@@ -89,22 +99,20 @@ async function gitListed(dir: string): Promise<Listed | undefined> {
   if (r.code !== 0) return undefined;
   const out: Listed = {files: [], notFiles: 0, ignored: ignored.code === 0 ? splitZ(ignored.stdout).length : 0};
   for (const rel of splitZ(r.stdout)) {
-    const abs = join(dir, rel);
     // Symlinks and submodules are not file content here; a tracked file deleted from the work tree is not there at all.
-    try {
-      if (lstatSync(abs).isFile()) out.files.push(abs);
-      else out.notFiles++;
-    } catch {}
+    const st = lstatSync(join(dir, rel), {throwIfNoEntry: false});
+    if (st?.isFile()) out.files.push(posix.normalize(rel));
+    else if (st) out.notFiles++;
   }
   return out;
 }
 
-function walk(dir: string, out: Listed = {files: [], notFiles: 0}): Listed {
+function walk(dir: string, out: Listed = {files: [], notFiles: 0}, rel = ''): Listed {
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
   for (const e of readdirSync(dir, {withFileTypes: true})) {
     if (e.name === '.git') continue;
-    const abs = join(dir, e.name);
-    if (e.isDirectory()) walk(abs, out);
-    else if (e.isFile()) out.files.push(abs);
+    if (e.isDirectory()) walk(prefix + e.name, out, rel + e.name + '/');
+    else if (e.isFile()) out.files.push(rel + e.name);
     else out.notFiles++;
   }
   return out;

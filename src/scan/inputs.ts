@@ -3,15 +3,14 @@
 // that kustomize secretGenerators read, and scan each text. The YAML parser and the rules are
 // only loaded once some file could hold a finding, so a commit without manifests costs little
 // more than the git calls.
+import {existsSync} from 'node:fs';
 import {join, posix, resolve} from 'node:path';
 import {InputError} from '../errors.js';
-import {mightFind} from './documents.js';
 import {collectPaths, decodeFile, MaterialProbe, readRepositoryFile, readWorkingFile, sourceFile, type FileRead, type SkipReason, type SourceFile} from './files.js';
-import {privateKey} from './private-key.js';
 import {workTreeRoot} from './git.js';
+import {applyOutcome, fileOutcome, type FileStepContext} from './per-file.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig, type ScanConfig} from './suppress.js';
-import {HINTS, type Finding, type KustomizeReference, type ScanWarning} from './types.js';
-import {MATERIAL_NAMES, secretMaterial} from './unparseable-secret.js';
+import type {Finding, KustomizeReference, ScanWarning} from './types.js';
 
 export interface RunScanOptions {
   cwd: string;
@@ -19,6 +18,11 @@ export interface RunScanOptions {
   staged?: boolean;
   since?: string;
   maxFileSize: number;
+  /**
+   * This package's root (the command's config.root): where a large scan of working-tree files
+   * finds bin/scan-worker.js to scan in worker threads (parallel.ts). Without it, one thread.
+   */
+  packageRoot?: string;
 }
 
 export interface ScanReport {
@@ -40,6 +44,8 @@ interface Source {
   /** Entries of the folders given that are not regular files, or that .gitignore excludes: counted as skipped. */
   listing?: {notFiles: number; ignored: number};
   read(f: SourceFile): Promise<Read>;
+  /** Files are read from the working tree by path (so worker threads can read them too). */
+  workingTree?: boolean;
   /** Small repository files (config, kustomizations) by root-relative path, from the same place the scan reads. */
   readExtra(paths: string[]): Promise<Map<string, string>>;
 }
@@ -65,64 +71,42 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   const notFiles = source.listing?.notFiles ?? 0;
   const ignored = source.listing?.ignored ?? 0;
   const report: ScanReport = {root, findings: [], warnings: [...config.warnings], scanned: 0, skipped: notFiles + ignored, skippedBy: {binary: 0, 'too-large': 0, 'not-a-file': notFiles, unreadable: 0, ignored}, files: new Map()};
-  let scanText: typeof import('./scan.js').scanText | undefined;
-  for (const f of source.files) {
-    const r = await source.read(f);
-    if (!r) continue;
-    if ('skipped' in r) {
-      report.skipped++;
-      report.skippedBy[r.skipped]++;
-      // Fail closed: a file the scan could not open may hold anything, so it is said, not only counted.
-      if (r.skipped === 'unreadable') report.warnings.push({file: f.display, message: `${r.why}; not scanned for Secrets`});
-      continue;
-    }
-    if ('tooLarge' in r || 'binary' in r) {
-      // Fail closed: a file the rules cannot read is a finding when it may hold Secret material.
-      const why = unreadable(r, references.has(f.path), o.maxFileSize);
-      report.skipped++;
-      report.skippedBy['tooLarge' in r ? 'too-large' : 'binary']++;
-      if (why && config.rules.has('unparseable-secret')) {
-        const finding: Finding = {rule: 'unparseable-secret', severity: 'high', file: f.display, line: why.line, column: 1, message: why.message, hint: HINTS['unparseable-secret']};
-        if (allow?.(f.path)) finding.suppressed = 'config';
-        report.findings.push(finding);
-        report.files.set(f.display, f);
-      }
-      continue;
-    }
-    report.scanned++;
-    report.files.set(f.display, f);
-    if (!mightFind(f.path, r.text, references.has(f.path))) continue;
-    scanText ??= (await import('./scan.js')).scanText;
-    const res = scanText(f.path, r.text, {display: f.display, rules: config.rules, references, allow});
-    report.findings.push(...res.findings);
-    report.warnings.push(...res.warnings);
+  const ctx: FileStepContext = {rules: config.rules, references, allow, maxFileSize: o.maxFileSize};
+  const step = async (f: SourceFile) => fileOutcome(f, await source.read(f), ctx);
+  const parallel = source.workingTree && o.packageRoot && source.files.length > 1 ? await parallelPlan(source.files.length, o.packageRoot) : undefined;
+  if (parallel) {
+    const job = {files: source.files, rules: [...config.rules], references, allow: config.allow, maxFileSize: o.maxFileSize};
+    const outcomes = await parallel.scanInParallel({job, threads: parallel.threads, entry: parallel.entry, step});
+    source.files.forEach((f, i) => applyOutcome(report, f, outcomes[i]));
+  } else {
+    for (const f of source.files) applyOutcome(report, f, await step(f));
   }
   return report;
 }
 
-function unreadable(r: Extract<FileRead, {tooLarge: number} | {binary: string}>, referenced: boolean, max: number): {line: number; message: string} | undefined {
-  if ('tooLarge' in r) {
-    if (!r.probe.material && !referenced) return undefined;
-    const what = r.probe.material ? 'may hold Secret material' : 'is read by a secretGenerator';
-    return {line: r.probe.line ?? 1, message: `the file is ${r.tooLarge} bytes, over --max-file-size (${max}), and ${what}: it was not scanned`};
-  }
-  let material = secretMaterial(r.binary);
-  // The armour alone is a string in every TLS library, and so in many binaries: a key needs a body.
-  if (material === 'armour' && privateKey(r.binary).length === 0) material = undefined;
-  if (!material && !referenced) return undefined;
-  return {line: r.nulLine, message: `the file is not text (a NUL byte on line ${r.nulLine}) and ${material ? `may hold ${MATERIAL_NAMES[material]}` : 'is read by a secretGenerator'}: it could not be scanned`};
+/**
+ * Threads for a scan of working-tree files, when more than one: the worker entry must be there
+ * (not in the single executable, which carries no files: it scans in one thread).
+ */
+async function parallelPlan(files: number, packageRoot: string): Promise<{threads: number; entry: string; scanInParallel: typeof import('./parallel.js').scanInParallel} | undefined> {
+  const {threadsFor, scanInParallel} = await import('./parallel.js');
+  const threads = threadsFor(files);
+  if (threads < 2) return undefined;
+  const entry = join(packageRoot, 'bin', 'scan-worker.js');
+  if (!existsSync(entry) || (await import('node:sea')).isSea()) return undefined;
+  return {threads, entry, scanInParallel};
 }
 
 async function pathSource(root: string, o: RunScanOptions): Promise<Source> {
   const {files, ...listing} = await collectPaths(o.paths, {cwd: o.cwd, root});
-  return {files, listing, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
+  return {files, listing, workingTree: true, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
 }
 
 // The git-backed sources load their modules themselves: a scan of paths starts no git process.
 async function sinceSource(root: string, o: RunScanOptions, rev: string): Promise<Source> {
   const {changedSince} = await import('./staged.js');
   const files = filterToPaths((await changedSince(rev, root)).map((e) => sourceFile(join(root, e.path), root, o.cwd)), o);
-  return {files, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
+  return {files, workingTree: true, read: async (f) => readWorkingFile(f.abs, o.maxFileSize), readExtra: async (paths) => readWorkingExtras(root, paths)};
 }
 
 async function indexSource(root: string, o: RunScanOptions): Promise<Source> {
