@@ -30,10 +30,26 @@ const KEEP_BUILDS = 4;
  * threads), its chunks loaded on demand from then on.
  * KUBECTL_SECRET_DEBUG_CODE_CACHE=1 says on stderr, for each chunk, whether a cache was used.
  */
-function loadFast(root, entry = 'main.js') {
+function loadFast(root, entry = 'main.js', flavor = undefined) {
   const fast = join(root, 'dist', 'fast');
   const {buildId} = JSON.parse(readFileSync(join(fast, 'package.json'), 'utf8'));
-  return loadChunks({buildId, dir: fast, entry, read: (name) => readFileSync(join(fast, name), 'latin1')});
+  return loadChunks({buildId, dir: fast, entry, flavor, read: (name) => readFileSync(join(fast, name), 'latin1')});
+}
+
+/**
+ * V8 flags for the command `argv` runs, set before any of its code is compiled; returns the
+ * name of the code cache flavour they need, since V8 rejects a cache made under other flags.
+ *
+ * `scan` runs without TurboFan (Maglev still optimises hot code): a scan is a short burst over
+ * much text, and TurboFan's optimising compiles on a background thread cost more CPU than they
+ * save before the process ends — 18% less CPU over the benchmark corpus, 27% over 42 MB
+ * (docs/performance.md). Commands that run long (the controller, audit) keep it. A scan's
+ * worker threads see the same argv (a worker inherits it) and so the same flavour.
+ */
+function v8Flavor(argv) {
+  if (argv[0] !== 'scan') return undefined;
+  require('node:v8').setFlagsFromString('--no-turbofan');
+  return 'no-turbofan';
 }
 
 /**
@@ -41,10 +57,10 @@ function loadFast(root, entry = 'main.js') {
  * (the single executable reads them from its assets, scripts/package/sea-loader.cjs), and `dir`
  * is where the chunks say they are (their __filename and __dirname).
  */
-function loadChunks({buildId, dir: fast, read, entry = 'main.js'}) {
+function loadChunks({buildId, dir: fast, read, entry = 'main.js', flavor = undefined}) {
   const debug = Boolean(process.env.KUBECTL_SECRET_DEBUG_CODE_CACHE);
   const base = buildId ? compileCacheDir() : undefined;
-  const cacheDir = base && join(base, `fast-${buildId}-${process.version}-${process.arch}`);
+  const cacheDir = base && join(base, `fast-${buildId}-${process.version}-${process.arch}${flavor ? `-${flavor}` : ''}`);
   const modules = new Map();
   const toWrite = [];
 
@@ -107,4 +123,4 @@ function writeCaches(base, cacheDir, toWrite) {
   }
 }
 
-module.exports = {loadChunks, loadFast};
+module.exports = {loadChunks, loadFast, v8Flavor};

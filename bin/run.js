@@ -7,7 +7,7 @@ const {existsSync, readFileSync, realpathSync} = require('node:fs');
 const {dirname, join} = require('node:path');
 const {pathToFileURL} = require('node:url');
 const {enableCompileCache} = require('./compile-cache.js');
-const {loadFast} = require('./fast-loader.js');
+const {loadFast, v8Flavor} = require('./fast-loader.js');
 const {onSupportedNode} = require('./pinned-node.js');
 
 async function main() {
@@ -20,7 +20,7 @@ async function main() {
   // does not answer exactly as oclif would (help, parse errors, plugins) to oclif below. It
   // brings its own code cache (bin/fast-loader.js).
   if (!process.env.KUBECTL_SECRET_FULL_OCLIF && existsSync(fast)) {
-    const {runFast} = loadFast(root);
+    const {runFast} = loadFast(root, 'main.js', v8Flavor(process.argv.slice(2)));
     handled = await runFast(process.argv.slice(2), {root, pjson: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))});
   }
   if (!handled) {

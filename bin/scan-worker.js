@@ -5,8 +5,8 @@
 const {existsSync} = require('node:fs');
 const {join} = require('node:path');
 const {pathToFileURL} = require('node:url');
-const {loadFast} = require('./fast-loader.js');
+const {loadFast, v8Flavor} = require('./fast-loader.js');
 
 const root = join(__dirname, '..');
-if (!process.env.KUBECTL_SECRET_FULL_OCLIF && existsSync(join(root, 'dist', 'fast', 'scan-worker.js'))) loadFast(root, 'scan-worker.js');
+if (!process.env.KUBECTL_SECRET_FULL_OCLIF && existsSync(join(root, 'dist', 'fast', 'scan-worker.js'))) loadFast(root, 'scan-worker.js', v8Flavor(process.argv.slice(2)));
 else import(pathToFileURL(join(root, 'dist', 'src', 'scan', 'parallel-worker.js')).href);

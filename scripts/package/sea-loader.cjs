@@ -46,7 +46,7 @@ function main() {
   // uses, where the bundle below is 3 MB read and checked whole on every run.
   const fastMeta = asset('fast/package.json');
   if (fastMeta && !process.env.KUBECTL_SECRET_FULL_OCLIF) {
-    const {loadChunks} = require('../../bin/fast-loader.js');
+    const {loadChunks, v8Flavor} = require('../../bin/fast-loader.js');
     const {dirname, join} = require('node:path');
     const root = dirname(process.execPath);
     const pjson = JSON.parse(asset('package.json').toString('utf8'));
@@ -54,6 +54,7 @@ function main() {
       buildId: JSON.parse(fastMeta.toString('utf8')).buildId,
       dir: join(root, 'dist', 'fast'),
       read: (name) => asset(`fast/${name}`).toString('latin1'),
+      flavor: completer ? undefined : v8Flavor(argv),
     });
     if (completer || argv[0] === '__complete') {
       fast.complete(completer ? argv : argv.slice(1), pjson.oclif.topics).then((code) => {

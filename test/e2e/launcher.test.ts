@@ -249,7 +249,8 @@ test('the fast path writes a private code cache after its first run and the next
     assert.equal(first.status, 1, first.stderr);
     assert.ok(first.cache.get('dist/fast/main.js') === 'none', 'the first run found a cache');
     assert.ok([...first.cache.keys()].some((f) => /^dist\/fast\/chunks\/scan-/.test(f)), `scan's chunk was not loaded through the loader: ${[...first.cache.keys()].join(', ')}`);
-    const dir = join(xdg, 'kubectl-secret', 'compile-cache', `fast-${BUILD_ID()}-${process.version}-${process.arch}`);
+    // scan runs under its own V8 flags (no TurboFan, bin/fast-loader.js v8Flavor), so its caches have their own directory.
+    const dir = join(xdg, 'kubectl-secret', 'compile-cache', `fast-${BUILD_ID()}-${process.version}-${process.arch}-no-turbofan`);
     const written = readdirSync(dir);
     assert.equal(written.length, first.cache.size, 'one cache file per chunk the run loaded');
     assert.equal(statSync(dir).mode & 0o777, 0o700);
@@ -266,7 +267,13 @@ test('the fast path writes a private code cache after its first run and the next
     const damaged = codeCacheRun(xdg, ['scan', join(xdg, 's.yaml')]);
     assert.equal(damaged.cache.get('dist/fast/main.js'), 'rejected');
     assert.deepEqual({status: damaged.status, stdout: damaged.stdout, stderr: damaged.stderr}, {status: first.status, stdout: first.stdout, stderr: first.stderr});
-    assert.equal(codeCacheRun(xdg, ['--version']).cache.get('dist/fast/main.js'), 'used', 'the rejected cache was not written again');
+    assert.equal(codeCacheRun(xdg, ['scan', join(xdg, 's.yaml')]).cache.get('dist/fast/main.js'), 'used', 'the rejected cache was not written again');
+    // Another command's flags differ: it never gets a cache made under scan's (V8 would reject it, and the
+    // two would rewrite each other's on every run), and scan's stays as it was.
+    assert.equal(codeCacheRun(xdg, ['--version']).cache.get('dist/fast/main.js'), 'none');
+    assert.equal(codeCacheRun(xdg, ['--version']).cache.get('dist/fast/main.js'), 'used');
+    assert.equal(codeCacheRun(xdg, ['scan', join(xdg, 's.yaml')]).cache.get('dist/fast/main.js'), 'used');
+    assert.deepEqual(readdirSync(join(xdg, 'kubectl-secret', 'compile-cache')).sort(), [`fast-${BUILD_ID()}-${process.version}-${process.arch}`, `fast-${BUILD_ID()}-${process.version}-${process.arch}-no-turbofan`]);
   } finally {
     rmSync(xdg, {recursive: true, force: true});
   }
