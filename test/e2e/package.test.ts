@@ -156,6 +156,11 @@ test('offline commands load neither oclif, the Kubernetes client, prompts, simpl
   for (const heavy of [...HEAVY, 'tweetnacl']) assert.ok(!scanned.has(heavy), `scan loads ${heavy}`);
   const repo = mkdtempSync(join(tmpdir(), 'ks-loads-repo-'));
   try {
+    // A plain Secret file is read by scan's own block reader: neither YAML library is loaded
+    // (outside a repository whose .kubectl-secret.yaml is read with `yaml`).
+    writeFileSync(join(repo, 'a.yaml'), secret);
+    const plain = await packagesLoaded(['scan', 'a.yaml'], '', repo);
+    for (const lib of ['yaml', 'js-yaml']) assert.ok(!plain.has(lib), `scan of a plain Secret loads ${lib}`);
     execFileSync('git', ['init', '-q'], {cwd: repo});
     writeFileSync(join(repo, 'a.yaml'), secret);
     execFileSync('git', ['add', 'a.yaml'], {cwd: repo});
