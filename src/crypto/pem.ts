@@ -17,9 +17,17 @@ function pemBlocks(text: string): {type: string; pem: string}[] {
   return [...text.matchAll(PEM_BLOCK)].map((m) => ({type: m[1]!, pem: m[0]}));
 }
 
+/** SubjectPublicKeyInfo of an X25519 key (RFC 8410) up to the key's 32 bytes. */
+const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
+
+/**
+ * The SPKI PEM OpenSSL writes for the key, built from its bytes: the 44-byte DER is 60 base64
+ * characters, one line. Every `seal` fills a SealingKey's PEM, and OpenSSL's encoder cost ~1 ms
+ * of its start-up (test/unit/crypto/pem.test.ts compares both on random keys).
+ */
 export function naclPublicKeyToPem(pk: Uint8Array): string {
   if (pk.length !== 32) throw new CryptoError('bad-key', `an X25519 public key is 32 bytes, this one is ${pk.length}`);
-  return createPublicKey({key: {kty: 'OKP', crv: 'X25519', x: b64url(pk)}, format: 'jwk'}).export({type: 'spki', format: 'pem'}) as string;
+  return `-----BEGIN PUBLIC KEY-----\n${Buffer.concat([SPKI_X25519, pk]).toString('base64')}\n-----END PUBLIC KEY-----\n`;
 }
 
 export function naclPrivateKeyToPem(sk: Uint8Array): string {
