@@ -50,8 +50,10 @@ function loadFast(root) {
     } catch {
       // No cache yet: compiled from source, and the cache written at exit.
     }
-    // The chunks are ASCII (scripts/build.mjs checks): their Latin-1 reading is their text, without UTF-8 decoding.
-    const script = new vm.Script(HEAD + readFileSync(file, 'latin1') + TAIL, {filename: file, cachedData});
+    // The chunks are ASCII (scripts/build.mjs checks). Read as UTF-8, Node reads and decodes a
+    // file in one native call (readFileUtf8); as Latin-1 it goes through a Buffer in JavaScript,
+    // twice the CPU for seal's 31 chunks (0.8 against 1.6 ms, measured).
+    const script = new vm.Script(HEAD + readFileSync(file, 'utf8') + TAIL, {filename: file, cachedData});
     if (cacheFile && (!cachedData || script.cachedDataRejected)) toWrite.push({script, cacheFile});
     if (debug) process.stderr.write(`code cache: dist/fast/${name.replace(/\\/g, '/')} ${cachedData ? (script.cachedDataRejected ? 'rejected' : `used (${cachedData.length} bytes)`) : 'none'}\n`);
     const dir = dirname(file);
