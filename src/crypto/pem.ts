@@ -106,8 +106,8 @@ export function parseSealingCert(pem: string, now: Date = new Date()): ParsedCer
   if (publicKey.asymmetricKeyType !== 'rsa') {
     throw new CryptoError('not-rsa', `the certificate's key is ${keyTypeName(publicKey)}; sealed-secrets needs an RSA certificate`);
   }
-  const notBefore = certTime(cert.validFromDate);
-  const notAfter = certTime(cert.validToDate);
+  const notBefore = certTime(cert.validFromDate, cert.validFrom);
+  const notAfter = certTime(cert.validToDate, cert.validTo);
   if (now.getTime() > notAfter.getTime()) {
     throw new CryptoError('expired', `the sealing certificate expired on ${notAfter.toISOString()}`,
       'fetch the controller\'s current certificate (kubectl secret cert) and seal again');
@@ -127,10 +127,12 @@ export function parseSealingCert(pem: string, now: Date = new Date()): ParsedCer
 /**
  * A validity time as a Date. A time OpenSSL cannot read gives an Invalid Date (or none, on a
  * Node without validToDate), which no comparison is true of: such a certificate would pass as
- * valid, so it is refused.
+ * valid, so it is refused. Node 24 does not always give an Invalid Date then: the Date can be
+ * built from memory OpenSSL never wrote (year 189324: 4 of 12 runs of the test on one
+ * build), so the text OpenSSL prints for the same time ("Bad time value") must say the same date.
  */
-function certTime(date: Date | undefined): Date {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+function certTime(date: Date | undefined, text: string): Date {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()) || Date.parse(text) !== date.getTime()) {
     throw new CryptoError('bad-key', 'the certificate\'s validity dates could not be read', 'fetch the controller\'s current certificate (kubectl secret cert)');
   }
   return date;
