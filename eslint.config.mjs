@@ -25,4 +25,12 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {'no-restricted-imports': ['error', {patterns: [{group: ['@oclif/*'], message: 'src/ never imports oclif; keep it in commands/.'}]}]},
   },
+  {
+    // A static import would load the library with the module, on every command that loads it
+    // (docs/performance.md, Start-up time); types are free.
+    files: ['src/**/*.ts', 'commands/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {paths: ['yaml', 'js-yaml'].map((name) => ({name, allowTypeImports: true, message: 'call yaml() / jsyaml() from src/manifests/yaml-libs.ts (node tests: yaml-nodes.ts), which load it on first use'}))}],
+    },
+  },
 );

@@ -33,7 +33,10 @@ const KEEP_BUILDS = 4;
 function loadFast(root, entry = 'main.js', flavor = undefined) {
   const fast = join(root, 'dist', 'fast');
   const {buildId} = JSON.parse(readFileSync(join(fast, 'package.json'), 'utf8'));
-  return loadChunks({buildId, dir: fast, entry, flavor, read: (name) => readFileSync(join(fast, name), 'latin1')});
+  // The chunks are ASCII (scripts/build.mjs checks). Read as UTF-8, Node reads and decodes a
+  // file in one native call (readFileUtf8); as Latin-1 it goes through a Buffer in JavaScript,
+  // twice the CPU for seal's 31 chunks (0.8 against 1.6 ms, measured).
+  return loadChunks({buildId, dir: fast, entry, flavor, read: (name) => readFileSync(join(fast, name), 'utf8')});
 }
 
 /**
@@ -77,7 +80,6 @@ function loadChunks({buildId, dir: fast, read, entry = 'main.js', flavor = undef
       // No cache yet: compiled from source, and the cache written at exit.
     }
     const file = join(fast, name);
-    // The chunks are ASCII (scripts/build.mjs checks): their Latin-1 reading is their text, without UTF-8 decoding.
     const script = new vm.Script(HEAD + read(name) + TAIL, {filename: file, cachedData});
     if (cacheFile && (!cachedData || script.cachedDataRejected)) toWrite.push({script, cacheFile});
     if (debug) process.stderr.write(`code cache: dist/fast/${name} ${cachedData ? (script.cachedDataRejected ? 'rejected' : `used (${cachedData.length} bytes)`) : 'none'}\n`);

@@ -23,7 +23,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build, transform} from 'esbuild';
-import {commandRegistry, liteCommandFacts, namedCommonJs, quietDebugForSimpleGit, usedEsm, yamlEsm} from './esbuild-plugins.mjs';
+import {commandRegistry, lazyYamlLibs, liteCommandFacts, namedCommonJs, quietDebugForSimpleGit, SYNC_CHUNK, usedEsm, yamlEsm} from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/fast`;
@@ -63,7 +63,7 @@ const result = await build({
   logLevel: 'warning',
   // Some dependencies are CommonJS and call require(); an ES module has none of its own.
   banner: {js: "import{createRequire as __ksRequire}from'node:module';const require=__ksRequire(import.meta.url);"},
-  plugins: [oclifLite, commandRegistry(facts), yamlEsm, quietDebugForSimpleGit, namedCommonJs, usedEsm],
+  plugins: [oclifLite, commandRegistry(facts), lazyYamlLibs('chunks'), yamlEsm, quietDebugForSimpleGit, namedCommonJs, usedEsm],
 });
 // `import(variable)` is left as it is, relative to the chunk's own folder, where nothing is:
 // every dynamic import must name its module literally for the bundle to carry it.
@@ -87,7 +87,10 @@ for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith
   const path = join(root, file);
   const text = readFileSync(path, 'utf8');
   if (!text.startsWith(BANNER)) throw new Error(`${file}: esbuild's banner is missing`);
-  const {code: converted} = await transform(text.slice(BANNER.length), {format: 'cjs', loader: 'js', minifyWhitespace: true, minifySyntax: true, target: 'node22', supported: {'dynamic-import': false}, logLevel: 'warning'});
+  // A library loaded synchronously (lazyYamlLibs): its chunk, required when first asked for.
+  const body = text.slice(BANNER.length).replace(new RegExp(`${SYNC_CHUNK}\\(import\\(("\\./[^"]+\\.js")\\)\\)`, 'g'), 'require($1)');
+  if (body.includes(SYNC_CHUNK)) throw new Error(`${file}: ${SYNC_CHUNK} left in the bundle: esbuild wrote its dynamic import in another shape; update scripts/build.mjs`);
+  const {code: converted} = await transform(body, {format: 'cjs', loader: 'js', minifyWhitespace: true, minifySyntax: true, target: 'node22', supported: {'dynamic-import': false}, logLevel: 'warning'});
   // esbuild escapes non-ASCII characters in strings but leaves some in regular expressions; as
   // \\uXXXX they mean the same there (scripts/package/bundle.mjs does the same for the SEA).
   const code = converted.replace(/[^\t-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

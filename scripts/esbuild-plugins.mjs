@@ -97,6 +97,28 @@ export const yamlEsm = {
   },
 };
 
+// src/manifests/yaml-libs.ts loads `yaml` and js-yaml synchronously on first use, through
+// `require` from node_modules. Bundled, that module is replaced: for the code-split build
+// ('chunks') each library is a dynamic import, so esbuild gives it a chunk of its own that no
+// command loads up front, and scripts/build.mjs turns `__ksSyncChunk(import("./x.js"))` into a
+// synchronous `require("./x.js")` of that chunk (bin/fast-loader.js loads chunks synchronously);
+// in the single executable ('inline') the library is in the one bundle, evaluated on first use.
+const YAML_LIBS = /[\\/]src[\\/]manifests[\\/]yaml-libs\.js$/;
+export const SYNC_CHUNK = '__ksSyncChunk';
+export function lazyYamlLibs(mode) {
+  const load = mode === 'chunks' ? (lib) => `${SYNC_CHUNK}(import(${JSON.stringify(lib)}))` : (lib) => `require(${JSON.stringify(lib)})`;
+  return {
+    name: 'lazy-yaml-libs',
+    setup(b) {
+      b.onLoad({filter: YAML_LIBS}, (args) => ({
+        contents: `let y, j;\nexport const yaml = () => (y ??= ${load('yaml')});\nexport const jsyaml = () => (j ??= ${load('js-yaml')});\n`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 // The fast path needs every command's flags and arguments (the completer's spec) and which
 // commands exist and how each reads its arguments (to find the command in argv), and evaluating
 // every command class for them was about half of --version's and the completer's start-up. They

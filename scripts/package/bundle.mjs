@@ -5,7 +5,7 @@ import {readFile, writeFile} from 'node:fs/promises';
 import {dirname, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {commandRegistry, liteCommandFacts, usedEsm, yamlEsm} from '../esbuild-plugins.mjs';
+import {commandRegistry, lazyYamlLibs, liteCommandFacts, usedEsm, yamlEsm} from '../esbuild-plugins.mjs';
 
 const MODULES_KEY = "Symbol.for('kubectl-secret.sea-modules')";
 
@@ -79,7 +79,7 @@ export async function bundle(outfile) {
     logLevel: 'warning',
     // oclif requires typescript only to run .ts sources in development, which a SEA never does.
     external: ['typescript'],
-    plugins: [oclifModuleLoader, commandRegistry(facts), liteCommands, yamlEsm, usedEsm],
+    plugins: [oclifModuleLoader, commandRegistry(facts), liteCommands, lazyYamlLibs('inline'), yamlEsm, usedEsm],
   });
   // esbuild escapes non-ASCII characters in strings but leaves some in regular expressions
   // (`/…$/`); as \uXXXX they mean the same there, and the single executable's loader can read

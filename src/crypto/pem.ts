@@ -17,9 +17,17 @@ function pemBlocks(text: string): {type: string; pem: string}[] {
   return [...text.matchAll(PEM_BLOCK)].map((m) => ({type: m[1]!, pem: m[0]}));
 }
 
+/** SubjectPublicKeyInfo of an X25519 key (RFC 8410) up to the key's 32 bytes. */
+const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
+
+/**
+ * The SPKI PEM OpenSSL writes for the key, built from its bytes: the 44-byte DER is 60 base64
+ * characters, one line. Every `seal` fills a SealingKey's PEM, and OpenSSL's encoder cost ~1 ms
+ * of its start-up (test/unit/crypto/pem.test.ts compares both on random keys).
+ */
 export function naclPublicKeyToPem(pk: Uint8Array): string {
   if (pk.length !== 32) throw new CryptoError('bad-key', `an X25519 public key is 32 bytes, this one is ${pk.length}`);
-  return createPublicKey({key: {kty: 'OKP', crv: 'X25519', x: b64url(pk)}, format: 'jwk'}).export({type: 'spki', format: 'pem'}) as string;
+  return `-----BEGIN PUBLIC KEY-----\n${Buffer.concat([SPKI_X25519, pk]).toString('base64')}\n-----END PUBLIC KEY-----\n`;
 }
 
 export function naclPrivateKeyToPem(sk: Uint8Array): string {
@@ -98,8 +106,8 @@ export function parseSealingCert(pem: string, now: Date = new Date()): ParsedCer
   if (publicKey.asymmetricKeyType !== 'rsa') {
     throw new CryptoError('not-rsa', `the certificate's key is ${keyTypeName(publicKey)}; sealed-secrets needs an RSA certificate`);
   }
-  const notBefore = certTime(cert.validFromDate);
-  const notAfter = certTime(cert.validToDate);
+  const notBefore = certTime(cert.validFromDate, cert.validFrom);
+  const notAfter = certTime(cert.validToDate, cert.validTo);
   if (now.getTime() > notAfter.getTime()) {
     throw new CryptoError('expired', `the sealing certificate expired on ${notAfter.toISOString()}`,
       'fetch the controller\'s current certificate (kubectl secret cert) and seal again');
@@ -119,10 +127,12 @@ export function parseSealingCert(pem: string, now: Date = new Date()): ParsedCer
 /**
  * A validity time as a Date. A time OpenSSL cannot read gives an Invalid Date (or none, on a
  * Node without validToDate), which no comparison is true of: such a certificate would pass as
- * valid, so it is refused.
+ * valid, so it is refused. Node 24 does not always give an Invalid Date then: the Date can be
+ * built from memory OpenSSL never wrote (year 189324: 4 of 12 runs of the test on one
+ * build), so the text OpenSSL prints for the same time ("Bad time value") must say the same date.
  */
-function certTime(date: Date | undefined): Date {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+function certTime(date: Date | undefined, text: string): Date {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()) || Date.parse(text) !== date.getTime()) {
     throw new CryptoError('bad-key', 'the certificate\'s validity dates could not be read', 'fetch the controller\'s current certificate (kubectl secret cert)');
   }
   return date;

@@ -1,9 +1,12 @@
 // Parses manifest text the way kubectl reads -f: multi-document YAML, JSON, and `kind: List`
 // (items expanded). Every object keeps the file and 1-based line it starts on, so errors and
 // findings can point at it. Parse errors quote no source text: the line may hold a secret.
-import {LineCounter, parseAllDocuments, isMap, isSeq, type Document} from 'yaml';
-import * as jsyaml from 'js-yaml';
+import type {Document, LineCounter} from 'yaml';
+import type * as JsYaml from 'js-yaml';
 import {InputError} from '../errors.js';
+import {readBlockYaml} from '../scan/plain-yaml.js';
+import {scalarValue, Style, type TNode} from '../scan/tree.js';
+import {jsyaml, yaml} from './yaml-libs.js';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -40,7 +43,73 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
     const json = tryJson(text);
     if (json !== undefined) return expand(json, file, lineOf(text, text.length - trimmed.length), 0, undefined);
   }
+  return parseOwnReader(text, file) ?? parseWithLibraries(text, file);
+}
+
+/** What parseManifests gives for YAML text, from the libraries alone (the differential tests' reference). */
+export function parseWithLibraries(text: string, file: string): SourcedObject[] {
   return parseYamlFast(text, file) ?? parseYamlExact(text, file);
+}
+
+/**
+ * One document in the block grammar of src/scan/plain-yaml.ts (what a Secret is nearly always
+ * written in), read without loading either library: a third of `seal --cert`'s start-up. Only
+ * where the answer is certainly the one the libraries give: the reader builds `yaml`'s tree
+ * (test/unit/scan/scan-prefilter.test.ts), and a plain scalar or key that js-yaml's core schema
+ * might resolve to another type than `yaml`'s (a number, anything starting with a digit, sign or
+ * dot), a List, a non-mapping root, `__proto__` and deep nesting are left to the libraries
+ * (test/unit/manifests/parse-own.test.ts compares both on random and corpus documents).
+ */
+export function parseOwnReader(text: string, file: string): SourcedObject[] | undefined {
+  const doc = readBlockYaml(text);
+  if (!doc) return undefined;
+  if (doc.root === null) return [];
+  if (doc.root.k !== 1) return undefined;
+  let object: KubeObject;
+  try {
+    object = ownValue(doc.root, 0) as KubeObject;
+  } catch {
+    return undefined;
+  }
+  if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) return undefined;
+  return [{object, file, line: doc.root.line, index: 0}];
+}
+
+/** Thrown where ownValue cannot be sure of the libraries' answer. */
+const UNSURE = new Error('unsure');
+
+function ownValue(n: TNode, depth: number): unknown {
+  if (depth > 64) throw UNSURE;
+  if (n.k === 2) return n.items.map((item) => ownValue(item, depth + 1));
+  if (n.k === 1) {
+    if (n.template) throw UNSURE;
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < n.keys.length; i++) {
+      const key = n.keys[i];
+      if (key === '__proto__' || !surelyString(key)) throw UNSURE;
+      o[key] = ownValue(n.values[i], depth + 1);
+    }
+    return o;
+  }
+  if (n.style === Style.Plain) {
+    const s = n.src.slice(n.from, n.to);
+    if (s === 'true' || s === 'True' || s === 'TRUE') return true;
+    if (s === 'false' || s === 'False' || s === 'FALSE') return false;
+    if (s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+    if (!surelyString(s)) throw UNSURE;
+    return s;
+  }
+  return scalarValue(n);
+}
+
+/**
+ * A plain scalar that both libraries' core schemas read as this string: not empty, not a null
+ * or bool word, and not starting as any number form does (a digit, after an optional sign and
+ * dot; `.inf`, `.nan`). A key is tested the same way whether it was quoted or not: the tree
+ * keeps only its text.
+ */
+function surelyString(s: string): boolean {
+  return s !== '' && !/^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$|^[-+]?(?:\.?[0-9]|\.(?:inf|Inf|INF|nan|NaN|NAN)$)/.test(s);
 }
 
 /**
@@ -50,12 +119,13 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
  * bounds alias expansion (billion laughs).
  */
 export function parseYamlFast(text: string, file: string): SourcedObject[] | undefined {
-  let events: jsyaml.Event[];
+  const js = jsyaml();
+  let events: JsYaml.Event[];
   let docs: unknown[];
   try {
-    events = jsyaml.parseEvents(text, {maxDepth: 200});
-    if (events.some((e) => e.type === jsyaml.EVENT_ID.ALIAS)) return undefined;
-    docs = jsyaml.constructFromEvents(events, {source: text, schema: jsyaml.CORE_SCHEMA, json: true});
+    events = js.parseEvents(text, {maxDepth: 200});
+    if (events.some((e) => e.type === js.EVENT_ID.ALIAS)) return undefined;
+    docs = js.constructFromEvents(events, {source: text, schema: js.CORE_SCHEMA, json: true});
   } catch {
     return undefined;
   }
@@ -75,13 +145,13 @@ export function parseYamlFast(text: string, file: string): SourcedObject[] | und
 }
 
 /** Offsets where each document's root node starts, and where the items of a root `items:` sequence start. */
-function documentStarts(events: jsyaml.Event[], text: string): Array<{start: number; items: number[]}> {
-  const E = jsyaml.EVENT_ID;
+function documentStarts(events: JsYaml.Event[], text: string): Array<{start: number; items: number[]}> {
+  const E = jsyaml().EVENT_ID;
   const out: Array<{start: number; items: number[]}> = [];
   // Each open collection: its kind, how many child nodes it has seen, and whether it is the root's `items` value.
   const stack: Array<{kind: number; children: number; isItems: boolean}> = [];
   let lastRootKey: string | undefined;
-  const startOf = (e: jsyaml.Event): number => ('start' in e ? e.start : 'valueStart' in e ? e.valueStart : 0);
+  const startOf = (e: JsYaml.Event): number => ('start' in e ? e.start : 'valueStart' in e ? e.valueStart : 0);
   for (const e of events) {
     if (e.type === E.DOCUMENT) {
       out.push({start: -1, items: []});
@@ -133,6 +203,7 @@ class LineIndex {
 }
 
 export function parseYamlExact(text: string, file: string): SourcedObject[] {
+  const {LineCounter, parseAllDocuments, isMap} = yaml();
   const lc = new LineCounter();
   // logLevel 'error': yaml would otherwise print warnings to stderr that quote the source text.
   const docs = parseAllDocuments(text, {lineCounter: lc, uniqueKeys: false, prettyErrors: false, logLevel: 'error'});
@@ -182,7 +253,7 @@ function expand(value: unknown, file: string, line: number, index: number, itemL
 
 function listItemLines(doc: Document, lc: LineCounter): number[] | undefined {
   const items = (doc.contents as any)?.get?.('items', true);
-  if (!isSeq(items)) return undefined;
+  if (!yaml().isSeq(items)) return undefined;
   return items.items.map((n: any) => lc.linePos(n?.range?.[0] ?? 0).line);
 }
 

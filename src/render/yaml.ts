@@ -5,7 +5,10 @@
 // written plain becomes a boolean and the file no longer applies. Every string that a YAML 1.1
 // (or go-yaml v2) reader could take for another type is therefore double-quoted, and the
 // characters 1.1 treats as line breaks or forbids are escaped.
-import {Document, isPair, isScalar, Scalar, visit} from 'yaml';
+// Most of what we print (a SealedSecret: mappings of plain words, base64 and booleans) is
+// written by writeSimple below, byte for byte what the library writes, without loading it.
+import type {Document, Scalar} from 'yaml';
+import {yaml} from '../manifests/yaml-libs.js';
 
 /**
  * Plain scalars that some YAML 1.1 reader resolves to a non-string. From PyYAML's resolver.py
@@ -31,6 +34,12 @@ export function needsYaml11Quotes(s: string): boolean {
 
 /** YAML text of one value (or one document per object with `toYamlDocuments`), safe for YAML 1.1 readers. */
 export function toYaml(value: unknown): string {
+  return writeSimpleYaml(value) ?? toYamlWithLibrary(value);
+}
+
+/** toYaml through the `yaml` library alone (the differential tests' reference). */
+export function toYamlWithLibrary(value: unknown): string {
+  const {Document, visit} = yaml();
   // No anchors or aliases (&a1/*a1) for objects shared in the data: kubectl never prints them.
   const doc = new Document(value, {aliasDuplicateObjects: false});
   visit(doc, {
@@ -53,6 +62,7 @@ export function toYamlDocuments(values: unknown[]): string {
  * escaped too, which keeps it a comment for a 1.1 reader.
  */
 export function editedDocumentToString(doc: Document, touched: Iterable<unknown>): string {
+  const {isPair, isScalar, Scalar, visit} = yaml();
   for (const n of touched) {
     if (isPair(n)) for (const s of [n.key, n.value]) if (isScalar(s)) quoteIfNeeded(s);
   }
@@ -67,8 +77,81 @@ export function editedDocumentToString(doc: Document, touched: Iterable<unknown>
 
 function quoteIfNeeded(node: Scalar): void {
   if (typeof node.value !== 'string') return;
-  if (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) return;
-  if (needsYaml11Quotes(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return;
+  if (needsYaml11Quotes(node.value)) node.type = 'QUOTE_DOUBLE';
+}
+
+/**
+ * The text toYamlWithLibrary writes for a document of nested mappings (plain objects) whose
+ * leaves are booleans and one-line strings of printable ASCII, or undefined for anything else
+ * (arrays, numbers, null, other characters, a key over 1,000 characters), which the library
+ * then writes. Each string is written as the library decides for it with lineWidth 0 (no
+ * folding): double-quoted when needsYaml11Quotes says so or when a plain scalar would not read
+ * back (see plainOk), and then as JSON writes it (the library's double-quoted form of printable
+ * ASCII); a string holding `"` that cannot be plain is left to the library (it single-quotes).
+ * test/unit/fuzz/yaml-writer.test.ts compares the two on random Secrets and SealedSecrets.
+ */
+export function writeSimpleYaml(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.every((k) => value[k] === undefined)) return '{}\n';
+  const out: string[] = [];
+  return writeMap(value, keys, '', out) ? out.join('') : undefined;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+function writeMap(o: Record<string, unknown>, keys: string[], indent: string, out: string[]): boolean {
+  for (const k of keys) {
+    const v = o[k];
+    // The library leaves out a pair whose value is undefined.
+    if (v === undefined) continue;
+    if (k.length > 1000) return false;
+    const key = scalarText(k);
+    if (key === undefined) return false;
+    if (typeof v === 'string') {
+      const s = scalarText(v);
+      if (s === undefined) return false;
+      out.push(indent, key, ': ', s, '\n');
+    } else if (typeof v === 'boolean') {
+      out.push(indent, key, v ? ': true\n' : ': false\n');
+    } else if (isPlainObject(v)) {
+      const inner = Object.keys(v);
+      if (inner.every((ik) => v[ik] === undefined)) {
+        out.push(indent, key, ': {}\n');
+      } else {
+        out.push(indent, key, ':\n');
+        if (!writeMap(v, inner, indent + '  ', out)) return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A key's or value's text as the library writes it, or undefined (see writeSimple). */
+function scalarText(s: string): string | undefined {
+  // Printable ASCII only: no line break, tab, control, non-ASCII or unpaired surrogate.
+  // A document marker at the start is written by rules of its own (by where the string stands).
+  if (!/^[\x20-\x7e]*$/.test(s) || /^(?:---|\.\.\.)/.test(s)) return undefined;
+  if (!needsYaml11Quotes(s) && plainOk(s)) return s;
+  return s.includes('"') ? undefined : JSON.stringify(s);
+}
+
+/**
+ * Would the library write this one-line printable string plain (stringifyString.js, plainString)?
+ * Not when empty (the core schema reads it as null), when it starts with an indicator or is `-`
+ * or `?` alone or followed by a space, holds `: ` or ` #`, or ends with a space or `:`. Strings
+ * the core schema reads as another type are already quoted by needsYaml11Quotes, whose patterns
+ * cover all of them.
+ */
+function plainOk(s: string): boolean {
+  return s !== '' && !/^[\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[:][ \t]|[\t ]#|[\t :]$/.test(s);
 }
 
 /**

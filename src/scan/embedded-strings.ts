@@ -5,7 +5,8 @@
 // and literal blocks with an explicit indentation indicator (`|2`). What kustomize, Argo CD and
 // Helm receive is the value the YAML parser yields, so that value is what is scanned: `yaml`
 // reads the string, as the consumer's parser does, escapes, folding and all.
-import {isPair, isScalar, Scalar, visit, type LineCounter} from 'yaml';
+import type {LineCounter, Scalar} from 'yaml';
+import {isPair, isScalar, visit} from '../manifests/yaml-nodes.js';
 import {parseCost, splitDocuments, TRIGGER_RE} from './documents.js';
 import type {EmbeddedText} from './embedded.js';
 import {containsTemplate} from './exceptions.js';
@@ -68,7 +69,7 @@ function escapedTrigger(text: string): boolean {
 
 /** Literal blocks without an indentation indicator, anchor or tag are read from the text by embedded.ts. */
 function readFromText(node: Scalar, text: string): boolean {
-  if (node.type !== Scalar.BLOCK_LITERAL) return false;
+  if (node.type !== 'BLOCK_LITERAL') return false;
   const at = node.range?.[0] ?? 0;
   if (/^\|[+-]?[1-9]/.test(text.slice(at, at + 3))) return false;
   return TEXT_HEADER_RE.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at));

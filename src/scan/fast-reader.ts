@@ -7,7 +7,7 @@
 // a secretGenerator, a last-applied annotation), the caller reads the chunk with `yaml`, so the
 // verdicts are those of the slow path by construction (test/unit/scan/rules-fast-path.test.ts
 // compares both on every corpus file).
-import * as jsyaml from 'js-yaml';
+import {jsyaml} from '../manifests/yaml-libs.js';
 import type {DocumentChunk} from './documents.js';
 import {exemption} from './exceptions.js';
 import {templateDataPath, type ObjectView, type ValueEntry} from './object-view.js';
@@ -31,7 +31,7 @@ export function readFast(chunk: DocumentChunk): ObjectView[] | undefined {
   if (TEMPLATE_LINE_RE.test(chunk.text)) return undefined;
   let docs: unknown[];
   try {
-    docs = jsyaml.loadAll(chunk.text) as unknown[];
+    docs = jsyaml().loadAll(chunk.text) as unknown[];
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@
 // changed is a new leak with its own introduction. The values themselves stay in this module's
 // memory, for `--check-live` to compare with the cluster; nothing here prints, logs or hashes one.
 import {join, posix, relative} from 'node:path';
-import {parse} from 'yaml';
+import {yaml} from '../manifests/yaml-libs.js';
 import {InputError} from '../errors.js';
 import {readTextIfPresent} from '../io/input.js';
 import {isMarkdownPath, mightFind} from './documents.js';
@@ -273,7 +273,7 @@ function generatorOptions(text: string, generator: string): {namespace?: string;
   // Only kustomizations with a flagged literal get here: a second, plain parse is cheap.
   let doc: any;
   try {
-    doc = parse(text, {uniqueKeys: false, maxAliasCount: 100});
+    doc = yaml().parse(text, {uniqueKeys: false, maxAliasCount: 100});
   } catch {
     return {noHash: false};
   }

@@ -2,7 +2,9 @@
 // `patchesJson6902`, inline or in the file a `path:` names): kustomize builds the Secret with
 // those values, so they are plaintext in git as much as a secretGenerator literal is.
 import {posix} from 'node:path';
-import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, type Node} from 'yaml';
+import type {LineCounter, Node, Scalar} from 'yaml';
+import {yaml} from '../manifests/yaml-libs.js';
+import {isMap, isScalar, isSeq} from '../manifests/yaml-nodes.js';
 import {dedent, literalBlock} from './embedded.js';
 import {exemption} from './exceptions.js';
 import type {RawFinding} from './rule.js';
@@ -26,7 +28,7 @@ export const mayHavePatches = (text: string): boolean => /\bpatches(?:Json6902)?
 
 function secretPatches(text: string, lineCounter?: LineCounter): SecretPatch[] {
   const out: SecretPatch[] = [];
-  for (const doc of parseAllDocuments(text, {uniqueKeys: false, keepSourceTokens: false, lineCounter})) {
+  for (const doc of yaml().parseAllDocuments(text, {uniqueKeys: false, keepSourceTokens: false, lineCounter})) {
     if (!('contents' in doc) || !isMap(doc.contents)) continue;
     const kind = doc.contents.get('kind');
     if (!KUSTOMIZE_KINDS.has(typeof kind === 'string' ? kind : undefined)) continue;
@@ -68,8 +70,8 @@ const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 
 /** The string values add/replace operations write under /data or /stringData, with positions in `text`. */
 function writtenValues(text: string): Written[] {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, {uniqueKeys: false, lineCounter: lc});
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, {uniqueKeys: false, lineCounter: lc});
   if (!isSeq(doc.contents)) return [];
   const at = (node: Node | null | undefined) => {
     const p = lc.linePos(node?.range?.[0] ?? 0);
@@ -113,14 +115,14 @@ function findings(text: string, where: string, secret: string, kindKnown: boolea
 /** Values the kustomization's inline patches write, at their lines in the kustomization. */
 export function inlinePatchFindings(kustomizationPath: string, text: string): RawFinding[] {
   if (!mayHavePatches(text)) return [];
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   const out: RawFinding[] = [];
   for (const p of secretPatches(text, lc)) {
     if (!p.patch) continue;
     const node = p.patch;
     const start = node.range?.[0] ?? 0;
     const head = lc.linePos(start);
-    if (node.type === Scalar.BLOCK_LITERAL) {
+    if (node.type === 'BLOCK_LITERAL') {
       // The block's lines are the patch's lines: read them where they are in the file.
       const headEnd = text.indexOf('\n', start);
       const block = headEnd === -1 ? undefined : literalBlock(text, headEnd, 0);

@@ -2,7 +2,7 @@
 // `literals` or in the `envs`/`files` it reads. Parsing follows kustomize's api/kv/kv.go
 // (parseLiteralSource, KeyValuesFromLine) so we read the same key and value kustomize would.
 import {posix} from 'node:path';
-import {parseAllDocuments} from 'yaml';
+import {yaml} from '../manifests/yaml-libs.js';
 import {exemption} from './exceptions.js';
 import {referencedPatch} from './kustomize-patch.js';
 import type {ObjectView} from './object-view.js';
@@ -68,7 +68,7 @@ export function referencesOf(kustomizationPath: string, views: ObjectView[]): [s
 export function generatorConfigPaths(kustomizationPath: string, text: string): string[] {
   const dir = posix.dirname(kustomizationPath);
   const out: string[] = [];
-  for (const doc of parseAllDocuments(text, {uniqueKeys: false})) {
+  for (const doc of yaml().parseAllDocuments(text, {uniqueKeys: false})) {
     if (!('contents' in doc)) continue;
     const gens = (doc.toJS({maxAliasCount: 100}) as {generators?: unknown} | null)?.generators;
     if (!Array.isArray(gens)) continue;

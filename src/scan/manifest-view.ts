@@ -4,7 +4,8 @@
 // renderer emits them verbatim, aliases and merge keys), and the tolerant
 // line reader for templates that are not valid YAML (tolerant-reader.ts). Rules only ever see
 // this view, so both readers get the same verdicts.
-import {isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap} from 'yaml';
+import type {Document, Node, Pair, YAMLMap} from 'yaml';
+import {isAlias, isMap, isScalar, isSeq} from '../manifests/yaml-nodes.js';
 import {describeYamlError} from '../manifests/parse.js';
 import {TRIGGER_RE, parseCost, splitDocuments, type DocumentChunk} from './documents.js';
 import {containsTemplate} from './exceptions.js';

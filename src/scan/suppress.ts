@@ -6,7 +6,7 @@
 //     rules: {private-key: false}                  # enable/disable rules by id
 //
 // Suppressed findings are still counted, so nobody mistakes "allowed" for "clean".
-import {Lexer} from 'yaml';
+import {yaml} from '../manifests/yaml-libs.js';
 import {InputError} from '../errors.js';
 import type {RawFinding} from './rule.js';
 import {RULE_IDS, type RuleId, type ScanWarning} from './types.js';
@@ -23,7 +23,7 @@ export function allowCommentLines(text: string): Set<number> {
   const out = new Set<number>();
   if (!text.includes('kubectl-secret:allow')) return out;
   let line = 1;
-  for (const tok of new Lexer().lex(text)) {
+  for (const tok of new (yaml().Lexer)().lex(text)) {
     // The lexer's control tokens (document start, scalar marker, flow-error end) are not source text.
     if (tok.length === 1 && (tok === '\x02' || tok === '\x1f' || tok === '\x18')) continue;
     if (tok[0] === '#' && ALLOW_RE.test(tok)) out.add(line);

@@ -2,7 +2,8 @@
 // asks `yaml` whether a document holding Secret material is valid, and the manifest reader
 // needs the same parse (with positions) to build the views: parsing it once for both was
 // a third of the scan's time on a corpus of Secret manifests (docs/performance.md).
-import {LineCounter, parseAllDocuments, type Document} from 'yaml';
+import type {Document, LineCounter} from 'yaml';
+import {yaml} from '../manifests/yaml-libs.js';
 import type {BlockDoc} from './plain-yaml.js';
 
 export interface ParsedChunk {
@@ -22,6 +23,7 @@ export function cachedParse(text: string, cache?: ParseCache): ParsedChunk | und
 export function parseChunk(text: string, cache?: ParseCache): ParsedChunk {
   const hit = cachedParse(text, cache);
   if (hit) return hit;
+  const {LineCounter, parseAllDocuments} = yaml();
   const lc = new LineCounter();
   // Templates make `yaml` raise an error per broken line, and each Error captures a stack trace
   // that nobody reads: that was a third of the time spent on a Helm chart.

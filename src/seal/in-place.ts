@@ -3,11 +3,11 @@
 // The key: --cert, else the `seal:` defaults of .kubectl-secret.yaml, else the cluster.
 import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
-import {parse as parseYaml} from 'yaml';
 import {InputError} from '../errors.js';
 import {atomicWriteFile} from '../io/atomic-write.js';
 import {readManifestFile} from '../io/input.js';
 import {parseManifests} from '../manifests/parse.js';
+import {yaml} from '../manifests/yaml-libs.js';
 import {isSecret, secretFromObject} from '../manifests/secret.js';
 import {renderManifests} from '../render/manifests.js';
 import {toYaml} from '../render/yaml.js';
@@ -34,7 +34,7 @@ export function sealDefaultsFor(file: string): SealDefaults {
     if (existsSync(cfg)) {
       let doc: any;
       try {
-        doc = parseYaml(readFileSync(cfg, 'utf8'));
+        doc = yaml().parse(readFileSync(cfg, 'utf8'));
       } catch {
         throw new InputError(`${cfg} is not valid YAML`, 'fix the file');
       }

@@ -1,8 +1,8 @@
 // Turning Secrets into sealed objects: one function for one Secret, one for a whole input
 // (what `seal`, `scan --fix` and `rotate --sealed` share), and the merge that re-seals only
 // some keys of an existing sealed file while leaving every other key's bytes untouched.
-import {parseDocument, isMap, isScalar} from 'yaml';
 import {InputError} from '../errors.js';
+import {yaml} from '../manifests/yaml-libs.js';
 import {editedDocumentToString} from '../render/yaml.js';
 import {sealLabel, type Scope} from '../crypto/index.js';
 import {assertSecretDataSize, describeObject, isSecret, secretDataSize, secretFromObject, type SecretModel} from '../manifests/secret.js';
@@ -102,6 +102,7 @@ export function mergeIntoSealedText(existingText: string, file: string, secret: 
     return {text: JSON.stringify(obj, null, indent) + (existingText.endsWith('\n') ? '\n' : ''), keys};
   }
   // Edit the one YAML document in place; the others are kept as their original text.
+  const {parseDocument, isMap, isScalar} = yaml();
   const parts = splitYamlDocuments(existingText);
   const wanted = id.name ?? secret.name;
   const part = parts.find((p) => {

@@ -195,3 +195,21 @@ test('sealing rejects a public key that is not 32 bytes and a label with NUL', (
   assertCryptoError(() => naclKeyId(new Uint8Array(33)), 'bad-key');
   assertCryptoError(() => naclSeal(enc(CANARY), 'a\0b', generateNaclKeyPair().publicKey), 'malformed');
 });
+
+// Low-order points of Curve25519 (libsodium's blacklist in crypto_scalarmult/curve25519/ref10):
+// X25519 with any of them gives the all-zero shared secret, which OpenSSL refuses, as libsodium's
+// crypto_box_seal does. Sealing to one must fail, and a sealed value carrying one as its
+// ephemeral key must not open.
+const LOW_ORDER = ['0000000000000000000000000000000000000000000000000000000000000000', '0100000000000000000000000000000000000000000000000000000000000000', 'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800', '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157', 'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'];
+
+test('a low-order public key is refused when sealing, and a low-order ephemeral key never opens', () => {
+  const kp = generateNaclKeyPair();
+  const sealed = Buffer.from(naclSeal(enc(CANARY), 'prod/db', kp.publicKey), 'base64');
+  for (const hexKey of LOW_ORDER) {
+    const point = Uint8Array.from(Buffer.from(hexKey, 'hex'));
+    assertCryptoError(() => naclSeal(enc(CANARY), 'prod/db', point), 'bad-key', /low-order/);
+    const forged = Buffer.from(sealed);
+    forged.set(point, EPK_AT);
+    assertCryptoError(() => naclOpen(forged.toString('base64'), [kp], 'prod/db'), 'tampered');
+  }
+});

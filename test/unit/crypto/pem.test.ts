@@ -171,3 +171,12 @@ test('detectKeyKind: an RSA certificate means sealed-secrets, an X25519 key mean
   assertCryptoError(() => detectKeyKind('nonsense'), 'bad-key');
   assert.equal(naclKeyId(parseNaclPublicKey(fixture('x25519-public.pem'))), fx.keyId);
 });
+
+test('the nacl public key PEM is the one OpenSSL writes for the key', () => {
+  for (let i = 0; i < 200; i++) {
+    const {publicKey} = generateKeyPairSync('x25519');
+    const raw = Buffer.from(publicKey.export({format: 'jwk'}).x!, 'base64url');
+    assert.equal(naclPublicKeyToPem(raw), publicKey.export({type: 'spki', format: 'pem'}));
+    assert.deepEqual(parseNaclPublicKey(naclPublicKeyToPem(raw)), new Uint8Array(raw));
+  }
+});
