@@ -67,7 +67,7 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     // unparseable-secret first: the documents it parses are then read from its parse.
     const cache: ParseCache = new Map();
     const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text, o.exhaustive ? undefined : cache, {exhaustive: o.exhaustive}) : [];
-    const read = readManifest(markdown?.text ?? text, o.exhaustive ? {fast: false, all: true} : {cache});
+    const read = readManifest(markdown?.chunks ?? text, o.exhaustive ? {fast: false, all: true} : {cache});
     views = read.views;
     raw.push(...unparseable);
     // A Markdown code block is often a fragment: not being valid YAML is no news there.
