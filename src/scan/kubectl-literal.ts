@@ -5,6 +5,7 @@
 // continuations), so the value judged is the one kubectl receives; a value the shell computes
 // (`$PW`, `$(vault …)`, `` `cat f` ``) is not in the file, and is no finding. `tls` Secrets are
 // made from files only.
+import {argvLists, foldedScripts} from './command-lists.js';
 import {mayHaveKubectlLiteral} from './documents.js';
 import {exemption} from './exceptions.js';
 import type {RawFinding} from './rule.js';
@@ -32,8 +33,8 @@ const ALLOW_RE = /\bkubectl-secret:allow\b/;
 const KUBECTL_RE = /^[@+-]*(?:[^\s]*\/)?(?:kubectl|k|oc|microk8s\.kubectl)(?:\.exe)?$/;
 /** kubectl flags that take the next word as their value when written without `=`. */
 const VALUE_FLAGS = new Set(['-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-o', '--output', '-s', '--server', '--token', '--as', '--as-group', '--request-timeout', '--field-manager', '--type', '--from-file', '--from-env-file', '--docker-server', '--docker-username', '--docker-email', '--cert', '--key', '--append-hash', '--save-config', '--validate', '--dry-run', '--template']);
-/** A value that names a variable another way: `%PW%` (cmd.exe), `$env:PW` is caught as `$…`. */
-const VARIABLE_RE = /\$[A-Za-z_{(]|^%[A-Za-z_][A-Za-z0-9_]*%$/;
+/** A value that names a variable another way: `%PW%` anywhere, `!PW!` (cmd.exe); PowerShell's `$env:PW` is caught as `$…`. */
+const VARIABLE_RE = /\$[A-Za-z_{(]|%[A-Za-z_][A-Za-z0-9_]*%|^![A-Za-z_][A-Za-z0-9_]*!$/;
 /** What the shell replaces: `$X`, `${X}`, `$(…)`, `$1`, `$$`, backquotes. */
 const EXPANSION_RE = /\$[A-Za-z0-9_{(@*#?$!-]|`/;
 const DEFAULT_RE = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]/g;
@@ -170,6 +171,14 @@ export function shellCommands(text: string, onAllow?: (offset: number) => void):
       i = j;
       continue;
     }
+    // bash's ANSI-C quoting, $'…': a literal string with C escapes. $"…" is a double-quoted string.
+    if (c === '$' && text[i + 1] === "'") {
+      const r = ansiC(text, i + 2);
+      w.text += r.text;
+      i = r.end;
+      continue;
+    }
+    if (c === '$' && text[i + 1] === '"') continue;
     if (c === '`' || (c === '$' && expansion(i))) {
       w.dynamic = true;
       const e = Math.max(expansionEnd(i), i + 1);
@@ -181,6 +190,31 @@ export function shellCommands(text: string, onAllow?: (offset: number) => void):
   }
   endCommand();
   return commands;
+}
+
+const C_ESCAPES: Record<string, string> = {n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v'};
+
+/** The value of $'…' from `from` (after the quote) to its closing quote, at `end`. */
+function ansiC(text: string, from: number): {text: string; end: number} {
+  let out = '';
+  let j = from;
+  for (; j < text.length && text[j] !== "'"; j++) {
+    if (text[j] !== '\\' || j + 1 >= text.length) {
+      out += text[j];
+      continue;
+    }
+    const e = text[++j];
+    const hex = e === 'x' ? /^[0-9a-fA-F]{1,2}/.exec(text.slice(j + 1, j + 3)) : e === 'u' || e === 'U' ? /^[0-9a-fA-F]{1,8}/.exec(text.slice(j + 1, j + (e === 'u' ? 5 : 9))) : null;
+    const oct = /[0-7]/.test(e) ? /^[0-7]{1,3}/.exec(text.slice(j, j + 3)) : null;
+    if (hex) {
+      out += String.fromCodePoint(Math.min(parseInt(hex[0], 16), 0x10ffff));
+      j += hex[0].length;
+    } else if (oct) {
+      out += String.fromCharCode(parseInt(oct[0], 8) & 0xff);
+      j += oct[0].length - 1;
+    } else out += C_ESCAPES[e] ?? e;
+  }
+  return {text: out, end: j};
 }
 
 /** Every word of `text`, commands joined (for tests and callers that do not care where commands end). */
@@ -259,10 +293,31 @@ export function kubectlLiteralValues(source: string, o: {markdown?: boolean}): K
 }
 
 function located(source: string, o: {markdown?: boolean}, onAllow?: (line: number) => void): {line: number; column: number; anchorLine: number; literal: Literal}[] {
-  const out: {line: number; column: number; anchorLine: number; literal: Literal}[] = [];
-  if (!mayHaveKubectlLiteral(source)) return out;
-  const text = o.markdown ? codeBlocksOnly(source) : source;
-  const lineAt = lineCounter(text);
+  if (!mayHaveKubectlLiteral(source)) return [];
+  const text = continuations(o.markdown ? codeBlocksOnly(source) : source);
+  let starts: number[] | undefined;
+  const lineAt = (offset: number) => {
+    starts ??= lineStarts(text);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return {line: lo + 1, column: offset - starts[lo] + 1};
+  };
+  // By the flag's offset in the file: a command two readers see (a quoted `sh -c` item, one
+  // line of a list) is one finding.
+  const found = new Map<number, {anchor: number; literal: Literal}>();
+  const collect = (words: ShellWord[], toFile: (offset: number) => number) => {
+    for (const list of [commandFindings(words), ...words.filter(quotedCommand).map((w) => quotedFindings(w))]) {
+      for (const f of list) {
+        const at = toFile(f.word.offset);
+        if (!found.has(at)) found.set(at, {anchor: toFile(list[0].kubectl.offset), literal: f});
+      }
+    }
+  };
   const FLAG_RE = /--(?:from-literal|docker-password)\b/g;
   let done = -1;
   for (let m = FLAG_RE.exec(text); m; m = FLAG_RE.exec(text)) {
@@ -270,15 +325,42 @@ function located(source: string, o: {markdown?: boolean}, onAllow?: (line: numbe
     const region = commandRegion(text, m.index);
     done = region.to;
     const body = text.slice(region.from, region.to);
-    for (const words of shellCommands(body, (at) => onAllow?.(lineAt(region.from + at).line))) {
-      for (const found of [commandFindings(words), ...words.filter(quotedCommand).map((w) => quotedFindings(w))]) {
-        if (found.length === 0) continue;
-        const anchorLine = lineAt(region.from + found[0].kubectl.offset).line;
-        for (const f of found) out.push({...lineAt(region.from + f.word.offset), anchorLine, literal: f});
-      }
-    }
+    for (const words of shellCommands(body, (at) => onAllow?.(lineAt(region.from + at).line))) collect(words, (x) => region.from + x);
   }
-  return out;
+  // Commands no shell line holds: argv lists, and lines YAML folds (command-lists.ts).
+  for (const words of argvLists(text)) collect(argsOfKubectl(words), (x) => x);
+  for (const script of foldedScripts(text)) for (const words of shellCommands(script.value)) collect(words, script.at);
+  return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([at, {anchor, literal}]) => ({...lineAt(at), anchorLine: lineAt(anchor).line, literal}));
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * PowerShell's backtick and cmd's caret at a line's end continue the command, as `\` does for
+ * a POSIX shell: written as one (same length, so offsets stay the file's). No POSIX command line
+ * ends in a lone backtick or caret, so this holds in any file or code block, labelled or not.
+ */
+const continuations = (text: string): string => (text.includes('`') || text.includes('^') ? text.replace(/(?<=[ \t])[`^](?=\r?\n)/g, '\\') : text);
+
+/**
+ * A container's `args:` without the program (it is in `command:`): a list that starts with
+ * kubectl's `create` (after global flags) is kubectl's, and is read with it.
+ */
+function argsOfKubectl(words: ShellWord[]): ShellWord[] {
+  if (words.length === 0 || words.some((w) => KUBECTL_RE.test(w.text))) return words;
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i].text;
+    if (t.startsWith('-')) {
+      if (VALUE_FLAGS.has(t)) i++;
+      continue;
+    }
+    return t === 'create' ? [{text: 'kubectl', dynamic: false, offset: words[0].offset}, ...words] : words;
+  }
+  return words;
 }
 
 interface Literal {
@@ -356,27 +438,4 @@ function commandFindings(words: ShellWord[]): Literal[] {
     out.push({word: w, kubectl: words[k], command, name: positional[2], namespace: namespace || undefined, docker: m[1] === 'docker-password', key, value});
   }
   return out;
-}
-
-/**
- * Line and column of offsets that move forward, counted from the last one (a move back, to a
- * command's start, is paid once per command line): one long line of many flags stays linear.
- */
-function lineCounter(text: string): (offset: number) => {line: number; column: number} {
-  let line = 1;
-  let at = 0;
-  let lineStart = 0;
-  return (offset) => {
-    if (offset > at) {
-      for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-        line++;
-        lineStart = i + 1;
-      }
-    } else if (offset < at) {
-      for (let i = text.lastIndexOf('\n', at - 1); i >= offset && i !== -1; i = i === 0 ? -1 : text.lastIndexOf('\n', i - 1)) line--;
-      lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-    }
-    at = offset;
-    return {line, column: offset - lineStart + 1};
-  };
 }

@@ -83,12 +83,19 @@ export function splitBlock(lines: string[], firstLine: number): DocumentChunk[] 
   let commentsSinceBlank = true;
   let content = false;
   let json: {depth: number; inString: boolean} | undefined;
+  let padded = 0;
   /** Emits the document up to line `endLine`, exclusive; with `endCol`, up to that column of `endLine`. */
   const emit = (endLine: number, endCol?: number) => {
     if (!content) return;
     const body = lines.slice(start, endLine + (endCol === undefined ? 0 : 1));
     if (endCol !== undefined) body[body.length - 1] = body[body.length - 1].slice(0, endCol);
-    if (col > 0) body[0] = ' '.repeat(col) + body[0].slice(col);
+    // Blanks keep the object's columns, within a budget of the line's length: thousands of
+    // objects on one long line stay linear (past it, columns count from the object).
+    if (col > 0) {
+      const pad = padded + col <= lines[start].length ? col : 0;
+      padded += pad;
+      body[0] = ' '.repeat(pad) + body[0].slice(col);
+    }
     chunks.push({text: body.join('\n') + '\n', startLine: firstLine + start});
   };
   const begin = (line: number, column = 0) => {

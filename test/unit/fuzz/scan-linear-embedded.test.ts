@@ -18,8 +18,15 @@ const HEADS = [
   'values: >\n  kind: Secret\n',
   'kubectl create secret generic x --from-literal=',
   'kubectl create secret docker-registry x --docker-password ',
+  'command: ["kubectl", "create", "secret", "generic", "x", ',
+  'args:\n  - create\n  - secret\n  - generic\n  - x\n',
+  'script:\n  - kubectl create secret generic x\n    ',
+  'run: >\n  kubectl create secret generic x\n  ',
+  'run: "kubectl create secret generic x\n  ',
+  '```json\n{"kind":"Secret","stringData":{"a":"b"}}',
+  '```yaml\napiVersion: v1\nkind: Secret\n',
 ];
-const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n'];
+const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n', '[', ']', ', ', '"--from-literal=a=b", ', "'a'', ", '- ', '- --from-literal=a=b\n', '  - x\n', ' `\n', ' ^\n', "$'", "\\x41", '{{ ', ' }}', '{"kind":"Secret"}', 'apiVersion: v1\n', 'kind: Secret\n', '\n\n', ': >\n', 'a: b\n'];
 
 test('fuzz: no repeated unit makes the embedded-string, JSON-stream or command-line readers superlinear', () => {
   assertLinearForRepeatedUnits(HEADS, FRAGMENTS, scanAll, {numRuns: 25, headChars: 16});
@@ -32,5 +39,14 @@ test('known shapes are linear: many objects in a stream, many escaped manifests,
   assertLinear('one long command line', (n) => build('kubectl create secret generic x ', '--from-literal=a=b ', n), scanAll);
   assertLinear('unclosed substitutions', (n) => build('kubectl create secret generic x --from-literal=a=', '$($(', n), scanAll);
   assertLinear('nested defaults', (n) => build('kubectl create secret generic x --from-literal=a=', '${A:-', n), scanAll);
+  assertLinear('long argv list', (n) => build('command: ["kubectl", "create", "secret", "generic", "x"', ', "--from-literal=a=b"', n), scanAll);
+  assertLinear('long block list', (n) => build('args:\n  - create\n  - secret\n  - generic\n  - x\n', '  - --from-literal=a=b\n', n), scanAll);
+  assertLinear('unclosed lists', (n) => build('kubectl create secret generic x --from-literal=a=b ', '["a", ', n), scanAll);
+  assertLinear('long folded item', (n) => build('script:\n  - kubectl create secret generic x\n', '    --from-literal=a=b\n', n), scanAll);
+  assertLinear('long quoted string', (n) => build('run: "kubectl create secret generic x\n', '    --from-literal=a=b     \n', n), scanAll);
+  assertLinear('blanks inside a folded line', (n) => build('script:\n  - kubectl create secret generic x --from-literal=a=b\n    a', ' ', n), scanAll);
+  assertLinear('many objects in a code block', (n) => build('```json\n', '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"stringData":{"a":"b"}}\n', n), scanAll);
+  assertLinear('many documents without --- in a code block', (n) => build('```yaml\n', 'apiVersion: v1\nkind: Secret\nstringData:\n  a: b\n\n', n), scanAll);
+  assertLinear('PowerShell continuations', (n) => build('kubectl create secret generic x `\n', '  --from-literal=a=b `\n', n), scanAll);
   assertLinear('closed nested defaults', (n) => build('kubectl create secret generic x --from-literal=a=', '${A:-x}', n), scanAll);
 });
