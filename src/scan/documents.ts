@@ -111,9 +111,12 @@ export function isMarkdownPath(path: string): boolean {
 /** Could the text hold a `kubectl create secret` command line with a literal value (kubectl-literal.ts)? */
 export const mayHaveKubectlLiteral = (text: string): boolean => text.includes('--from-literal') || text.includes('--docker-password');
 
+/** Could the text hold a manifest in a shell heredoc (`<<EOF`, heredoc.ts), in any file? */
+export const mayHaveHeredoc = (text: string): boolean => text.includes('<<') && TRIGGER_RE.test(text);
+
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path) || text.includes('<<')) && TRIGGER_RE.test(text));
 }
 
 /** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */

@@ -308,7 +308,7 @@ export interface ProbeResult {
   command?: boolean;
 }
 
-const MATERIAL_RE = /kind\\?["']?[ \t]{0,16}:[ \t]{0,16}\\?["']?Secret(?:Generator)?\b|secretGenerator/;
+const MATERIAL_RE = /kind\\?["']?\s{0,64}:\s{0,64}\\?["']?Secret(?:Generator)?\b|secretGenerator/;
 /**
  * What else a rule reads a file for (documents.ts mightFind): only in text, since a program
  * holds these as strings (kubectl's own help has `--from-literal=key1=supersecret`).

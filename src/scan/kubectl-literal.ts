@@ -244,7 +244,7 @@ function commandRegion(text: string, pos: number): {from: number; to: number} {
 }
 
 /** The lines of fenced code blocks kept, everything else blanked: a README's prose is not a command that was run. */
-function codeBlocksOnly(md: string): string {
+export function codeBlocksOnly(md: string): string {
   const lines = md.split('\n');
   let fence: string | undefined;
   for (let i = 0; i < lines.length; i++) {

@@ -25,8 +25,10 @@ const HEADS = [
   'run: "kubectl create secret generic x\n  ',
   '```json\n{"kind":"Secret","stringData":{"a":"b"}}',
   '```yaml\napiVersion: v1\nkind: Secret\n',
+  'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Secret\nstringData:\n',
+  'kind: Secret\n',
 ];
-const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n', '[', ']', ', ', '"--from-literal=a=b", ', "'a'', ", '- ', '- --from-literal=a=b\n', '  - x\n', ' `\n', ' ^\n', "$'", "\\x41", '{{ ', ' }}', '{"kind":"Secret"}', 'apiVersion: v1\n', 'kind: Secret\n', '\n\n', ': >\n', 'a: b\n'];
+const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n', '[', ']', ', ', '"--from-literal=a=b", ', "'a'', ", '- ', '- --from-literal=a=b\n', '  - x\n', ' `\n', ' ^\n', "$'", "\\x41", '{{ ', ' }}', '{"kind":"Secret"}', 'apiVersion: v1\n', 'kind: Secret\n', '\n\n', ': >\n', 'a: b\n', '<<EOF\n', '<<-\'EOF\'\n', 'EOF\n', '\tEOF\n', '> ', '1 << x\n', '  password: $(', '<<<'];
 
 test('fuzz: no repeated unit makes the embedded-string, JSON-stream or command-line readers superlinear', () => {
   assertLinearForRepeatedUnits(HEADS, FRAGMENTS, scanAll, {numRuns: 25, headChars: 16});
@@ -47,6 +49,8 @@ test('known shapes are linear: many objects in a stream, many escaped manifests,
   assertLinear('blanks inside a folded line', (n) => build('script:\n  - kubectl create secret generic x --from-literal=a=b\n    a', ' ', n), scanAll);
   assertLinear('many objects in a code block', (n) => build('```json\n', '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"stringData":{"a":"b"}}\n', n), scanAll);
   assertLinear('many documents without --- in a code block', (n) => build('```yaml\n', 'apiVersion: v1\nkind: Secret\nstringData:\n  a: b\n\n', n), scanAll);
+  assertLinear('many heredocs', (n) => build('', 'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Secret\nstringData:\n  a: $(b)\nEOF\n', n), scanAll);
+  assertLinear('shifts that look like heredocs', (n) => build('kind: Secret\n', 'x = 1 << shift\n', n), scanAll);
   assertLinear('PowerShell continuations', (n) => build('kubectl create secret generic x `\n', '  --from-literal=a=b `\n', n), scanAll);
   assertLinear('closed nested defaults', (n) => build('kubectl create secret generic x --from-literal=a=', '${A:-x}', n), scanAll);
 });

@@ -1,0 +1,76 @@
+// Manifests in shell here-documents: `cat <<EOF | kubectl apply -f -` … `EOF`, `kubectl apply
+// -f - <<-'EOF'`, in scripts, Makefiles (.ONESHELL recipes), CI steps (`run: |`, `script:`) and
+// the shell blocks of a README. kubectl applies the body as written, so its values are as
+// committed as a manifest file's. The body is what the shell hands over: `<<-` strips leading
+// tabs, and the indentation of the closing delimiter (a YAML block's, a Makefile recipe's tab)
+// is cut from every line; a console transcript's `> ` prompts too. With an unquoted delimiter
+// the shell expands `$VAR`, `${VAR}`, `$(…)` and backquotes: those become `{{}}` (a template,
+// which the rules do not take for plaintext), since the value is computed, not written down.
+import {TRIGGER_RE} from './documents.js';
+import type {EmbeddedText} from './embedded.js';
+
+const HEREDOC_RE = /(?<!<)<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))/g;
+/** The shell's expansions in an unquoted heredoc (one level of `$(…)` nesting is enough to end it). */
+const EXPANSION_RE = /\$\{[^}\n]*\}|\$\((?:[^()\n]|\([^()\n]*\))*\)|`[^`\n]*`|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]/g;
+
+export function heredocs(text: string): EmbeddedText[] {
+  const out: EmbeddedText[] = [];
+  // Line numbers counted on from the last heredoc (they come in order).
+  let line = 1;
+  let counted = 0;
+  const lineOf = (offset: number) => {
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    counted = offset;
+    return line;
+  };
+  const re = new RegExp(HEREDOC_RE);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const delimiter = m[2] ?? m[3] ?? m[4];
+    const quoted = m[4] === undefined || m[0].includes('\\');
+    const bodyStart = text.indexOf('\n', m.index) + 1;
+    if (bodyStart === 0) break;
+    // The terminator: the delimiter alone on a line, after any indentation (and a `> ` prompt).
+    let end = text.length;
+    let next = text.length;
+    let cut = '';
+    let prompt = false;
+    for (let s = bodyStart; s < text.length; ) {
+      const nl = text.indexOf('\n', s);
+      const e = nl === -1 ? text.length : nl;
+      const line = text.slice(s, text[e - 1] === '\r' ? e - 1 : e);
+      const trimmed = line.trimStart();
+      if (trimmed.trimEnd() === delimiter || (trimmed.startsWith('> ') && trimmed.slice(2).trimEnd() === delimiter)) {
+        end = s;
+        next = e;
+        cut = line.slice(0, line.length - trimmed.length);
+        prompt = trimmed.startsWith('> ');
+        break;
+      }
+      s = e + 1;
+    }
+    // Without a terminator the body runs to the end, as the shell reads it; every `<<` after it
+    // is in that body (so a file of `1 << n` shifts is read once, not once per shift).
+    re.lastIndex = Math.max(next, re.lastIndex);
+    const body = text.slice(bodyStart, end);
+    if (!TRIGGER_RE.test(body)) continue;
+    const removed: number[] = [];
+    const lines = body.split('\n').map((l) => {
+      let i = 0;
+      if (m![1] === '-') while (l[i] === '\t') i++;
+      for (let k = 0; k < cut.length && l[i] === cut[k]; k++) i++;
+      if (prompt && (l.startsWith('> ', i) || l.slice(i) === '>')) i += 2;
+      removed.push(i);
+      const rest = l.slice(i);
+      return quoted ? rest : rest.replace(EXPANSION_RE, '{{}}');
+    });
+    const lineOffset = lineOf(bodyStart) - 1;
+    out.push({
+      text: lines.join('\n'),
+      lineOffset,
+      indent: 0,
+      // Columns: a line's cut is its own (tabs, a prompt); an expansion replaced before the key does not move it.
+      locate: (line, column) => ({line: lineOffset + line, column: column + (removed[line - 1] ?? 0)}),
+    });
+  }
+  return out;
+}
