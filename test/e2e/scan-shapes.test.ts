@@ -4,7 +4,9 @@
 // shell heredocs, and manifests in other encodings and spellings.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {runCli, type CliResult} from '../helpers/cli.js';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {REPO_ROOT, runCli, type CliResult} from '../helpers/cli.js';
 import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
 const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
@@ -85,6 +87,20 @@ test('a Secret in a shell heredoc is found in scripts, Makefiles, CI steps and R
   r.write('.github/workflows/deploy.yml', `on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cat <<EOF | kubectl apply -f -\n${secretYaml(CANARY, '          ')}          EOF\n`);
   r.write('README.md', `# Setup\n\n\`\`\`bash\nkubectl apply -f - <<EOF\n${secretYaml(CANARY)}EOF\n\`\`\`\n\nEncode a value with \`echo -n 'x' | base64\`:\n\n\`\`\`sh\necho -n '${CANARY}' | base64\n\`\`\`\n`);
   await findsInTreeAndIndex(r, ['.github/workflows/deploy.yml:13:plaintext-secret', 'Makefile:9:plaintext-secret', 'README.md:10:plaintext-secret', 'deploy.sh:8:plaintext-secret']);
+});
+
+test('--fix leaves a Secret in a heredoc or a Markdown block as it is, and says why, instead of failing on the file', async (t) => {
+  const r = repo(t);
+  const files = {
+    'deploy.sh': `#!/bin/sh\ncat <<EOF | kubectl apply -f -\n${secretYaml(CANARY)}EOF\n`,
+    'Makefile': `.ONESHELL:\nsecrets:\n\tkubectl apply -f - <<EOF\n${secretYaml(CANARY, '\t')}\tEOF\n`,
+    'README.md': `# Setup\n\n\`\`\`yaml\n${secretYaml(CANARY)}\`\`\`\n`,
+  };
+  for (const [name, text] of Object.entries(files)) r.write(name, text);
+  const res = await scan(r.dir, ['--fix', '--yes', '--cert', join(REPO_ROOT, 'test/fixtures/crypto/golden-cert.pem'), '-n', 'default']);
+  assert.equal(res.code, 1, res.stderr);
+  for (const name of Object.keys(files)) assert.match(res.stderr, new RegExp(`^not sealing ${name}: `, 'm'));
+  for (const [name, text] of Object.entries(files)) assert.equal(readFileSync(join(r.dir, name), 'utf8'), text, name);
 });
 
 test('manifests in UTF-16 or UTF-8 with a BOM, CRLF, a quoted kind, apiVersion missing or last, and in an Ansible task', async (t) => {
