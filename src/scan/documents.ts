@@ -116,7 +116,7 @@ export const mayHaveHeredoc = (text: string): boolean => text.includes('<<') && 
 
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path) || text.includes('<<')) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || (/\.tf$/i.test(path) && text.includes('"kubernetes_')) || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path) || text.includes('<<')) && TRIGGER_RE.test(text));
 }
 
 /** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */

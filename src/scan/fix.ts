@@ -92,10 +92,10 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
       result.declined.push(f.display);
       continue;
     }
-    // A Secret in a Markdown code block or a shell heredoc is inside a file no sealer can
-    // rewrite as YAML: say so, as for a manifest written as a string.
+    // A Secret in a Markdown code block, a shell heredoc or a Terraform resource is inside a
+    // file no sealer can rewrite as YAML: say so, as for a manifest written as a string.
     if (!readAsManifest(f.path)) {
-      const reason = 'the Secret is in a Markdown code block or a script (a heredoc), not in a manifest file --fix can rewrite (seal it with `kubectl secret seal` and paste the result, or remove it)';
+      const reason = 'the Secret is in a Markdown code block, a script (a heredoc) or Terraform, not in a manifest file --fix can rewrite (seal it with `kubectl secret seal` and paste the result, or remove it)';
       result.refused.push({file: f.display, reason});
       o.log(`not sealing ${f.display}: ${reason}`);
       continue;

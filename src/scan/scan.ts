@@ -4,6 +4,7 @@ import {isMarkdownPath, mayHaveHeredoc, readAsManifest} from './documents.js';
 import {embeddedManifests, type EmbeddedText} from './embedded.js';
 import {embeddedStrings} from './embedded-strings.js';
 import {heredocs} from './heredoc.js';
+import {mayHaveTerraformSecret, terraformSecrets} from './terraform.js';
 import {inlinePatchFindings} from './kustomize-patch.js';
 import {codeBlocksOnly, kubectlSecretLiterals} from './kubectl-literal.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
@@ -92,6 +93,7 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     }
     raw.push(...found);
   }
+  if (rules.has('plaintext-secret') && mayHaveTerraformSecret(path, text)) raw.push(...terraformSecrets(text));
   if (rules.has('kubectl-secret-literal')) {
     const k = kubectlSecretLiterals(text, {markdown: isMarkdownPath(path)});
     raw.push(...k.findings);

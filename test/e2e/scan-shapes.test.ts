@@ -89,12 +89,22 @@ test('a Secret in a shell heredoc is found in scripts, Makefiles, CI steps and R
   await findsInTreeAndIndex(r, ['.github/workflows/deploy.yml:13:plaintext-secret', 'Makefile:9:plaintext-secret', 'README.md:10:plaintext-secret', 'deploy.sh:8:plaintext-secret']);
 });
 
+test('Terraform: a kubernetes_secret with a literal, a kubernetes_manifest Secret, a kubectl_manifest heredoc', async (t) => {
+  const r = repo(t);
+  r.write('infra/secrets.tf', `resource "kubernetes_secret_v1" "db" {\n  metadata {\n    name = "db"\n  }\n  data = {\n    password = "${CANARY}"\n    computed = random_password.db.result\n    from_var = var.api_token\n  }\n}\n`);
+  r.write('infra/manifest.tf', `resource "kubernetes_manifest" "s" {\n  manifest = {\n    apiVersion = "v1"\n    kind       = "Secret"\n    metadata   = { name = "s", namespace = "prod" }\n    stringData = { token = "${CANARY}" }\n  }\n}\n`);
+  r.write('infra/kubectl.tf', `resource "kubectl_manifest" "s" {\n  yaml_body = <<YAML\n${secretYaml(CANARY)}YAML\n}\n`);
+  r.write('infra/clean.tf', `resource "kubernetes_secret" "ok" {\n  metadata { name = "ok" }\n  data = { password = var.db_password }\n}\n`);
+  await findsInTreeAndIndex(r, ['infra/kubectl.tf:8:plaintext-secret', 'infra/manifest.tf:6:plaintext-secret', 'infra/secrets.tf:6:plaintext-secret']);
+});
+
 test('--fix leaves a Secret in a heredoc or a Markdown block as it is, and says why, instead of failing on the file', async (t) => {
   const r = repo(t);
   const files = {
     'deploy.sh': `#!/bin/sh\ncat <<EOF | kubectl apply -f -\n${secretYaml(CANARY)}EOF\n`,
     'Makefile': `.ONESHELL:\nsecrets:\n\tkubectl apply -f - <<EOF\n${secretYaml(CANARY, '\t')}\tEOF\n`,
     'README.md': `# Setup\n\n\`\`\`yaml\n${secretYaml(CANARY)}\`\`\`\n`,
+    'main.tf': `resource "kubernetes_secret" "db" {\n  data = { password = "${CANARY}" }\n}\n`,
   };
   for (const [name, text] of Object.entries(files)) r.write(name, text);
   const res = await scan(r.dir, ['--fix', '--yes', '--cert', join(REPO_ROOT, 'test/fixtures/crypto/golden-cert.pem'), '-n', 'default']);

@@ -9,6 +9,7 @@ const scanAll = (text: string) => {
   scanText('f.json', text);
   scanText('f.sh', text);
   scanText('f.md', '```\n' + text);
+  scanText('f.tf', text);
 };
 
 const HEADS = [
@@ -27,8 +28,10 @@ const HEADS = [
   '```yaml\napiVersion: v1\nkind: Secret\n',
   'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Secret\nstringData:\n',
   'kind: Secret\n',
+  'resource "kubernetes_secret" "x" {\n  data = {\n',
+  'resource "kubernetes_manifest" "x" {\n  manifest = {\n    kind = "Secret"\n    stringData = {\n',
 ];
-const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n', '[', ']', ', ', '"--from-literal=a=b", ', "'a'', ", '- ', '- --from-literal=a=b\n', '  - x\n', ' `\n', ' ^\n', "$'", "\\x41", '{{ ', ' }}', '{"kind":"Secret"}', 'apiVersion: v1\n', 'kind: Secret\n', '\n\n', ': >\n', 'a: b\n', '<<EOF\n', '<<-\'EOF\'\n', 'EOF\n', '\tEOF\n', '> ', '1 << x\n', '  password: $(', '<<<'];
+const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n', '[', ']', ', ', '"--from-literal=a=b", ', "'a'', ", '- ', '- --from-literal=a=b\n', '  - x\n', ' `\n', ' ^\n', "$'", "\\x41", '{{ ', ' }}', '{"kind":"Secret"}', 'apiVersion: v1\n', 'kind: Secret\n', '\n\n', ': >\n', 'a: b\n', '<<EOF\n', '<<-\'EOF\'\n', 'EOF\n', '\tEOF\n', '> ', '1 << x\n', '  password: $(', '<<<', 'a = "b"\n', 'jsonencode({', 'password = ', '"aaaa', '<<EOT\n', 'EOT\n', '/*', '//', '"kubernetes_secret" "x" {'];
 
 test('fuzz: no repeated unit makes the embedded-string, JSON-stream or command-line readers superlinear', () => {
   assertLinearForRepeatedUnits(HEADS, FRAGMENTS, scanAll, {numRuns: 25, headChars: 16});
@@ -51,6 +54,9 @@ test('known shapes are linear: many objects in a stream, many escaped manifests,
   assertLinear('many documents without --- in a code block', (n) => build('```yaml\n', 'apiVersion: v1\nkind: Secret\nstringData:\n  a: b\n\n', n), scanAll);
   assertLinear('many heredocs', (n) => build('', 'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Secret\nstringData:\n  a: $(b)\nEOF\n', n), scanAll);
   assertLinear('shifts that look like heredocs', (n) => build('kind: Secret\n', 'x = 1 << shift\n', n), scanAll);
+  assertLinear('many Terraform resources', (n) => build('', 'resource "kubernetes_secret" "x" {\n  metadata { name = "x" }\n  data = {\n    a = "b"\n    c = var.d\n  }\n}\n', n), scanAll);
+  assertLinear('one long Terraform map', (n) => build('resource "kubernetes_secret" "x" {\n  data = {\n', '    a = "b", c = jsonencode({password = "x"})\n', n), scanAll);
+  assertLinear('an unclosed Terraform resource', (n) => build('resource "kubernetes_secret" "x" {\n  data = {\n    a = ', '{(["', n), scanAll);
   assertLinear('PowerShell continuations', (n) => build('kubectl create secret generic x `\n', '  --from-literal=a=b `\n', n), scanAll);
   assertLinear('closed nested defaults', (n) => build('kubectl create secret generic x --from-literal=a=', '${A:-x}', n), scanAll);
 });
