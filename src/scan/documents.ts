@@ -111,12 +111,15 @@ export function isMarkdownPath(path: string): boolean {
 /** Could the text hold a `kubectl create secret` command line with a literal value (kubectl-literal.ts)? */
 export const mayHaveKubectlLiteral = (text: string): boolean => text.includes('--from-literal') || text.includes('--docker-password');
 
+/** Scripts, whose quoted strings are shell strings (a manifest in `echo '…' | kubectl apply -f -`, heredoc.ts). */
+export const isScriptPath = (path: string): boolean => /\.(?:sh|bash|zsh|ksh|ps1|psm1|bat|cmd|mk)$|(?:^|\/)(?:Makefile|Dockerfile|Containerfile)[^/]*$/i.test(path);
+
 /** Could the text hold a manifest in a shell heredoc (`<<EOF`, heredoc.ts), in any file? */
 export const mayHaveHeredoc = (text: string): boolean => text.includes('<<') && TRIGGER_RE.test(text);
 
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || (/\.tf$/i.test(path) && text.includes('"kubernetes_')) || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path) || text.includes('<<')) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || (/\.tf$/i.test(path) && text.includes('"kubernetes_')) || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path) || isScriptPath(path) || text.includes('<<')) && TRIGGER_RE.test(text));
 }
 
 /** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */

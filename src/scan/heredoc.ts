@@ -6,8 +6,10 @@
 // is cut from every line; a console transcript's `> ` prompts too. With an unquoted delimiter
 // the shell expands `$VAR`, `${VAR}`, `$(…)` and backquotes: those become `{{}}` (a template,
 // which the rules do not take for plaintext), since the value is computed, not written down.
+// The same holds for a manifest given as a shell string (shellStrings).
 import {TRIGGER_RE} from './documents.js';
 import type {EmbeddedText} from './embedded.js';
+import {shellCommands} from './kubectl-literal.js';
 
 const HEREDOC_RE = /(?<!<)<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))/g;
 /** The shell's expansions in an unquoted heredoc (one level of `$(…)` nesting is enough to end it). */
@@ -71,6 +73,66 @@ export function heredocs(text: string): EmbeddedText[] {
       // Columns: a line's cut is its own (tabs, a prompt); an expansion replaced before the key does not move it.
       locate: (line, column) => ({line: lineOffset + line, column: column + (removed[line - 1] ?? 0)}),
     });
+  }
+  return out;
+}
+
+/** Commands whose quoted argument is data they write out (to a pipe into kubectl, or a file). */
+const WRITERS = new Set(['echo', 'printf', 'cat', 'write-output', 'set-content', 'out-file', 'kubectl', 'oc']);
+const STRING_GATE_RE = /\becho\b|\bprintf\b|<<<|@["']\r?\n|write-output|set-content/i;
+/** printf's conversions: the values come from its arguments. */
+const PRINTF_RE = /%[-+ #0-9.]*[sdqbiuxXc]/g;
+
+/**
+ * Manifests given as a shell string: `echo '…' | kubectl apply -f -` over several lines,
+ * `printf 'apiVersion: v1\nkind: Secret\n…' | kubectl apply -f -`, `kubectl apply -f - <<< "…"`,
+ * and PowerShell here-strings `@"` … `"@ | kubectl apply -f -`. For script files and code
+ * blocks only: a YAML file's apostrophes are not shell quotes.
+ */
+export function shellStrings(text: string): EmbeddedText[] {
+  const out: EmbeddedText[] = [];
+  if (!TRIGGER_RE.test(text) || !STRING_GATE_RE.test(text)) return out;
+  let starts: number[] | undefined;
+  const at = (offset: number) => {
+    starts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return {line: lo + 1, column: offset - starts[lo] + 1};
+  };
+  for (const command of shellCommands(text)) {
+    const head = command[0].text.toLowerCase();
+    for (const w of command) {
+      const hereString = /^@\r?\n[^]*\r?\n@$/.test(w.text);
+      if (!hereString && (w === command[0] || !WRITERS.has(head))) continue;
+      if (!TRIGGER_RE.test(w.text)) continue;
+      let value = hereString ? w.text.replace(/^@\r?\n/, '').replace(/\r?\n@$/, '') : w.text;
+      let escaped = false;
+      if (head === 'printf' || head === 'echo') {
+        escaped = /\\[nt]/.test(value);
+        value = value.replace(/\\([nt\\])/g, (_, e: string) => (e === 'n' ? '\n' : e === 't' ? '\t' : '\\'));
+        if (head === 'printf') value = value.replace(PRINTF_RE, '{{}}');
+      }
+      if (w.dynamic) value = value.replace(EXPANSION_RE, '{{}}');
+      if (!value.includes('\n')) continue;
+      const quote = text[w.offset] === "'" || text[w.offset] === '"';
+      const first = at(w.offset);
+      const lineOffset = first.line - (hereString ? 0 : 1);
+      out.push({
+        text: value,
+        lineOffset,
+        indent: 0,
+        locate: (line, column) => {
+          // A string whose lines are not the file's (escapes decoded, a prefix before the quote) is reported at its start.
+          if (escaped || (!quote && !hereString)) return first;
+          return {line: lineOffset + line, column: line === 1 && !hereString ? first.column + column : column};
+        },
+      });
+    }
   }
   return out;
 }

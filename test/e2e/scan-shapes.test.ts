@@ -80,13 +80,23 @@ spec:
   ]);
 });
 
-test('a Secret in a shell heredoc is found in scripts, Makefiles, CI steps and README shell blocks', async (t) => {
+test('a Secret in a shell heredoc or a shell string is found in scripts, Makefiles, CI steps and README shell blocks', async (t) => {
   const r = repo(t);
   r.write('deploy.sh', `#!/bin/sh\ncat <<EOF | kubectl apply -f -\n${secretYaml(CANARY)}EOF\ncat <<EOF | kubectl apply -f -\n${secretYaml('${DB_PASSWORD}')}EOF\n`);
   r.write('Makefile', `.ONESHELL:\nsecrets:\n\tkubectl apply -f - <<-'EOF'\n${secretYaml(CANARY, '\t')}\tEOF\n`);
   r.write('.github/workflows/deploy.yml', `on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cat <<EOF | kubectl apply -f -\n${secretYaml(CANARY, '          ')}          EOF\n`);
   r.write('README.md', `# Setup\n\n\`\`\`bash\nkubectl apply -f - <<EOF\n${secretYaml(CANARY)}EOF\n\`\`\`\n\nEncode a value with \`echo -n 'x' | base64\`:\n\n\`\`\`sh\necho -n '${CANARY}' | base64\n\`\`\`\n`);
-  await findsInTreeAndIndex(r, ['.github/workflows/deploy.yml:13:plaintext-secret', 'Makefile:9:plaintext-secret', 'README.md:10:plaintext-secret', 'deploy.sh:8:plaintext-secret']);
+  // A manifest as a shell string: echo over several lines, a PowerShell here-string.
+  r.write('apply.sh', `echo '${secretYaml(CANARY).trimEnd()}' | kubectl apply -f -\n`);
+  r.write('apply.ps1', `@"\n${secretYaml(CANARY)}"@ | kubectl apply -f -\n@"\n${secretYaml('$env:DB_PASSWORD')}"@ | kubectl apply -f -\n`);
+  await findsInTreeAndIndex(r, [
+    '.github/workflows/deploy.yml:13:plaintext-secret',
+    'Makefile:9:plaintext-secret',
+    'README.md:10:plaintext-secret',
+    'apply.ps1:7:plaintext-secret',
+    'apply.sh:6:plaintext-secret',
+    'deploy.sh:8:plaintext-secret',
+  ]);
 });
 
 test('Terraform: a kubernetes_secret with a literal, a kubernetes_manifest Secret, a kubectl_manifest heredoc', async (t) => {

@@ -52,3 +52,24 @@ test('what the shell computes, placeholders and other kinds in a heredoc are not
   // Prose in Markdown is not a script.
   assert.deepEqual(got('README.md', `Run cat <<EOF\n${secret()}EOF\n`), []);
 });
+
+test('a manifest given to kubectl as a shell string: echo or printf of a quoted string, a PowerShell here-string', () => {
+  const lines = secret().trimEnd().split('\n');
+  // A single-quoted string over several lines: line 6 holds `password:`.
+  assert.deepEqual(got('apply.sh', `#!/bin/sh\necho '${lines.join('\n')}' | kubectl apply -f -\n`), ['plaintext-secret@7:3']);
+  assert.deepEqual(got('apply.sh', `kubectl apply -f - <<< "${lines.join('\n')}"\n`), ['plaintext-secret@6:3']);
+  // printf with \n escapes on one line: at the string.
+  assert.deepEqual(got('apply.sh', `printf '${lines.join('\\n')}\\n' | kubectl apply -f -\n`), ['plaintext-secret@1:8']);
+  assert.deepEqual(got('apply.sh', `echo -e "${lines.join('\\n')}" | kubectl apply -f -\n`), ['plaintext-secret@1:9']);
+  // PowerShell here-strings, in a script and a pwsh block.
+  const ps = `@"\n${secret()}"@ | kubectl apply -f -\n`;
+  assert.deepEqual(got('apply.ps1', ps), ['plaintext-secret@7:3']);
+  assert.deepEqual(got('apply.ps1', ps.replace(/"/g, "'")), ['plaintext-secret@7:3']);
+  assert.deepEqual(got('README.md', `\`\`\`pwsh\n${ps}\`\`\`\n`), ['plaintext-secret@8:3']);
+  // Computed values are not plaintext.
+  assert.deepEqual(got('apply.sh', `echo "${lines.join('\n').replace(CANARY, '$DB_PASSWORD')}" | kubectl apply -f -\n`), []);
+  assert.deepEqual(got('apply.sh', `printf '${lines.join('\\n').replace(CANARY, '%s')}\\n' "$PW" | kubectl apply -f -\n`), []);
+  assert.deepEqual(got('apply.ps1', ps.replace(CANARY, '$env:DB_PASSWORD')), []);
+  // Strings that are not a manifest, or not given to a command as data, are not read as one.
+  assert.deepEqual(got('apply.sh', `echo 'made kind: Secret from stringData: ok' \n`), []);
+});
