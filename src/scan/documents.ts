@@ -109,7 +109,10 @@ export function isMarkdownPath(path: string): boolean {
 }
 
 /** Could the text hold a `kubectl create secret` command line with a literal value (kubectl-literal.ts)? */
-export const mayHaveKubectlLiteral = (text: string): boolean => text.includes('--from-literal') || text.includes('--docker-password');
+export const mayHaveKubectlLiteral = (text: string): boolean =>
+  text.includes('--from-literal') || text.includes('--docker-password') || (text.includes('-file') && STDIN_FILE_RE.test(text));
+/** `--from-file=KEY=/dev/stdin`, `--from-env-file=<(…)`: a file the command line itself writes. */
+export const STDIN_FILE_RE = /--from-(?:env-)?file[= ](?:[^\s=<]{1,256}=)?(?:\/dev\/stdin|\/dev\/fd\/0|<\()/;
 
 /** Scripts, whose quoted strings are shell strings (a manifest in `echo '…' | kubectl apply -f -`, heredoc.ts). */
 export const isScriptPath = (path: string): boolean => /\.(?:sh|bash|zsh|ksh|ps1|psm1|bat|cmd|mk)$|(?:^|\/)(?:Makefile|Dockerfile|Containerfile)[^/]*$/i.test(path);

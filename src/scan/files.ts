@@ -313,7 +313,7 @@ const MATERIAL_RE = /kind\\?["']?\s{0,64}:\s{0,64}\\?["']?Secret(?:Generator)?\b
  * What else a rule reads a file for (documents.ts mightFind): only in text, since a program
  * holds these as strings (kubectl's own help has `--from-literal=key1=supersecret`).
  */
-const TEXT_MATERIAL_RE = /LS0tLS1CRUdJTi|\/stringData\b|--(?:from-literal|docker-password)\b|"kubernetes_(?:secret|manifest)/;
+const TEXT_MATERIAL_RE = /LS0tLS1CRUdJTi|\/stringData\b|--(?:from-literal|docker-password)\b|"kubernetes_(?:secret|manifest)|--from-(?:env-)?file[= ](?:[^\s=<]{0,256}=)?(?:\/dev\/stdin|<\()/;
 /** Long enough for a PEM header and the first line of its body. */
 const OVERLAP = 640;
 

@@ -6,7 +6,7 @@
 // (`$PW`, `$(vault …)`, `` `cat f` ``) is not in the file, and is no finding. `tls` Secrets are
 // made from files only.
 import {argvLists, foldedScripts} from './command-lists.js';
-import {mayHaveKubectlLiteral} from './documents.js';
+import {mayHaveKubectlLiteral, STDIN_FILE_RE} from './documents.js';
 import {exemption} from './exceptions.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
@@ -327,10 +327,81 @@ function located(source: string, o: {markdown?: boolean}, onAllow?: (line: numbe
     const body = text.slice(region.from, region.to);
     for (const words of shellCommands(body, (at) => onAllow?.(lineAt(region.from + at).line))) collect(words, (x) => region.from + x);
   }
+  // Values kubectl reads from a file the command line writes: stdin fed by echo, printf or
+  // `<<<`, and process substitutions `<(echo …)`.
+  for (const f of stdinLiterals(text)) if (!found.has(f.at)) found.set(f.at, f);
   // Commands no shell line holds: argv lists, and lines YAML folds (command-lists.ts).
   for (const words of argvLists(text)) collect(argsOfKubectl(words), (x) => x);
   for (const script of foldedScripts(text)) for (const words of shellCommands(script.value)) collect(words, script.at);
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([at, {anchor, literal}]) => ({...lineAt(at), anchorLine: lineAt(anchor).line, literal}));
+}
+
+/** `--from-file=[KEY=]/dev/stdin`, `--from-file=[KEY=]<(…)`, `--from-env-file=…` the same (as a shell word). */
+const STDIN_WORD_RE = /^--from-(env-)?file=(?:([^=<]{1,256})=)?(\/dev\/stdin|\/dev\/fd\/0|$)/;
+
+/**
+ * `echo -n 'pw' | kubectl create secret generic db --from-file=password=/dev/stdin`,
+ * `… --from-file=password=/dev/stdin <<< 'pw'`, `--from-env-file=<(echo "PASSWORD=pw")`: the
+ * file kubectl reads is written on the command line, so its value is as literal as
+ * `--from-literal`'s. Only echo and printf of literal words count; anything else computes it.
+ * Each command line is read once, whatever the number of flags on it.
+ */
+function stdinLiterals(text: string): {anchor: number; literal: Literal; at: number}[] {
+  const out: {anchor: number; literal: Literal; at: number}[] = [];
+  if (!text.includes('-file') || !STDIN_FILE_RE.test(text)) return out;
+  const re = new RegExp(STDIN_FILE_RE.source, 'g');
+  let done = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index < done) continue;
+    const region = commandRegion(text, m.index);
+    done = region.to;
+    const body = text.slice(region.from, region.to);
+    const commands = shellCommands(body);
+    commands.forEach((words, i) => {
+      const head = createSecret(words);
+      if (!head) return;
+      // `<<< WORD`: the word after a here-string operator is kubectl's stdin.
+      const here = words.find((w) => /<<<\s*$/.test(body.slice(Math.max(0, w.offset - 8), w.offset)));
+      const piped = i > 0 && /\|\s*(?:\\\s*)?$/.test(body.slice(Math.max(0, words[0].offset - 64), words[0].offset)) ? written(commands[i - 1]) : undefined;
+      let namespace: string | undefined;
+      for (const word of words) {
+        const f = STDIN_WORD_RE.exec(word.text);
+        if (!f) continue;
+        // `=<(…)` ends the word at `<`: the substituted command is the next one shellCommands made.
+        const substituted = f[3] === '' && body.startsWith('<(', word.offset + word.text.length + (text[region.from + word.offset] === '"' ? 2 : 0));
+        let value = substituted ? written(commands[i + 1] ?? []) : f[3] ? (here ? (here.dynamic ? undefined : here.text) : piped) : undefined;
+        if (value === undefined) continue;
+        let key = f[2] ?? 'stdin';
+        if (f[1]) {
+          // An env file: KEY=VALUE lines.
+          const line = value.split('\n').map((l) => l.trim()).find((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l));
+          if (!line) continue;
+          key = line.slice(0, line.indexOf('='));
+          value = line.slice(key.length + 1);
+        }
+        if (!literal(value)) continue;
+        namespace ??= namespaceOf(words) ?? '';
+        out.push({at: region.from + word.offset, anchor: region.from + words[head.k].offset, literal: {word, kubectl: words[head.k], command: head.command, name: head.name, namespace: namespace || undefined, docker: false, key, value}});
+      }
+    });
+  }
+  return out;
+}
+
+/** What `echo [-n|-e] WORDS` or `printf FORMAT [ARGS]` writes, when all of it is written down. */
+function written(words: ShellWord[]): string | undefined {
+  const cmd = words[0]?.text;
+  if (cmd !== 'echo' && cmd !== 'printf') return undefined;
+  const args = words.slice(1);
+  if (args.some((w) => w.dynamic)) return undefined;
+  if (cmd === 'echo') {
+    const text = args.filter((w, j) => !(j === 0 && /^-[neE]+$/.test(w.text))).map((w) => w.text);
+    return text.length ? text.join(' ') : undefined;
+  }
+  const [format, ...rest] = args.map((w) => w.text);
+  if (format === undefined) return undefined;
+  const decoded = format.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  return /%[-+ #0-9.]*s/.test(decoded) ? (rest[0] ?? '') : decoded;
 }
 
 function lineStarts(text: string): number[] {
@@ -396,11 +467,12 @@ function quotedFindings(w: ShellWord): Literal[] {
   return shellCommands(w.text).flatMap(commandFindings).map((f) => ({...f, word: w, kubectl: w}));
 }
 
-function commandFindings(words: ShellWord[]): Literal[] {
+/** `kubectl [flags] create [flags] secret TYPE NAME …`: where kubectl and create are, and what it names. */
+function createSecret(words: ShellWord[]): {k: number; c: number; command: string; name?: string} | undefined {
   const k = words.findIndex((w) => !w.dynamic && KUBECTL_RE.test(w.text));
-  if (k === -1) return [];
+  if (k === -1) return undefined;
   const c = words.findIndex((w, i) => i > k && w.text === 'create');
-  if (c === -1) return [];
+  if (c === -1) return undefined;
   // `create [flags] secret TYPE NAME`: the positional words after `create`, flags' values skipped.
   const positional: string[] = [];
   for (let i = c + 1; i < words.length && positional.length < 3; i++) {
@@ -411,9 +483,15 @@ function commandFindings(words: ShellWord[]): Literal[] {
     }
     positional.push(t);
   }
-  if (positional[0] !== 'secret') return [];
+  if (positional[0] !== 'secret') return undefined;
   const name = (positional[2] ?? '').slice(0, 100);
-  const command = `kubectl create secret ${positional[1] ?? ''}${name ? ' ' + name : ''}`.trimEnd();
+  return {k, c, command: `kubectl create secret ${positional[1] ?? ''}${name ? ' ' + name : ''}`.trimEnd(), name: positional[2]};
+}
+
+function commandFindings(words: ShellWord[]): Literal[] {
+  const head = createSecret(words);
+  if (!head) return [];
+  const {k, c, command, name} = head;
   const out: Literal[] = [];
   let namespace: string | undefined;
   for (let i = c + 1; i < words.length; i++) {
@@ -435,7 +513,7 @@ function commandFindings(words: ShellWord[]): Literal[] {
     if (!literal(value)) continue;
     // Once per command: a long line of flags stays linear.
     namespace ??= namespaceOf(words) ?? '';
-    out.push({word: w, kubectl: words[k], command, name: positional[2], namespace: namespace || undefined, docker: m[1] === 'docker-password', key, value});
+    out.push({word: w, kubectl: words[k], command, name, namespace: namespace || undefined, docker: m[1] === 'docker-password', key, value});
   }
   return out;
 }

@@ -69,7 +69,7 @@ spec:
   r.write('.gitlab-ci.yml', `deploy:\n  script:\n    - kubectl create secret generic db\n      --from-literal=password=${CANARY}\n      --dry-run=client -o yaml | kubectl apply -f -\n    - kubectl create secret generic ok --from-literal=password=$DB_PASSWORD\n`);
   r.write('deploy.ps1', `kubectl create secret generic db \`\n  --from-literal=password=${CANARY} \`\n  --namespace prod\nkubectl create secret generic ok \`\n  --from-literal=password=$env:DB_PASSWORD\n`);
   r.write('deploy.cmd', `kubectl create secret generic db ^\r\n  --from-literal=password=${CANARY}\r\nkubectl create secret generic ok ^\r\n  --from-literal=password=%DB_PASSWORD%\r\n`);
-  r.write('setup.sh', `kubectl create secret generic db --from-literal=password=$'${CANARY}'\n`);
+  r.write('setup.sh', `kubectl create secret generic db --from-literal=password=$'${CANARY}'\necho -n '${CANARY}' | kubectl create secret generic api --from-file=token=/dev/stdin\nkubectl create secret generic env --from-env-file=<(echo "TOKEN=${CANARY}")\necho -n "$PW" | kubectl create secret generic ok --from-file=token=/dev/stdin\n`);
   await findsInTreeAndIndex(r, [
     '.gitlab-ci.yml:4:kubectl-secret-literal',
     'Dockerfile:3:kubectl-secret-literal',
@@ -77,6 +77,8 @@ spec:
     'deploy.cmd:2:kubectl-secret-literal',
     'deploy.ps1:2:kubectl-secret-literal',
     'setup.sh:1:kubectl-secret-literal',
+    'setup.sh:2:kubectl-secret-literal',
+    'setup.sh:3:kubectl-secret-literal',
   ]);
 });
 

@@ -30,11 +30,12 @@ const HEADS = [
   'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Secret\nstringData:\n',
   'kind: Secret\n',
   "echo 'apiVersion: v1\nkind: Secret\nstringData:\n",
+  "echo -n 'pw' | kubectl create secret generic x --from-file=a=/dev/stdin ",
   '@"\napiVersion: v1\nkind: Secret\n',
   'resource "kubernetes_secret" "x" {\n  data = {\n',
   'resource "kubernetes_manifest" "x" {\n  manifest = {\n    kind = "Secret"\n    stringData = {\n',
 ];
-const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n', '[', ']', ', ', '"--from-literal=a=b", ', "'a'', ", '- ', '- --from-literal=a=b\n', '  - x\n', ' `\n', ' ^\n', "$'", "\\x41", '{{ ', ' }}', '{"kind":"Secret"}', 'apiVersion: v1\n', 'kind: Secret\n', '\n\n', ': >\n', 'a: b\n', '<<EOF\n', '<<-\'EOF\'\n', 'EOF\n', '\tEOF\n', '> ', '1 << x\n', '  password: $(', '<<<', 'a = "b"\n', 'jsonencode({', 'password = ', '"aaaa', '<<EOT\n', 'EOT\n', '/*', '//', '"kubernetes_secret" "x" {', 'echo ', 'printf ', '@"\n', '"@', '\\n'];
+const FRAGMENTS = ['{', '}', '}{', '"', '\\"', '\\n', '\\', '\\\n', "'", "''", '$(', '${', '`', ')', ' ', '\n', '\n  ', 'kind: Secret', '\\nkind: Secret', '--from-literal=a=b ', '--docker-password ', 'kubectl create secret generic ', ';', '|', '>', '#', ': "', "- '", '\\u0053', '```\n', '[', ']', ', ', '"--from-literal=a=b", ', "'a'', ", '- ', '- --from-literal=a=b\n', '  - x\n', ' `\n', ' ^\n', "$'", "\\x41", '{{ ', ' }}', '{"kind":"Secret"}', 'apiVersion: v1\n', 'kind: Secret\n', '\n\n', ': >\n', 'a: b\n', '<<EOF\n', '<<-\'EOF\'\n', 'EOF\n', '\tEOF\n', '> ', '1 << x\n', '  password: $(', '<<<', 'a = "b"\n', 'jsonencode({', 'password = ', '"aaaa', '<<EOT\n', 'EOT\n', '/*', '//', '"kubernetes_secret" "x" {', 'echo ', 'printf ', '@"\n', '"@', '\\n', '--from-file=a=/dev/stdin ', '--from-env-file=<(echo A=b) ', '<<< ', '--from-file='];
 
 test('fuzz: no repeated unit makes the embedded-string, JSON-stream or command-line readers superlinear', () => {
   assertLinearForRepeatedUnits(HEADS, FRAGMENTS, scanAll, {numRuns: 25, headChars: 16});
@@ -62,6 +63,9 @@ test('known shapes are linear: many objects in a stream, many escaped manifests,
   assertLinear('an unclosed Terraform resource', (n) => build('resource "kubernetes_secret" "x" {\n  data = {\n    a = ', '{(["', n), scanAll);
   assertLinear('many echoed manifests', (n) => build('', "echo 'apiVersion: v1\nkind: Secret\nstringData:\n  a: b' | kubectl apply -f -\n", n), scanAll);
   assertLinear('an unclosed echoed string', (n) => build("echo 'kind: Secret\n", "a: b\n", n), scanAll);
+  assertLinear('many stdin flags on one line', (n) => build("echo -n 'pw' | kubectl create secret generic x ", '--from-file=a=/dev/stdin ', n), scanAll);
+  assertLinear('many process substitutions', (n) => build('kubectl create secret generic x ', '--from-env-file=<(echo A=b) ', n), scanAll);
+  assertLinear('a long flag word', (n) => build('kubectl create secret generic x ', '--from-file=', n), scanAll);
   assertLinear('PowerShell continuations', (n) => build('kubectl create secret generic x `\n', '  --from-literal=a=b `\n', n), scanAll);
   assertLinear('closed nested defaults', (n) => build('kubectl create secret generic x --from-literal=a=', '${A:-x}', n), scanAll);
 });

@@ -205,3 +205,23 @@ test('Makefile recipes continued with a backslash and tabs are one command', () 
   assert.deepEqual(got('Makefile', mk.replace(CANARY, '$(DB_PASSWORD)')), []);
   assert.deepEqual(got('Makefile', mk.replace(CANARY, '$$DB_PASSWORD')), []);
 });
+
+test('a value kubectl reads from stdin or a process substitution the command line writes is a literal too', () => {
+  for (const line of [
+    `echo -n '${CANARY}' | kubectl create secret generic db --from-file=password=/dev/stdin`,
+    `printf '%s' "${CANARY}" | kubectl create secret generic db --from-file=password=/dev/stdin`,
+    `kubectl create secret generic db --from-file=password=/dev/stdin <<< '${CANARY}'`,
+    `kubectl create secret generic db --from-file=password=<(echo -n ${CANARY})`,
+    `kubectl create secret generic db --from-env-file=<(echo "PASSWORD=${CANARY}")`,
+  ]) assert.deepEqual(got('s.sh', line + '\n'), [finding(line, '--from-')], line);
+  // Computed, or not kubectl's input.
+  for (const line of [
+    `echo -n "$PW" | kubectl create secret generic db --from-file=password=/dev/stdin`,
+    `vault kv get -field=pw secret/db | kubectl create secret generic db --from-file=password=/dev/stdin`,
+    `kubectl create secret generic db --from-file=password=<(vault kv get -field=pw secret/db)`,
+    `kubectl create secret generic db --from-env-file=<(echo "PASSWORD=$PW")`,
+    `echo -n '${CANARY}' | base64`,
+    `echo -n '${CANARY}' > pw.txt; kubectl create secret generic db --from-file=password=pw.txt`,
+    `echo -n 'changeme' | kubectl create secret generic db --from-file=password=/dev/stdin`,
+  ]) assert.deepEqual(got('s.sh', line + '\n'), [], line);
+});
