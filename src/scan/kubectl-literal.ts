@@ -247,7 +247,18 @@ function commandRegion(text: string, pos: number): {from: number; to: number} {
 export function codeBlocksOnly(md: string): string {
   const lines = md.split('\n');
   let fence: string | undefined;
+  let quoted = false;
   for (let i = 0; i < lines.length; i++) {
+    // A block in a blockquote: the `>` markers of its lines become blanks (same length, so
+    // offsets stay the file's). Inside other blocks a leading `>` is a console prompt, kept.
+    if (!fence) quoted = false;
+    if ((!fence || quoted) && /^[ \t]{0,3}>/.test(lines[i])) {
+      const unquoted = lines[i].replace(/^(?:[ \t]{0,3}>)+/, (q) => ' '.repeat(q.length));
+      if (fence || /^[ \t]*(`{3,}|~{3,})/.test(unquoted)) {
+        quoted = true;
+        lines[i] = unquoted;
+      }
+    }
     const m = /^[ \t]*(`{3,}|~{3,})/.exec(lines[i]);
     if (!fence) {
       if (m) fence = m[1];

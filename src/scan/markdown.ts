@@ -12,7 +12,9 @@
 // from all (the last `kind:` winning, so a ConfigMap after a Secret hid it).
 import type {DocumentChunk} from './documents.js';
 
-const FENCE_RE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([^\s`{]*)/;
+const FENCE_RE = /^((?:[ \t]{0,3}>[ \t]?)*)([ \t]*)(`{3,}|~{3,})[ \t]*([^\s`{]*)/;
+/** One blockquote marker (`>`, with the blank after it), as CommonMark reads it. */
+const QUOTE_RE = /^[ \t]{0,3}>[ \t]?/;
 const MANIFEST_LANGS = new Set(['', 'yaml', 'yml', 'json', 'jsonc', 'yaml+jinja', 'helm']);
 
 export interface MarkdownManifests {
@@ -29,19 +31,21 @@ export function markdownManifests(md: string): MarkdownManifests {
   const out: string[] = new Array<string>(lines.length).fill('');
   const indent = new Map<number, number>();
   const chunks: DocumentChunk[] = [];
-  let open: {fence: string; indent: number; keep: boolean; first: number} | undefined;
+  let open: {fence: string; indent: number; quotes: number; keep: boolean; first: number} | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     // Most lines are prose: only a line holding ``` or ~~~ can be a fence.
     const m = line.includes('```') || line.includes('~~~') ? FENCE_RE.exec(line) : null;
     if (!open) {
       if (!m) continue;
-      open = {fence: m[2], indent: m[1].length, keep: MANIFEST_LANGS.has(m[3].toLowerCase()), first: i + 1};
+      // A block in a blockquote (`> ```yaml`): its lines carry as many `>` markers.
+      const quotes = m[1] === '' ? 0 : (m[1].match(/>/g) ?? []).length;
+      open = {fence: m[3], indent: m[2].length, quotes, keep: MANIFEST_LANGS.has(m[4].toLowerCase()), first: i + 1};
       if (open.keep) out[i] = '---';
       continue;
     }
     // CommonMark: a closing fence is the same character, at least as long, with nothing after it.
-    if (m && m[2][0] === open.fence[0] && m[2].length >= open.fence.length && line.trim() === m[2]) {
+    if (m && m[3][0] === open.fence[0] && m[3].length >= open.fence.length && line.slice(m[1].length).trim() === m[3]) {
       if (open.keep) {
         out[i] = '---';
         chunks.push(...splitBlock(out.slice(open.first, i), open.first + 1));
@@ -51,7 +55,13 @@ export function markdownManifests(md: string): MarkdownManifests {
     }
     if (!open.keep) continue;
     let cut = 0;
-    while (cut < open.indent && (line[cut] === ' ' || line[cut] === '\t')) cut++;
+    for (let q = 0; q < open.quotes; q++) {
+      const marker = QUOTE_RE.exec(line.slice(cut));
+      if (!marker) break;
+      cut += marker[0].length;
+    }
+    const indentFrom = cut;
+    while (cut - indentFrom < open.indent && (line[cut] === ' ' || line[cut] === '\t')) cut++;
     out[i] = line.slice(cut);
     if (cut) indent.set(i + 1, cut);
   }

@@ -58,3 +58,12 @@ test('blocks that are one object, placeholders, and indented blocks stay as they
   const indented = `1. Apply:\n\n   \`\`\`yaml\n${(cmYaml + '\n' + secYaml).replace(/^(?=.)/gm, '   ')}   \`\`\`\n`;
   assert.deepEqual(got('README.md', indented), ['plaintext-secret@16:6']);
 });
+
+test('a code block inside a blockquote (> ```yaml) is read like any other, at the Markdown columns', () => {
+  const quoted = `> **Note**: apply this first:\n>\n> \`\`\`yaml\n${secYaml.replace(/^/gm, '> ').replace(/> $/, '')}> \`\`\`\n`;
+  assert.deepEqual(got('README.md', quoted), ['plaintext-secret@9:5']);
+  const nested = `> > \`\`\`json\n> > ${secJson}\n> > \`\`\`\n`;
+  assert.deepEqual(got('README.md', nested), [`plaintext-secret@2:${4 + secJson.indexOf('"password"') + 1}`]);
+  const cmd = `> \`\`\`sh\n> kubectl create secret generic db \\\n>   --from-literal=password=${CANARY}\n> \`\`\`\n`;
+  assert.deepEqual(got('README.md', cmd), ['kubectl-secret-literal@3:5']);
+});
