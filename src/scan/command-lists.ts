@@ -11,7 +11,10 @@ import type {ShellWord} from './kubectl-literal.js';
 
 const FLAG_RE = /--(?:from-literal|docker-password)\b/;
 
-/** Flow lists `[a, "b", 'c']` and block sequences (`- a` lines) of scalars that hold a flag item, as argv. */
+/**
+ * Flow lists `[a, "b", 'c']`, argument lists `("kubectl", "create", …)` and block sequences
+ * (`- a` lines) of scalars that hold a flag item, as argv.
+ */
 export function argvLists(text: string): ShellWord[][] {
   const out: ShellWord[][] = [];
   flowLists(text, out);
@@ -26,14 +29,19 @@ const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r'
  * starts where this one stopped (at a nested `[`, or past what it read), so no character is read twice.
  */
 function flowLists(text: string, out: ShellWord[][]): void {
-  for (let i = text.indexOf('['); i !== -1; ) {
-    const r = flowList(text, i);
-    if (r.words?.some((w) => FLAG_RE.test(w.text))) out.push(r.words);
-    i = text.indexOf('[', Math.max(r.end, i + 1));
+  const OPEN_RE = /[[(]/g;
+  for (let m = OPEN_RE.exec(text); m; m = OPEN_RE.exec(text)) {
+    const i = m.index;
+    const r = flowList(text, i, text[i] === '[' ? ']' : ')');
+    // An argument list, `exec.Command("kubectl", …)`, `subprocess.call(("kubectl", …))`, is one
+    // only when each argument is a quoted string or a bare name: `$(kubectl create …)` is a shell line.
+    const argv = r.words && (text[i] === '[' || r.words.every((w) => text[w.offset] === '"' || text[w.offset] === "'" || !/\s/.test(w.text)));
+    if (argv && r.words!.some((w) => FLAG_RE.test(w.text))) out.push(r.words!);
+    OPEN_RE.lastIndex = Math.max(r.end, i + 1);
   }
 }
 
-function flowList(text: string, open: number): {words?: ShellWord[]; end: number} {
+function flowList(text: string, open: number, close: string): {words?: ShellWord[]; end: number} {
   const words: ShellWord[] = [];
   let j = open + 1;
   const skip = () => {
@@ -46,13 +54,13 @@ function flowList(text: string, open: number): {words?: ShellWord[]; end: number
   };
   for (;;) {
     skip();
-    if (text[j] === ']' && words.length === 0) return {words, end: j + 1};
-    const item = scalarAt(text, j, ',]');
+    if (text[j] === close && words.length === 0) return {words, end: j + 1};
+    const item = scalarAt(text, j, ',' + close);
     if (!item) return {end: j};
     words.push(item.word);
     j = item.end;
     skip();
-    if (text[j] === ']') return {words, end: j + 1};
+    if (text[j] === close) return {words, end: j + 1};
     if (text[j] !== ',') return {end: j};
     j++;
   }

@@ -337,6 +337,8 @@ function located(source: string, o: {markdown?: boolean}, onAllow?: (line: numbe
     done = region.to;
     const body = text.slice(region.from, region.to);
     for (const words of shellCommands(body, (at) => onAllow?.(lineAt(region.from + at).line))) collect(words, (x) => region.from + x);
+    // A command substitution, `X=$(kubectl create secret … -o yaml)`: its commands are commands too.
+    for (const sub of substitutions(body)) for (const words of shellCommands(body.slice(sub.from, sub.to))) collect(words, (x) => region.from + sub.from + x);
   }
   // Values kubectl reads from a file the command line writes: stdin fed by echo, printf or
   // `<<<`, and process substitutions `<(echo …)`.
@@ -413,6 +415,40 @@ function written(words: ShellWord[]): string | undefined {
   if (format === undefined) return undefined;
   const decoded = format.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
   return /%[-+ #0-9.]*s/.test(decoded) ? (rest[0] ?? '') : decoded;
+}
+
+/** The insides of the outermost `$(…)` and `` `…` `` in a command line (quotes inside skipped). */
+function substitutions(body: string): {from: number; to: number}[] {
+  const out: {from: number; to: number}[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "'") {
+      const q = body.indexOf("'", i + 1);
+      if (q === -1) break;
+      i = q;
+    } else if (c === '`') {
+      const q = body.indexOf('`', i + 1);
+      if (q === -1) break;
+      out.push({from: i + 1, to: q});
+      i = q;
+    } else if (c === '$' && body[i + 1] === '(' && body[i + 2] !== '(') {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < body.length; j++) {
+        const d = body[j];
+        if (d === '\\') j++;
+        else if (d === '"' || d === "'") {
+          const q = body.indexOf(d, j + 1);
+          if (q === -1) return out;
+          j = q;
+        } else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      out.push({from: i + 2, to: j});
+      i = j;
+    }
+  }
+  return out;
 }
 
 function lineStarts(text: string): number[] {

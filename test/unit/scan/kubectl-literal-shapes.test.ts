@@ -225,3 +225,18 @@ test('a value kubectl reads from stdin or a process substitution the command lin
     `echo -n 'changeme' | kubectl create secret generic db --from-file=password=/dev/stdin`,
   ]) assert.deepEqual(got('s.sh', line + '\n'), [], line);
 });
+
+test('an argv in program code: Go exec.Command, Python subprocess, Node spawn', () => {
+  const go = `cmd := exec.Command("kubectl", "create", "secret", "generic", "db",\n\t"--from-literal=password=${CANARY}")\n`;
+  assert.deepEqual(got('deploy.go', go), [finding(go, '"--from-literal')]);
+  const py = `subprocess.run(["kubectl", "create", "secret", "generic", "db", "--from-literal=password=${CANARY}"], check=True)\n`;
+  assert.deepEqual(got('deploy.py', py), [finding(py, '"--from-literal')]);
+  const js = `spawnSync('kubectl', ['create', 'secret', 'generic', 'db', '--from-literal=password=${CANARY}'])\n`;
+  assert.deepEqual(got('deploy.js', js), [finding(js, "'--from-literal")]);
+  // Computed in the program: no finding.
+  assert.deepEqual(got('deploy.go', `exec.Command("kubectl", "create", "secret", "generic", "db", "--from-literal=password="+pw)\n`), []);
+  assert.deepEqual(got('deploy.py', `subprocess.run(["kubectl", "create", "secret", "generic", "db", f"--from-literal=password={pw}"])\n`), []);
+  // A shell substitution is a shell line, read once.
+  const sub = `X=$(kubectl create secret generic db --from-literal=password=${CANARY} --dry-run=client -o yaml)\n`;
+  assert.deepEqual(got('s.sh', sub), [finding(sub, '--from-literal')]);
+});
