@@ -79,7 +79,8 @@ export function heredocs(text: string): EmbeddedText[] {
 
 /** Commands whose quoted argument is data they write out (to a pipe into kubectl, or a file). */
 const WRITERS = new Set(['echo', 'printf', 'cat', 'write-output', 'set-content', 'out-file', 'kubectl', 'oc']);
-const STRING_GATE_RE = /\becho\b|\bprintf\b|<<<|@["']\r?\n|write-output|set-content/i;
+/** A writer with a quoted argument, a here-string: only then can a string hold a manifest. */
+const STRING_GATE_RE = /\b(?:echo|printf|cat|write-output|set-content|out-file)[ \t]+(?:-[A-Za-z]+[ \t]+)*\$?['"]|<<<|@["']\r?\n/i;
 /** printf's conversions: the values come from its arguments. */
 const PRINTF_RE = /%[-+ #0-9.]*[sdqbiuxXc]/g;
 

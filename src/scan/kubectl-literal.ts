@@ -343,9 +343,11 @@ function located(source: string, o: {markdown?: boolean}, onAllow?: (line: numbe
   // Values kubectl reads from a file the command line writes: stdin fed by echo, printf or
   // `<<<`, and process substitutions `<(echo …)`.
   for (const f of stdinLiterals(text)) if (!found.has(f.at)) found.set(f.at, f);
-  // Commands no shell line holds: argv lists, and lines YAML folds (command-lists.ts).
-  for (const words of argvLists(text)) collect(argsOfKubectl(words), (x) => x);
-  for (const script of foldedScripts(text)) for (const words of shellCommands(script.value)) collect(words, script.at);
+  // Commands no shell line holds: argv lists, and lines YAML folds (command-lists.ts). Each
+  // reads the whole file, so each runs only when some flag is written the way it reads.
+  const shapes = flagShapes(text);
+  if (shapes.item) for (const words of argvLists(text)) collect(argsOfKubectl(words), (x) => x);
+  if (shapes.folded) for (const script of foldedScripts(text)) for (const words of shellCommands(script.value)) collect(words, script.at);
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([at, {anchor, literal}]) => ({...lineAt(at), anchorLine: lineAt(anchor).line, literal}));
 }
 
@@ -415,6 +417,40 @@ function written(words: ShellWord[]): string | undefined {
   if (format === undefined) return undefined;
   const decoded = format.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
   return /%[-+ #0-9.]*s/.test(decoded) ? (rest[0] ?? '') : decoded;
+}
+
+/**
+ * How the flags are written: as a list item (after a quote, `[`, `(`, `,` or `- `), and on a
+ * line that no kubectl starts and no `\` continues (a line YAML folds into the one before).
+ */
+function flagShapes(text: string): {item: boolean; folded: boolean} {
+  const shapes = {item: false, folded: text.includes('>')};
+  const re = /--(?:from-literal|docker-password)\b/g;
+  // Whether the line holds kubectl before the flag, read on from the last flag on the same line.
+  let line = {start: -1, searched: 0, kubectl: false, checked: false};
+  let lineStart = 0;
+  let nl = text.indexOf('\n');
+  for (let m = re.exec(text); m && !(shapes.item && shapes.folded); m = re.exec(text)) {
+    let b = m.index - 1;
+    while (text[b] === ' ' || text[b] === '\t') b--;
+    if ('"\'[(,'.includes(text[b]) || (text[b] === '-' && (b === 0 || /\s/.test(text[b - 1])))) shapes.item = true;
+    while (nl !== -1 && nl < m.index) {
+      lineStart = nl + 1;
+      nl = text.indexOf('\n', lineStart);
+    }
+    const start = lineStart;
+    if (start !== line.start) line = {start, searched: start, kubectl: false, checked: false};
+    line.kubectl ||= /\b(?:kubectl|oc|k)\b/.test(text.slice(Math.max(line.start, line.searched - 8), m.index));
+    line.searched = m.index;
+    // Once per line: whether the line before ends in a `\` continuation.
+    if (!line.kubectl && !line.checked) {
+      line.checked = true;
+      let prev = start - 2;
+      while (prev >= 0 && (text[prev] === ' ' || text[prev] === '\t' || text[prev] === '\r')) prev--;
+      if (prev >= 0 && text[prev] !== '\\') shapes.folded = true;
+    }
+  }
+  return shapes;
 }
 
 /** The insides of the outermost `$(…)` and `` `…` `` in a command line (quotes inside skipped). */
