@@ -110,7 +110,9 @@ export function isMarkdownPath(path: string): boolean {
 
 /** Could the text hold a `kubectl create secret` command line with a literal value (kubectl-literal.ts)? */
 export const mayHaveKubectlLiteral = (text: string): boolean =>
-  text.includes('--from-literal') || text.includes('--docker-password') || (text.includes('-file') && STDIN_FILE_RE.test(text));
+  // One search clears nearly every file (cheaper than two `includes` of strings starting with `--`).
+  FLAG_HINT_RE.test(text) && (text.includes('--from-literal') || text.includes('--docker-password') || STDIN_FILE_RE.test(text));
+const FLAG_HINT_RE = /--(?:from-|docker-password)/;
 /** `--from-file=KEY=/dev/stdin`, `--from-env-file=<(…)`: a file the command line itself writes. */
 export const STDIN_FILE_RE = /--from-(?:env-)?file[= ](?:[^\s=<]{1,256}=)?(?:\/dev\/stdin|\/dev\/fd\/0|<\()/;
 

@@ -80,7 +80,9 @@ export function heredocs(text: string): EmbeddedText[] {
 /** Commands whose quoted argument is data they write out (to a pipe into kubectl, or a file). */
 const WRITERS = new Set(['echo', 'printf', 'cat', 'write-output', 'set-content', 'out-file', 'kubectl', 'oc']);
 /** A writer with a quoted argument, a here-string: only then can a string hold a manifest. */
-const STRING_GATE_RE = /\b(?:echo|printf|cat|write-output|set-content|out-file)[ \t]+(?:-[A-Za-z]+[ \t]+)*\$?['"]|<<<|@["']\r?\n/i;
+const STRING_GATE_RE = /(?:echo|printf|cat|Write-Output|write-output|Set-Content|set-content|Out-File|out-file)[ \t]+(?:-[A-Za-z]+[ \t]+)*\$?['"]|<<<|@["']\r?\n/;
+/** How far before a Secret kind its writer may be (the string's opening). */
+const GATE_WINDOW = 256;
 /** printf's conversions: the values come from its arguments. */
 const PRINTF_RE = /%[-+ #0-9.]*[sdqbiuxXc]/g;
 
@@ -90,9 +92,24 @@ const PRINTF_RE = /%[-+ #0-9.]*[sdqbiuxXc]/g;
  * and PowerShell here-strings `@"` … `"@ | kubectl apply -f -`. For script files and code
  * blocks only: a YAML file's apostrophes are not shell quotes.
  */
+/** Could the text hold a manifest in a shell string? (cheap) */
+export function mayHaveShellString(text: string): boolean {
+  // Looked for only before each trigger (each stretch of text once): a long README with a
+  // Secret in a YAML block costs a search of a few lines, not of the whole file.
+  const re = new RegExp(TRIGGER_RE.source, 'g');
+  let checked = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const window = text.slice(Math.max(checked, m.index - GATE_WINDOW), m.index);
+    // The string's opening quote (or `<<<`) is in the window: looked for first, it is cheaper.
+    if ((window.includes("'") || window.includes('"') || window.includes('<<<')) && STRING_GATE_RE.test(window)) return true;
+    checked = m.index;
+  }
+  return false;
+}
+
 export function shellStrings(text: string): EmbeddedText[] {
   const out: EmbeddedText[] = [];
-  if (!TRIGGER_RE.test(text) || !STRING_GATE_RE.test(text)) return out;
+  if (!mayHaveShellString(text)) return out;
   let starts: number[] | undefined;
   const at = (offset: number) => {
     starts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];

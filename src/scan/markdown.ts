@@ -31,6 +31,7 @@ export function markdownManifests(md: string): MarkdownManifests {
   const out: string[] = new Array<string>(lines.length).fill('');
   const indent = new Map<number, number>();
   const chunks: DocumentChunk[] = [];
+  const blocks: {first: number; end: number}[] = [];
   let open: {fence: string; indent: number; quotes: number; keep: boolean; first: number} | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
@@ -48,7 +49,7 @@ export function markdownManifests(md: string): MarkdownManifests {
     if (m && m[3][0] === open.fence[0] && m[3].length >= open.fence.length && line.slice(m[1].length).trim() === m[3]) {
       if (open.keep) {
         out[i] = '---';
-        chunks.push(...splitBlock(out.slice(open.first, i), open.first + 1));
+        blocks.push({first: open.first, end: i});
       }
       open = undefined;
       continue;
@@ -66,24 +67,49 @@ export function markdownManifests(md: string): MarkdownManifests {
     if (cut) indent.set(i + 1, cut);
   }
   // A block left open runs to the end of the file (CommonMark).
-  if (open?.keep) chunks.push(...splitBlock(out.slice(open.first), open.first + 1));
-  return {text: out.join('\n'), indent, chunks};
+  if (open?.keep) blocks.push({first: open.first, end: lines.length});
+  const text = out.join('\n');
+  // Each block's text is a slice of the laid-out text: the lines' offsets, counted once.
+  let line = 0;
+  let offset = 0;
+  const offsetOf = (n: number) => {
+    for (; line < n; line++) offset += out[line].length + 1;
+    return Math.min(offset, text.length);
+  };
+  for (const b of blocks) {
+    const from = offsetOf(b.first);
+    const to = offsetOf(b.end);
+    const body = b.end >= lines.length ? text.slice(from) + '\n' : text.slice(from, to);
+    chunks.push(...splitBlock(body, () => out.slice(b.first, b.end), b.first + 1));
+  }
+  return {text, indent, chunks};
 }
 
+/** A line that may start another document: JSON, a marker. */
+const SPLIT_HINT_RE = /^(?:[{[]|---(?:[ \t]|$)|\.\.\.(?:[ \t]|$))/m;
+const IDENTITY_LINES_RE = /^["']?(apiVersion|kind)["']?[ \t]*:/gm;
 /** `---` or `...` alone (a YAML document marker). */
 const MARKER_RE = /^(?:---|\.\.\.)(?:[ \t]|$)/;
 /** A top-level `apiVersion:` or `kind:` (quoted or not), in column 0: an object's identity. */
 const IDENTITY_KEY_RE = /^(?:"(apiVersion|kind)"|'(apiVersion|kind)'|(apiVersion|kind))[ \t]*:(?:[ \t]|$)/;
 
 /**
- * The documents of one code block (its lines, indentation already cut; `firstLine` is the
- * 1-based Markdown line of the first). A new document starts at a `---` line; where a JSON
+ * The documents of one code block (its text and lines, indentation already cut; `firstLine` is
+ * the 1-based Markdown line of the first). A new document starts at a `---` line; where a JSON
  * object (or array) closes and another text follows; at a `{`/`[` in column 0 after YAML; and
  * at an `apiVersion:` or `kind:` the document has already (the next object, as its writer
  * meant it) — from the blank line before it when only comments are between.
  * One pass, each character looked at once or twice.
  */
-export function splitBlock(lines: string[], firstLine: number): DocumentChunk[] {
+export function splitBlock(whole: string, lineList: () => string[], firstLine: number): DocumentChunk[] {
+  // Most blocks are one YAML document: no JSON, no marker, one apiVersion and one kind.
+  if (!SPLIT_HINT_RE.test(whole)) {
+    let apiVersions = 0;
+    let kinds = 0;
+    for (const m of whole.matchAll(IDENTITY_LINES_RE)) if (m[1] === 'kind' ? ++kinds > 1 : ++apiVersions > 1) break;
+    if (apiVersions <= 1 && kinds <= 1) return /\S/.test(whole) ? [{text: whole, startLine: firstLine}] : [];
+  }
+  const lines = lineList();
   const chunks: DocumentChunk[] = [];
   // The document being read: from line `start` (from column `col` on that line).
   let start = 0;
@@ -121,7 +147,7 @@ export function splitBlock(lines: string[], firstLine: number): DocumentChunk[] 
     const line = lines[i];
     let from = 0;
     if (!json) {
-      if (MARKER_RE.test(line)) {
+      if ((line[0] === '-' || line[0] === '.') && MARKER_RE.test(line)) {
         emit(i);
         begin(i);
         continue;
@@ -134,12 +160,14 @@ export function splitBlock(lines: string[], firstLine: number): DocumentChunk[] 
         }
         json = {depth: 0, inString: false};
       } else {
-        if (line.trim() === '') {
+        let first = 0;
+        while (line[first] === ' ' || line[first] === '\t' || line[first] === '\r') first++;
+        if (first === line.length) {
           lastBlank = i;
           commentsSinceBlank = true;
           continue;
         }
-        if (line.trimStart().startsWith('#')) continue;
+        if (line[first] === '#') continue;
         const k = line[0] === 'a' || line[0] === 'k' || line[0] === '"' || line[0] === "'" ? IDENTITY_KEY_RE.exec(line) : null;
         const key = k ? (k[1] ?? k[2] ?? k[3]) : undefined;
         if (key !== undefined && keys.has(key)) {

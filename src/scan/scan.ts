@@ -1,9 +1,9 @@
 // One file's text in, findings out: no file system, no git, no clock. Everything that reads
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
-import {isMarkdownPath, isScriptPath, mayHaveHeredoc, readAsManifest, TRIGGER_RE} from './documents.js';
+import {isMarkdownPath, isScriptPath, mayHaveHeredoc, readAsManifest} from './documents.js';
 import {embeddedManifests, type EmbeddedText} from './embedded.js';
 import {embeddedStrings} from './embedded-strings.js';
-import {heredocs, shellStrings} from './heredoc.js';
+import {heredocs, mayHaveShellString, shellStrings} from './heredoc.js';
 import {mayHaveTerraformSecret, terraformSecrets} from './terraform.js';
 import {inlinePatchFindings} from './kustomize-patch.js';
 import {codeBlocksOnly, kubectlSecretLiterals} from './kubectl-literal.js';
@@ -82,10 +82,11 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
   }
   // Manifests in shell heredocs, in any file that holds commands (in Markdown, its code blocks).
   // And in shell strings (`echo '…' | kubectl apply -f -`), in scripts and code blocks only.
-  const script = isScriptPath(path) || isMarkdownPath(path);
-  if (mayHaveHeredoc(text) || (script && TRIGGER_RE.test(text))) {
+  const strings = (isScriptPath(path) || isMarkdownPath(path)) && mayHaveShellString(text);
+  const heredoc = mayHaveHeredoc(text);
+  if (heredoc || strings) {
     const code = isMarkdownPath(path) ? codeBlocksOnly(text) : text;
-    const docs = [...(mayHaveHeredoc(text) ? heredocs(code) : []), ...(script ? shellStrings(code) : [])];
+    const docs = [...(heredoc ? heredocs(code) : []), ...(strings ? shellStrings(code) : [])];
     const found = blockFindings(docs, rules, raw, embeddedAllow, 1);
     // The Secret unparseable-secret feared in a Makefile or a script is read now: reported once.
     if (found.length > 0) {
