@@ -99,7 +99,9 @@ export function mayHaveShellString(text: string): boolean {
   const re = new RegExp(TRIGGER_RE.source, 'g');
   let checked = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const window = text.slice(Math.max(checked, m.index - GATE_WINDOW), m.index);
+    // From the start of the line two lines up: where `echo '`, `@"` or `<<< "` opens the string.
+    const up = text.lastIndexOf('\n', text.lastIndexOf('\n', text.lastIndexOf('\n', m.index - 1) - 1) - 1) + 1;
+    const window = text.slice(Math.max(checked, up, m.index - GATE_WINDOW), m.index);
     // The string's opening quote (or `<<<`) is in the window: looked for first, it is cheaper.
     if ((window.includes("'") || window.includes('"') || window.includes('<<<')) && STRING_GATE_RE.test(window)) return true;
     checked = m.index;

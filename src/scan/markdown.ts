@@ -31,8 +31,8 @@ export function markdownManifests(md: string): MarkdownManifests {
   const out: string[] = new Array<string>(lines.length).fill('');
   const indent = new Map<number, number>();
   const chunks: DocumentChunk[] = [];
-  const blocks: {first: number; end: number}[] = [];
-  let open: {fence: string; indent: number; quotes: number; keep: boolean; first: number} | undefined;
+  const blocks: {first: number; end: number; split: boolean}[] = [];
+  let open: {fence: string; indent: number; quotes: number; keep: boolean; first: number; split: boolean; apiVersions: number; kinds: number} | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     // Most lines are prose: only a line holding ``` or ~~~ can be a fence.
@@ -41,7 +41,7 @@ export function markdownManifests(md: string): MarkdownManifests {
       if (!m) continue;
       // A block in a blockquote (`> ```yaml`): its lines carry as many `>` markers.
       const quotes = m[1] === '' ? 0 : (m[1].match(/>/g) ?? []).length;
-      open = {fence: m[3], indent: m[2].length, quotes, keep: MANIFEST_LANGS.has(m[4].toLowerCase()), first: i + 1};
+      open = {fence: m[3], indent: m[2].length, quotes, keep: MANIFEST_LANGS.has(m[4].toLowerCase()), first: i + 1, split: false, apiVersions: 0, kinds: 0};
       if (open.keep) out[i] = '---';
       continue;
     }
@@ -49,7 +49,7 @@ export function markdownManifests(md: string): MarkdownManifests {
     if (m && m[3][0] === open.fence[0] && m[3].length >= open.fence.length && line.slice(m[1].length).trim() === m[3]) {
       if (open.keep) {
         out[i] = '---';
-        blocks.push({first: open.first, end: i});
+        blocks.push({first: open.first, end: i, split: open.split});
       }
       open = undefined;
       continue;
@@ -65,9 +65,15 @@ export function markdownManifests(md: string): MarkdownManifests {
     while (cut - indentFrom < open.indent && (line[cut] === ' ' || line[cut] === '\t')) cut++;
     out[i] = line.slice(cut);
     if (cut) indent.set(i + 1, cut);
+    // What splitBlock needs to know to take the block whole: JSON or a marker at a line's
+    // start, or a second apiVersion/kind (one character compared per line, mostly).
+    const c0 = line[cut];
+    if (c0 === '{' || c0 === '[' || c0 === '-' || c0 === '.' || c0 === '"' || c0 === "'") open.split = true;
+    else if (c0 === 'a' && line.startsWith('apiVersion', cut)) open.split ||= ++open.apiVersions > 1;
+    else if (c0 === 'k' && line.startsWith('kind', cut)) open.split ||= ++open.kinds > 1;
   }
   // A block left open runs to the end of the file (CommonMark).
-  if (open?.keep) blocks.push({first: open.first, end: lines.length});
+  if (open?.keep) blocks.push({first: open.first, end: lines.length, split: open.split});
   const text = out.join('\n');
   // Each block's text is a slice of the laid-out text: the lines' offsets, counted once.
   let line = 0;
@@ -80,7 +86,9 @@ export function markdownManifests(md: string): MarkdownManifests {
     const from = offsetOf(b.first);
     const to = offsetOf(b.end);
     const body = b.end >= lines.length ? text.slice(from) + '\n' : text.slice(from, to);
-    chunks.push(...splitBlock(body, () => out.slice(b.first, b.end), b.first + 1));
+    if (!b.split) {
+      if (/\S/.test(body)) chunks.push({text: body, startLine: b.first + 1});
+    } else chunks.push(...splitBlock(body, () => out.slice(b.first, b.end), b.first + 1));
   }
   return {text, indent, chunks};
 }
