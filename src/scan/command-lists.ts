@@ -7,7 +7,16 @@
 // leave the file invalid YAML, and the list is still run as written), each line and character
 // once, so the readers stay linear in the file.
 import {literalBlock} from './embedded.js';
-import type {ShellWord} from './kubectl-literal.js';
+
+/** A word of a command (kubectl-literal.ts reads shell lines into these; the readers here, argv lists). */
+export interface ShellWord {
+  /** The word as the command receives it: quotes removed, escapes applied. */
+  text: string;
+  /** Holds an expansion the shell (or make, or a CI runner) replaces: `$X`, `${X}`, `$(…)`, backquotes. */
+  dynamic: boolean;
+  /** Offset of the word's first character in the text given. */
+  offset: number;
+}
 
 const FLAG_RE = /--(?:from-literal|docker-password)\b/;
 

@@ -5,20 +5,13 @@
 // continuations), so the value judged is the one kubectl receives; a value the shell computes
 // (`$PW`, `$(vault …)`, `` `cat f` ``) is not in the file, and is no finding. `tls` Secrets are
 // made from files only.
-import {argvLists, foldedScripts} from './command-lists.js';
+import {argvLists, foldedScripts, type ShellWord} from './command-lists.js';
 import {mayHaveKubectlLiteral, STDIN_FILE_RE} from './documents.js';
 import {exemption} from './exceptions.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
 
-export interface ShellWord {
-  /** The word as the command receives it: quotes removed, escapes applied. */
-  text: string;
-  /** Holds an expansion the shell (or make, or a CI runner) replaces: `$X`, `${X}`, `$(…)`, backquotes. */
-  dynamic: boolean;
-  /** Offset of the word's first character in the text given. */
-  offset: number;
-}
+export type {ShellWord} from './command-lists.js';
 
 export interface KubectlLiterals {
   findings: RawFinding[];
