@@ -109,11 +109,22 @@ export function isMarkdownPath(path: string): boolean {
 }
 
 /** Could the text hold a `kubectl create secret` command line with a literal value (kubectl-literal.ts)? */
-export const mayHaveKubectlLiteral = (text: string): boolean => text.includes('--from-literal') || text.includes('--docker-password');
+export const mayHaveKubectlLiteral = (text: string): boolean =>
+  // One search clears nearly every file (cheaper than two `includes` of strings starting with `--`).
+  FLAG_HINT_RE.test(text) && (text.includes('--from-literal') || text.includes('--docker-password') || STDIN_FILE_RE.test(text));
+const FLAG_HINT_RE = /--(?:from-|docker-password)/;
+/** `--from-file=KEY=/dev/stdin`, `--from-env-file=<(…)`: a file the command line itself writes. */
+export const STDIN_FILE_RE = /--from-(?:env-)?file[= ](?:[^\s=<]{1,256}=)?(?:\/dev\/stdin|\/dev\/fd\/0|<\()/;
+
+/** Scripts, whose quoted strings are shell strings (a manifest in `echo '…' | kubectl apply -f -`, heredoc.ts). */
+export const isScriptPath = (path: string): boolean => /\.(?:sh|bash|zsh|ksh|ps1|psm1|bat|cmd|mk)$|(?:^|\/)(?:Makefile|Dockerfile|Containerfile)[^/]*$/i.test(path);
+
+/** Could the text hold a manifest in a shell heredoc (`<<EOF`, heredoc.ts), in any file? */
+export const mayHaveHeredoc = (text: string): boolean => text.includes('<<') && TRIGGER_RE.test(text);
 
 /** The cheap test every file goes through; only files that pass it load the YAML parser. */
 export function mightFind(path: string, text: string, referenced: boolean): boolean {
-  return referenced || text.includes('PRIVATE KEY') || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path)) && TRIGGER_RE.test(text));
+  return referenced || text.includes('PRIVATE KEY') || (/\.tf$/i.test(path) && text.includes('"kubernetes_')) || text.includes('LS0tLS1CRUdJTi') || mayHaveKubectlLiteral(text) || ((readAsManifest(path) || isMarkdownPath(path) || isScriptPath(path) || text.includes('<<')) && TRIGGER_RE.test(text));
 }
 
 /** More than this many lines, flow indicators and escapes in one document, or deeper flow nesting, is not parsed. */

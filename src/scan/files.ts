@@ -305,13 +305,23 @@ export function readRepositoryFile(root: string, abs: string, maxSize: number): 
 }
 
 export interface ProbeResult {
-  /** The file may hold Secret material: a Secret kind, a secretGenerator, private-key armour. */
+  /**
+   * The file may hold something a rule finds: a Secret kind, a secretGenerator, a private key,
+   * or (in text) a base64 key, a kustomize patch of `/stringData`, a kubectl command line flag.
+   */
   material: boolean;
   /** 1-based line of the first sign of it. */
   line?: number;
+  /** The only sign is a `kubectl create secret` flag (`--from-literal`, `--docker-password`). */
+  command?: boolean;
 }
 
-const MATERIAL_RE = /kind\\?["']?[ \t]{0,16}:[ \t]{0,16}\\?["']?Secret(?:Generator)?\b|secretGenerator/;
+const MATERIAL_RE = /kind\\?["']?\s{0,64}:\s{0,64}\\?["']?Secret(?:Generator)?\b|secretGenerator/;
+/**
+ * What else a rule reads a file for (documents.ts mightFind): only in text, since a program
+ * holds these as strings (kubectl's own help has `--from-literal=key1=supersecret`).
+ */
+const TEXT_MATERIAL_RE = /LS0tLS1CRUdJTi|\/stringData\b|--(?:from-literal|docker-password)\b|"kubernetes_(?:secret|manifest)|--from-(?:env-)?file[= ](?:[^\s=<]{0,256}=)?(?:\/dev\/stdin|<\()/;
 /** Long enough for a PEM header and the first line of its body. */
 const OVERLAP = 640;
 
@@ -330,9 +340,14 @@ export class MaterialProbe {
   /** The line the kept tail starts on. */
   private tailLine = 1;
   private found?: number;
+  /** The first line with a TEXT_MATERIAL_RE sign, and whether it was a command flag. */
+  private textual?: {line: number; command: boolean};
+  private nul = false;
 
   push(input: Buffer): void {
     if (this.found !== undefined) return;
+    // Not text (in UTF-16/32, NULs are the encoding's): the text-only signs do not count.
+    if (!this.nul && input.includes(0) && (this.stride === 1 || (this.stride === 0 && detectEncoding(Buffer.concat([this.carry, input])).encoding === 'utf-8'))) this.nul = true;
     let chunk = this.carry.length ? Buffer.concat([this.carry, input]) : input;
     if (this.stride === 0) {
       if (chunk.length < 4) {
@@ -360,13 +375,19 @@ export class MaterialProbe {
       this.found = key && (!m || key.line <= lineAt(text, m.index)) ? this.tailLine + key.line - 1 : this.tailLine + lineAt(text, m!.index) - 1;
       return;
     }
+    if (!this.textual) {
+      const t = TEXT_MATERIAL_RE.exec(text);
+      if (t) this.textual = {line: this.tailLine + lineAt(text, t.index) - 1, command: t[0].startsWith('--')};
+    }
     const cut = Math.max(0, text.length - OVERLAP);
     this.tailLine += count(text.slice(0, cut));
     this.tail = text.slice(cut);
   }
 
   result(): ProbeResult {
-    return this.found === undefined ? {material: false} : {material: true, line: this.found};
+    if (this.found !== undefined) return {material: true, line: this.found};
+    if (this.textual && !this.nul) return {material: true, line: this.textual.line, ...(this.textual.command ? {command: true} : {})};
+    return {material: false};
   }
 }
 

@@ -3,6 +3,7 @@
 // commit work the user did not stage, or lose it), ask per file, seal, and re-stage.
 // The sealing is a parameter: `sealFileInPlace` from src/seal/ (the seal command's logic).
 import {closeSync, openSync, readSync} from 'node:fs';
+import {readAsManifest} from './documents.js';
 import {detectEncoding} from './files.js';
 import {IncompleteError, InputError} from '../errors.js';
 import type {Cluster} from '../kube/cluster.js';
@@ -91,6 +92,14 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
       result.declined.push(f.display);
       continue;
     }
+    // A Secret in a Markdown code block, a shell heredoc or a Terraform resource is inside a
+    // file no sealer can rewrite as YAML: say so, as for a manifest written as a string.
+    if (!readAsManifest(f.path)) {
+      const reason = 'the Secret is in a Markdown code block, a script (a heredoc) or Terraform, not in a manifest file --fix can rewrite (seal it with `kubectl secret seal` and paste the result, or remove it)';
+      result.refused.push({file: f.display, reason});
+      o.log(`not sealing ${f.display}: ${reason}`);
+      continue;
+    }
     const encoding = fileEncoding(f.abs);
     if (encoding !== 'utf-8') {
       // The sealer reads and writes UTF-8; rewriting a UTF-16/32 file would change its encoding under the user.
@@ -99,7 +108,18 @@ export async function fixFindings(o: FixOptions): Promise<FixResult> {
       o.log(`not sealing ${f.display}: ${reason}`);
       continue;
     }
-    if ((await seal(f.abs, o.sealOptions)) === false) {
+    let sealed;
+    try {
+      sealed = await seal(f.abs, o.sealOptions);
+    } catch (e) {
+      // A Makefile or a script named like a manifest, whose Secret is in a heredoc.
+      if (!(e instanceof InputError) || !e.message.includes('malformed YAML')) throw e;
+      const reason = 'it is not a YAML file --fix can rewrite (the Secret is in a heredoc or a template): seal it by hand';
+      result.refused.push({file: f.display, reason});
+      o.log(`not sealing ${f.display}: ${reason}`);
+      continue;
+    }
+    if (sealed === false) {
       const reason = 'it holds no Secret document --fix can seal: the plaintext is in a last-applied-configuration annotation of another kind of object, a manifest written as a string, a kustomize patch, or the template of a SealedSecret or ExternalSecret (seal or remove it by hand)';
       result.refused.push({file: f.display, reason});
       o.log(`not sealing ${f.display}: ${reason}`);

@@ -50,6 +50,8 @@ export interface LiveTarget {
   hashSuffix: boolean;
   key: string;
   value: Buffer;
+  /** A registry password, which the live Secret holds inside its docker config (`.dockerconfigjson`, `.dockercfg`). */
+  dockerPassword?: boolean;
 }
 
 export interface HistoryReport {
@@ -230,9 +232,11 @@ export function identify(findings: Finding[], views: ObjectView[], text: string)
     } else if (finding.rule === 'kubectl-secret-literal') {
       literals ??= kubectlLiteralValues(text, {markdown: isMarkdownPath(finding.file)});
       const lit = literals.find((l) => l.line === finding.line && l.column === finding.column);
-      // A docker-registry password is wrapped in .dockerconfigjson: no single value to compare.
+      // A docker-registry password is looked for inside the live docker config (live-check.ts).
       // A name or namespace the shell computes names no Secret we could look up.
-      if (lit?.name && lit.key !== '.dockerconfigjson' && !/[$`]/.test(lit.name + (lit.namespace ?? ''))) targets = [{name: lit.name, namespace: lit.namespace, hashSuffix: false, key: lit.key, value: Buffer.from(lit.value, 'utf8')}];
+      if (lit?.name && !/[$`]/.test(lit.name + (lit.namespace ?? ''))) {
+        targets = [{name: lit.name, namespace: lit.namespace, hashSuffix: false, key: lit.key, value: Buffer.from(lit.value, 'utf8'), ...(lit.key === '.dockerconfigjson' ? {dockerPassword: true} : {})}];
+      }
     } else if (finding.rule === 'kustomize-secret-literal') {
       for (const v of views) {
         for (const g of v.secretGenerators) {

@@ -76,8 +76,12 @@ async function checkOne(
   }
   if (candidates.length === 0) return {...base, status: 'secret gone'};
   for (const s of candidates) {
-    if (sameValue(s.data?.[t.key], t.value)) {
-      const name = String(s.metadata!.name ?? t.name);
+    const name = String(s.metadata!.name ?? t.name);
+    if (t.dockerPassword) {
+      // A registry password is changed at the registry: the Secret then gets a new config, not a generated value.
+      const key = DOCKER_KEYS.find((k) => holdsDockerPassword(s.data?.[k], t.value));
+      if (key) return {...base, name, key, status: 'still live', command: `kubectl secret rotate ${name} -n ${namespace} --from-file ${key}=NEW_CONFIG.json`};
+    } else if (sameValue(s.data?.[t.key], t.value)) {
       return {...base, name, status: 'still live', command: `kubectl secret rotate ${name} -n ${namespace} --generate ${t.key}`};
     }
   }
@@ -85,8 +89,41 @@ async function checkOne(
   return {...base, name: String(candidates[0].metadata?.name ?? t.name), status: 'rotated since', ...(rotatedAt ? {rotatedAt} : {})};
 }
 
+const DOCKER_KEYS = ['.dockerconfigjson', '.dockercfg'];
+
+/**
+ * Whether a docker config (`{"auths": {SERVER: …}}`, or the older `.dockercfg` map of servers)
+ * holds the password: as `password`, or in `auth`, base64 of `user:password` (what kubectl
+ * writes, and all a hand-written config may have). Every entry is compared in constant time.
+ */
+function holdsDockerPassword(live: unknown, leaked: Buffer): boolean {
+  if (typeof live !== 'string') return false;
+  let config: unknown;
+  try {
+    config = JSON.parse(Buffer.from(live.replace(/[\r\n\t ]/g, ''), 'base64').toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (!config || typeof config !== 'object') return false;
+  const auths = (config as {auths?: unknown}).auths;
+  const servers = auths && typeof auths === 'object' ? auths : config;
+  let found = false;
+  for (const entry of Object.values(servers as Record<string, unknown>)) {
+    if (!entry || typeof entry !== 'object') continue;
+    const {password, auth} = entry as {password?: unknown; auth?: unknown};
+    if (typeof password === 'string' && equalBytes(Buffer.from(password, 'utf8'), leaked)) found = true;
+    if (typeof auth === 'string') {
+      const pair = Buffer.from(auth, 'base64');
+      const colon = pair.indexOf(0x3a);
+      if (colon !== -1 && equalBytes(pair.subarray(colon + 1), leaked)) found = true;
+    }
+  }
+  return found;
+}
+
+const equalBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
+
 function sameValue(live: unknown, leaked: Buffer): boolean {
   if (typeof live !== 'string') return false;
-  const bytes = Buffer.from(live.replace(/[\r\n\t ]/g, ''), 'base64');
-  return bytes.length === leaked.length && timingSafeEqual(bytes, leaked);
+  return equalBytes(Buffer.from(live.replace(/[\r\n\t ]/g, ''), 'base64'), leaked);
 }

@@ -23,9 +23,10 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * already in `cache` (parsed by unparseable-secret) is read from that parse, which costs less
  * than a js-yaml parse on top. `all` reads the chunks TRIGGER_RE clears too.
  */
-export function readManifest(text: string, o: {fast?: boolean; cache?: ParseCache; all?: boolean} = {}): ReadResult {
+export function readManifest(text: string | readonly DocumentChunk[], o: {fast?: boolean; cache?: ParseCache; all?: boolean} = {}): ReadResult {
   const out: ReadResult = {views: [], warnings: []};
-  for (const chunk of splitDocuments(text)) {
+  // Chunks split already: the objects of Markdown code blocks (markdown.ts).
+  for (const chunk of typeof text === 'string' ? splitDocuments(text) : text) {
     if (!o.all && !TRIGGER_RE.test(chunk.text)) continue;
     // Parsed already: read from that parse. Where it failed, js-yaml may still read the text
     // (` ---` on the first line, say), and the verdict must be `yaml`'s, as without the cache.

@@ -88,8 +88,8 @@ export function applyOutcome(report: OutcomeTotals, f: SourceFile, out: FileOutc
 function unreadable(r: Extract<FileRead, {tooLarge: number} | {binary: string}>, referenced: boolean, max: number): {line: number; message: string} | undefined {
   if ('tooLarge' in r) {
     if (!r.probe.material && !referenced) return undefined;
-    const what = r.probe.material ? 'may hold Secret material' : 'is read by a secretGenerator';
-    return {line: r.probe.line ?? 1, message: `the file is ${r.tooLarge} bytes, over --max-file-size (${max}), and ${what}: it was not scanned`};
+    const what = !r.probe.material ? 'is read by a secretGenerator' : r.probe.command ? 'may hold a kubectl create secret command line with a value' : 'may hold Secret material';
+    return {line: r.probe.line ?? 1, message: `the file is ${r.tooLarge} bytes, over --max-file-size (${max}), and ${what}: it was not scanned (scan it with --max-file-size ${r.tooLarge} or more)`};
   }
   let material = secretMaterial(r.binary);
   // The armour alone is a string in every TLS library, and so in many binaries: a key needs a body.

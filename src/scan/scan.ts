@@ -1,10 +1,12 @@
 // One file's text in, findings out: no file system, no git, no clock. Everything that reads
 // the outside world (files.ts, staged.ts, run.ts) gathers the text first and calls this.
-import {isMarkdownPath, readAsManifest} from './documents.js';
-import {embeddedManifests} from './embedded.js';
+import {isMarkdownPath, isScriptPath, mayHaveHeredoc, readAsManifest} from './documents.js';
+import {embeddedManifests, type EmbeddedText} from './embedded.js';
 import {embeddedStrings} from './embedded-strings.js';
+import {heredocs, mayHaveShellString, shellStrings} from './heredoc.js';
+import {mayHaveTerraformSecret, terraformSecrets} from './terraform.js';
 import {inlinePatchFindings} from './kustomize-patch.js';
-import {kubectlSecretLiterals} from './kubectl-literal.js';
+import {codeBlocksOnly, kubectlSecretLiterals} from './kubectl-literal.js';
 import {kustomizeSecretLiteral, referencedFile} from './kustomize-secret-literal.js';
 import {lastAppliedSecret} from './last-applied-secret.js';
 import {readManifest} from './manifest-view.js';
@@ -67,7 +69,7 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     // unparseable-secret first: the documents it parses are then read from its parse.
     const cache: ParseCache = new Map();
     const unparseable = manifest && rules.has('unparseable-secret') ? unparseableSecret(text, o.exhaustive ? undefined : cache, {exhaustive: o.exhaustive}) : [];
-    const read = readManifest(markdown?.text ?? text, o.exhaustive ? {fast: false, all: true} : {cache});
+    const read = readManifest(markdown?.chunks ?? text, o.exhaustive ? {fast: false, all: true} : {cache});
     views = read.views;
     raw.push(...unparseable);
     // A Markdown code block is often a fragment: not being valid YAML is no news there.
@@ -78,6 +80,24 @@ function scanTextInner(path: string, text: string, o: TextScanOptions): TextScan
     // Columns in the Markdown file: the block's indentation was cut before reading it.
     for (const f of found) raw.push(markdown ? {...f, column: f.column + (markdown.indent.get(f.line) ?? 0)} : f);
   }
+  // Manifests in shell heredocs, in any file that holds commands (in Markdown, its code blocks).
+  // And in shell strings (`echo '…' | kubectl apply -f -`), in scripts and code blocks only.
+  const strings = (isScriptPath(path) || isMarkdownPath(path)) && mayHaveShellString(text);
+  const heredoc = mayHaveHeredoc(text);
+  if (heredoc || strings) {
+    const code = isMarkdownPath(path) ? codeBlocksOnly(text) : text;
+    const docs = [...(heredoc ? heredocs(code) : []), ...(strings ? shellStrings(code) : [])];
+    const found = blockFindings(docs, rules, raw, embeddedAllow, 1);
+    // The Secret unparseable-secret feared in a Makefile or a script is read now: reported once.
+    if (found.length > 0) {
+      // From the command's line to the terminator's.
+      const spans = docs.map((d) => [d.lineOffset, d.lineOffset + d.text.split('\n').length + 1]);
+      const kept = raw.filter((f) => f.rule !== 'unparseable-secret' || !spans.some(([from, to]) => f.line >= from && f.line <= to));
+      raw.splice(0, raw.length, ...kept);
+    }
+    raw.push(...found);
+  }
+  if (rules.has('plaintext-secret') && mayHaveTerraformSecret(path, text)) raw.push(...terraformSecrets(text));
   if (rules.has('kubectl-secret-literal')) {
     const k = kubectlSecretLiterals(text, {markdown: isMarkdownPath(path)});
     raw.push(...k.findings);
@@ -120,10 +140,14 @@ function objectFindings(views: ObjectView[], rules: ReadonlySet<string>): RawFin
  */
 function embeddedFindings(text: string, rules: ReadonlySet<string>, outer: RawFinding[], allow: Set<number>, depth: number, cache?: ParseCache): RawFinding[] {
   if (depth > 4) return [];
+  return blockFindings([...embeddedManifests(text), ...embeddedStrings(text, cache)], rules, outer, allow, depth);
+}
+
+function blockFindings(blocks: EmbeddedText[], rules: ReadonlySet<string>, outer: RawFinding[], allow: Set<number>, depth: number): RawFinding[] {
   const covered = outer.filter((f) => f.rule === 'plaintext-secret' && f.endLine !== undefined);
   const out: RawFinding[] = [];
   const seen = new Set<string>();
-  for (const block of [...embeddedManifests(text), ...embeddedStrings(text, cache)]) {
+  for (const block of blocks) {
     const first = block.lineOffset + 1;
     if (covered.some((f) => first >= f.line && first <= f.endLine!)) continue;
     const inner = objectFindings(readManifest(block.text, {}).views, rules);

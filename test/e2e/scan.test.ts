@@ -69,7 +69,7 @@ test('--format json: findings {rule, file, line, column, message} and counts; su
   assert.equal(res.code, 1, res.stderr);
   const json = JSON.parse(res.stdout);
   assert.deepEqual(json.findings, [
-    {rule: 'unparseable-secret', severity: 'high', file: 'big.yaml', line: 2, column: 1, message: 'the file is 2140 bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned'},
+    {rule: 'unparseable-secret', severity: 'high', file: 'big.yaml', line: 2, column: 1, message: 'the file is 2140 bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned (scan it with --max-file-size 2140 or more)'},
     {rule: 'plaintext-secret', severity: 'high', file: 'deploy/s.yaml', line: 6, column: 3, message: 'Secret db has a plaintext value in stringData.password'},
   ]);
   // Skipped: big.yaml (too large, also a finding), blob.bin (binary) and ignored.yaml (.gitignore).
