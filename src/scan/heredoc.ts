@@ -7,7 +7,7 @@
 // the shell expands `$VAR`, `${VAR}`, `$(…)` and backquotes: those become `{{}}` (a template,
 // which the rules do not take for plaintext), since the value is computed, not written down.
 // The same holds for a manifest given as a shell string (shellStrings).
-import {TRIGGER_RE} from './documents.js';
+import {positions, TRIGGER_RE} from './documents.js';
 import type {EmbeddedText} from './embedded.js';
 import {shellCommands} from './kubectl-literal.js';
 
@@ -100,8 +100,17 @@ export function mayHaveShellString(text: string): boolean {
   let checked = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // From the start of the line two lines up: where `echo '`, `@"` or `<<< "` opens the string.
-    const up = text.lastIndexOf('\n', text.lastIndexOf('\n', text.lastIndexOf('\n', m.index - 1) - 1) - 1) + 1;
-    const window = text.slice(Math.max(checked, up, m.index - GATE_WINDOW), m.index);
+    // Looked for within the window only: lastIndexOf ran back to the start of a long line for
+    // every trigger on it, quadratic in the line (the linear-time fuzz test found it).
+    const lo = Math.max(checked, m.index - GATE_WINDOW);
+    let from = lo;
+    for (let i = m.index - 1, seen = 0; i >= lo; i--) {
+      if (text.charCodeAt(i) === 10 && ++seen === 3) {
+        from = i + 1;
+        break;
+      }
+    }
+    const window = text.slice(from, m.index);
     // The string's opening quote (or `<<<`) is in the window: looked for first, it is cheaper.
     if ((window.includes("'") || window.includes('"') || window.includes('<<<')) && STRING_GATE_RE.test(window)) return true;
     checked = m.index;
@@ -112,18 +121,7 @@ export function mayHaveShellString(text: string): boolean {
 export function shellStrings(text: string): EmbeddedText[] {
   const out: EmbeddedText[] = [];
   if (!mayHaveShellString(text)) return out;
-  let starts: number[] | undefined;
-  const at = (offset: number) => {
-    starts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return {line: lo + 1, column: offset - starts[lo] + 1};
-  };
+  const at = positions(text);
   for (const command of shellCommands(text)) {
     const head = command[0].text.toLowerCase();
     for (const w of command) {
