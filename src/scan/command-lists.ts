@@ -6,6 +6,7 @@
 // Both are read from the text (no YAML parser: templates such as `{{ .Release.Namespace }}`
 // leave the file invalid YAML, and the list is still run as written), each line and character
 // once, so the readers stay linear in the file.
+import {lastAtOrBefore} from './documents.js';
 import {literalBlock} from './embedded.js';
 
 /** A word of a command (kubectl-literal.ts reads shell lines into these; the readers here, argv lists). */
@@ -249,13 +250,7 @@ class Pieces {
     return {
       value,
       at: (offset) => {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid] <= offset) lo = mid;
-          else hi = mid - 1;
-        }
+        const lo = lastAtOrBefore(starts, offset);
         return files[lo] + offset - starts[lo];
       },
     };

@@ -170,3 +170,28 @@ function fewOpenings(text: string): boolean {
   }
   return true;
 }
+
+/** The index of the last of the ascending `starts` at or before `offset` (there is one: starts[0] <= offset). */
+export function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Line and column (1-based) of offsets in `text`, in any order; its line starts are found on first use. */
+export function positions(text: string): (offset: number) => {line: number; column: number} {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    const line = lastAtOrBefore(starts, offset);
+    return {line: line + 1, column: offset - starts[line] + 1};
+  };
+}

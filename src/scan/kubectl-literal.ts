@@ -6,7 +6,7 @@
 // (`$PW`, `$(vault …)`, `` `cat f` ``) is not in the file, and is no finding. `tls` Secrets are
 // made from files only.
 import {argvLists, foldedScripts, type ShellWord} from './command-lists.js';
-import {mayHaveKubectlLiteral, STDIN_FILE_RE} from './documents.js';
+import {mayHaveKubectlLiteral, positions, STDIN_FILE_RE} from './documents.js';
 import {exemption} from './exceptions.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
@@ -308,18 +308,7 @@ export function kubectlLiteralValues(source: string, o: {markdown?: boolean}): K
 function located(source: string, o: {markdown?: boolean}, onAllow?: (line: number) => void): {line: number; column: number; anchorLine: number; literal: Literal}[] {
   if (!mayHaveKubectlLiteral(source)) return [];
   const text = continuations(o.markdown ? codeBlocksOnly(source) : source);
-  let starts: number[] | undefined;
-  const lineAt = (offset: number) => {
-    starts ??= lineStarts(text);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return {line: lo + 1, column: offset - starts[lo] + 1};
-  };
+  const lineAt = positions(text);
   // By the flag's offset in the file: a command two readers see (a quoted `sh -c` item, one
   // line of a list) is one finding.
   const found = new Map<number, {anchor: number; literal: Literal}>();
@@ -489,12 +478,6 @@ function substitutions(body: string): {from: number; to: number}[] {
     }
   }
   return out;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 /**

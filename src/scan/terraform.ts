@@ -5,6 +5,7 @@
 // a manifest. A value Terraform computes (`var.x`, `random_password.x.result`, `file("…")`,
 // `"${var.x}"`) is not in the file and is no finding. (`kubectl_manifest`'s `yaml_body = <<YAML`
 // is a manifest in a heredoc, read by heredoc.ts.) Read from the text, one pass per resource.
+import {positions} from './documents.js';
 import {exemption} from './exceptions.js';
 import type {RawFinding} from './rule.js';
 import {severityOf} from './severity.js';
@@ -60,25 +61,6 @@ export function terraformSecrets(text: string): RawFinding[] {
     }
   }
   return out;
-}
-
-/** Line and column (1-based) of an offset. */
-function positions(text: string): (offset: number) => {line: number; column: number} {
-  let starts: number[] | undefined;
-  return (offset) => {
-    if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return {line: lo + 1, column: offset - starts[lo] + 1};
-  };
 }
 
 /** Past the `}` (or `)`, `]`) closing the bracket at `open`: strings, comments and heredocs skipped. */
