@@ -6,11 +6,11 @@
 import {existsSync} from 'node:fs';
 import {join, posix, resolve} from 'node:path';
 import {InputError} from '../errors.js';
-import {collectPaths, decodeFile, MaterialProbe, readRepositoryFile, readWorkingFile, sourceFile, type FileRead, type SkipReason, type SourceFile} from './files.js';
+import {collectPaths, decodeFile, MaterialProbe, readRepositoryFile, readWorkingFile, sourceFile, type FileRead, type SourceFile} from './files.js';
 import {workTreeRoot} from './git.js';
-import {applyOutcome, fileOutcome, type FileStepContext} from './per-file.js';
+import {applyOutcome, fileOutcome, type FileStepContext, type OutcomeTotals} from './per-file.js';
 import {CONFIG_FILE, defaultConfig, globMatcher, parseScanConfig, type ScanConfig} from './suppress.js';
-import type {Finding, KustomizeReference, ScanWarning} from './types.js';
+import type {KustomizeReference} from './types.js';
 
 export interface RunScanOptions {
   cwd: string;
@@ -25,16 +25,9 @@ export interface RunScanOptions {
   packageRoot?: string;
 }
 
-export interface ScanReport {
+/** The per-file outcomes added up (per-file.ts: findings, suppressed ones included and marked; the files read, by display name, for --fix), for a repository root. */
+export interface ScanReport extends OutcomeTotals {
   root: string;
-  /** Every finding, suppressed ones included (marked). */
-  findings: Finding[];
-  warnings: ScanWarning[];
-  scanned: number;
-  skipped: number;
-  skippedBy: Record<SkipReason, number>;
-  /** The files read, by display name, for --fix. */
-  files: Map<string, SourceFile>;
 }
 
 type Read = FileRead | undefined;
