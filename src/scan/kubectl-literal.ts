@@ -364,20 +364,21 @@ function stdinLiterals(text: string): {anchor: number; literal: Literal; at: num
     const region = commandRegion(text, m.index);
     done = region.to;
     const body = text.slice(region.from, region.to);
-    const commands = shellCommands(body);
-    commands.forEach((words, i) => {
+    // Each command with the ones before and after it (a writer piped in, a process
+    // substitution): three at a time, not the line's every command held at once (linear, as in located).
+    const judge = (words: ShellWord[], before: ShellWord[] | undefined, after: ShellWord[] | undefined) => {
       const head = createSecret(words);
       if (!head) return;
       // `<<< WORD`: the word after a here-string operator is kubectl's stdin.
       const here = words.find((w) => /<<<\s*$/.test(body.slice(Math.max(0, w.offset - 8), w.offset)));
-      const piped = i > 0 && /\|\s*(?:\\\s*)?$/.test(body.slice(Math.max(0, words[0].offset - 64), words[0].offset)) ? written(commands[i - 1]) : undefined;
+      const piped = before && /\|\s*(?:\\\s*)?$/.test(body.slice(Math.max(0, words[0].offset - 64), words[0].offset)) ? written(before) : undefined;
       let namespace: string | undefined;
       for (const word of words) {
         const f = STDIN_WORD_RE.exec(word.text);
         if (!f) continue;
         // `=<(…)` ends the word at `<`: the substituted command is the next one shellCommands made.
         const substituted = f[3] === '' && body.startsWith('<(', word.offset + word.text.length + (text[region.from + word.offset] === '"' ? 2 : 0));
-        let value = substituted ? written(commands[i + 1] ?? []) : f[3] ? (here ? (here.dynamic ? undefined : here.text) : piped) : undefined;
+        let value = substituted ? written(after ?? []) : f[3] ? (here ? (here.dynamic ? undefined : here.text) : piped) : undefined;
         if (value === undefined) continue;
         let key = f[2] ?? 'stdin';
         if (f[1]) {
@@ -391,7 +392,15 @@ function stdinLiterals(text: string): {anchor: number; literal: Literal; at: num
         namespace ??= namespaceOf(words) ?? '';
         out.push({at: region.from + word.offset, anchor: region.from + words[head.k].offset, literal: {word, kubectl: words[head.k], command: head.command, name: head.name, namespace: namespace || undefined, docker: false, key, value}});
       }
+    };
+    let before: ShellWord[] | undefined;
+    let current: ShellWord[] | undefined;
+    forEachShellCommand(body, (next) => {
+      if (current) judge(current, before, next);
+      before = current;
+      current = next;
     });
+    if (current) judge(current, before, undefined);
   }
   return out;
 }
