@@ -7,7 +7,7 @@ import {dirname, join} from 'node:path';
 import {installCliInto, runCli} from '../helpers/cli.js';
 import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const SYSTEM_PATH = dirname(execFileSync('sh', ['-c', 'command -v git']).toString().trim()) + ':/usr/bin:/bin';
 
 function repo(t: {after: (fn: () => void) => void}) {

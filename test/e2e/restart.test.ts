@@ -8,6 +8,7 @@ import {randomBytes} from 'node:crypto';
 import {e2eEnv, needsTestServer, type E2EEnv} from '../helpers/cluster.js';
 import {PAUSE} from '../helpers/kube.js';
 import {secretVersion} from '../../src/workloads/restart-patch.js';
+import {rolloutStatus} from '../../src/workloads/rollout-status.js';
 
 const ROLLOUT_STEP_MS = 40;
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -285,6 +286,11 @@ test('--selector limits the workloads; --delete-pods deletes bare Pods', async (
   assert.ok((await annotations('apps/v1', 'DaemonSet', ns, 'agent'))[FOR_DB]);
   assert.equal((await annotations('apps/v1', 'StatefulSet', ns, 'ledger'))[FOR_DB], undefined);
   assert.doesNotMatch(r.stdout, /ledger|nightly|debug/);
+  // --no-wait reports a rollout an earlier run left in progress (exit 1, documented): let the
+  // first run's rollouts finish, however slow the machine, before the second run looks.
+  for (const [kind, name] of [['Deployment', 'api'], ['DaemonSet', 'agent']]) {
+    await env.kube.waitFor(`${kind} ${name} rolled out`, async () => rolloutStatus(await env.kube.get('apps/v1', kind, ns, name)).done, env.real ? 180_000 : 30_000);
+  }
 
   const d = await env.cli(['restart', 'db', '-n', ns, '--delete-pods', '--no-wait']);
   assert.equal(d.code, 0, d.stderr);

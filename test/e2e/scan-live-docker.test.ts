@@ -8,7 +8,7 @@ import {execFile} from 'node:child_process';
 import {e2eEnv, type E2EEnv} from '../helpers/cluster.js';
 import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const outputs: string[] = [];
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

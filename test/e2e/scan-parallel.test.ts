@@ -15,7 +15,7 @@ import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
 const CORPUS = join(REPO_ROOT, 'test/fixtures/scan-corpus');
 const SHARED = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const SECRET = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${CANARY}\n`;
 
 /** COPIES copies of the corpus and the shared scan fixtures, plus one Secret holding CANARY. */

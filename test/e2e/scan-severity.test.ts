@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {runCli} from '../helpers/cli.js';
 
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const outputs: string[] = [];
 const secret = (name: string, key: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\nstringData:\n  ${key}: ${CANARY}\n`;
 

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {REPO_ROOT, runCli, type CliResult} from '../helpers/cli.js';
 import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const outputs: string[] = [];
 const repo = (t: {after: (fn: () => void) => void}) => tempRepo(t, 'ks-shapes-');
 

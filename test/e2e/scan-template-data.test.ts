@@ -11,7 +11,7 @@ import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 import {readManifest} from '../../src/scan/manifest-view.js';
 import {plaintextSecret} from '../../src/scan/plaintext-secret.js';
 
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const outputs: string[] = [];
 
 const SEALED = `apiVersion: bitnami.com/v1alpha1

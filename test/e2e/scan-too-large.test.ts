@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import {GIT_ENV, tempRepo} from '../helpers/git-repo.js';
 
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const outputs: string[] = [];
 
 async function scan(dir: string, args: string[]): Promise<CliResult> {

@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import {GIT_ENV, tempRepo, type TempRepo} from '../helpers/git-repo.js';
 
-const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12)}`;
+const CANARY = `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
 const outputs: string[] = [];
 
 const repo = (t: {after: (fn: () => void) => void}): TempRepo => tempRepo(t, 'ks-scan-');
@@ -61,7 +61,10 @@ test('--format json: findings {rule, file, line, column, message} and counts; su
   r.write('deploy/allowed.yaml', leaky('fixture').replace('kind: Secret', 'kind: Secret # kubectl-secret:allow'));
   r.write('test/fixtures/t.yaml', leaky('fixture2'));
   r.write('.kubectl-secret.yaml', 'scan:\n  allow: ["test/fixtures/**"]\n');
-  r.write('big.yaml', leaky('big') + '#'.repeat(2048));
+  const big = leaky('big') + '#'.repeat(2048);
+  // The canary's length varies (Math.random's base-36 digits), so the size is the content's.
+  const bigSize = Buffer.byteLength(big);
+  r.write('big.yaml', big);
   r.write('blob.bin', Buffer.from([0, 1, 2, 3]).toString('latin1'));
   r.write('.gitignore', 'ignored.yaml\n');
   r.write('ignored.yaml', leaky('ignored'));
@@ -69,7 +72,7 @@ test('--format json: findings {rule, file, line, column, message} and counts; su
   assert.equal(res.code, 1, res.stderr);
   const json = JSON.parse(res.stdout);
   assert.deepEqual(json.findings, [
-    {rule: 'unparseable-secret', severity: 'high', file: 'big.yaml', line: 2, column: 1, message: 'the file is 2140 bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned (scan it with --max-file-size 2140 or more)'},
+    {rule: 'unparseable-secret', severity: 'high', file: 'big.yaml', line: 2, column: 1, message: `the file is ${bigSize} bytes, over --max-file-size (1024), and may hold Secret material: it was not scanned (scan it with --max-file-size ${bigSize} or more)`},
     {rule: 'plaintext-secret', severity: 'high', file: 'deploy/s.yaml', line: 6, column: 3, message: 'Secret db has a plaintext value in stringData.password'},
   ]);
   // Skipped: big.yaml (too large, also a finding), blob.bin (binary) and ignored.yaml (.gitignore).
